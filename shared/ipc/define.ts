@@ -1,0 +1,33 @@
+// The transport-free shape of the IPC contract: a channel is a request schema
+// and a response schema; an event is a payload schema. Main validates requests,
+// the renderer may validate responses; both share the inferred types.
+import { z } from 'zod';
+
+export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly request: Req;
+  readonly response: Res;
+}
+
+export function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res): ChannelDef<Req, Res> {
+  return { request, response };
+}
+
+/** Errors cross the boundary as plain values with a reason a person can act on. */
+export const IpcErrorSchema = z.strictObject({
+  code: z.string().max(64),
+  message: z.string().max(4_000),
+  hint: z.string().max(1_000).optional(),
+});
+export type IpcError = z.infer<typeof IpcErrorSchema>;
+
+/** What every invoke resolves to: never a thrown Error across the bridge. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export const IpcResultSchema = <T extends z.ZodType>(value: T) =>
+  z.union([
+    z.strictObject({ ok: z.literal(true), value }),
+    z.strictObject({ ok: z.literal(false), error: IpcErrorSchema }),
+  ]);
+
+export const Empty = z.strictObject({});
+export const Ok = z.strictObject({ ok: z.literal(true) });

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import {
+  IdSchema, MAX_NAME, ProgressSchema, ResumePolicySchema, SessionSchema, SessionStatusSchema,
+  TaskTemplateSchema, UsageSchema,
+} from '../domain.ts';
+import { channel, Empty, Ok } from './define.ts';
+
+const ById = z.strictObject({ id: IdSchema });
+
+/** What the renderer may ask for: provider by profile name, never a key or a raw URL. */
+export const NewSessionSchema = z.strictObject({
+  name: z.string().max(MAX_NAME).optional(),
+  task: z.string().min(1).max(20_000),
+  template: TaskTemplateSchema.default('custom'),
+  providerName: z.string().min(1).max(MAX_NAME),
+  model: z.string().min(1).max(MAX_NAME).optional(),
+  documents: z.array(z.string().min(1).max(4_096)).min(1).max(500),
+  chunkTokens: z.number().int().min(64).max(200_000).optional(),
+  concurrency: z.number().int().min(1).max(32).optional(),
+  budgetUsd: z.number().positive().nullable().optional(),
+  resumePolicy: ResumePolicySchema.optional(),
+  start: z.boolean().default(true),
+});
+export type NewSession = z.infer<typeof NewSessionSchema>;
+
+export const DocumentPreviewSchema = z.strictObject({
+  path: z.string().max(4_096),
+  name: z.string().max(1_000),
+  ok: z.boolean(),
+  error: z.strictObject({ code: z.string().max(64), message: z.string().max(4_000), hint: z.string().max(1_000).optional() }).nullable(),
+  pages: z.number().int().nonnegative().nullable(),
+  sample: z.string().max(2_000),
+  tokens: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  warnings: z.array(z.string().max(1_000)).max(20),
+});
+export type DocumentPreview = z.infer<typeof DocumentPreviewSchema>;
+
+export const EstimateSchema = z.strictObject({
+  chunks: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative().nullable(),
+  seconds: z.number().nonnegative().nullable(),
+});
+export type Estimate = z.infer<typeof EstimateSchema>;
+
+export const ChunkResultSchema = z.strictObject({
+  index: z.number().int().nonnegative(),
+  stepKey: z.string().max(512),
+  source: z.string().max(500),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'interrupted']),
+  output: z.string().max(200_000).nullable(),
+  error: z.string().max(4_000).nullable(),
+});
+export type ChunkResult = z.infer<typeof ChunkResultSchema>;
+
+export const CitationSchema = z.strictObject({
+  label: z.string().max(100),
+  chunkIndex: z.number().int().nonnegative().nullable(),
+  valid: z.boolean(),
+});
+
+export const TurnSchema = z.strictObject({
+  role: z.enum(['user', 'assistant']),
+  text: z.string().max(200_000),
+  checkpointId: IdSchema.nullable(),
+});
+
+export const SessionDetailSchema = z.strictObject({
+  session: SessionSchema,
+  chunks: z.array(ChunkResultSchema).max(100_000),
+  report: z.string().max(2_000_000).nullable(),
+  citations: z.array(CitationSchema).max(10_000),
+  conversation: z.array(TurnSchema).max(10_000),
+  simulator: z.boolean(),
+});
+export type SessionDetail = z.infer<typeof SessionDetailSchema>;
+
+export const ExportFormatSchema = z.enum(['md', 'json', 'html']);
+
+export const sessionChannels = {
+  'sessions:list': channel(
+    z.strictObject({
+      query: z.string().max(MAX_NAME).optional(),
+      status: SessionStatusSchema.optional(),
+      includeArchived: z.boolean().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(200).optional(),
+    }),
+    z.strictObject({ items: z.array(SessionSchema), nextCursor: z.string().nullable() }),
+  ),
+  'sessions:get': channel(ById, SessionSchema),
+  'sessions:detail': channel(ById, SessionDetailSchema),
+  'sessions:create': channel(NewSessionSchema, SessionSchema),
+  'sessions:start': channel(ById, SessionSchema),
+  'sessions:pause': channel(ById, SessionSchema),
+  'sessions:resume': channel(ById, SessionSchema),
+  'sessions:resumeAll': channel(Empty, z.strictObject({ resumed: z.array(IdSchema) })),
+  'sessions:stop': channel(ById, SessionSchema),
+  'sessions:rename': channel(z.strictObject({ id: IdSchema, name: z.string().min(1).max(MAX_NAME) }), SessionSchema),
+  'sessions:archive': channel(ById, SessionSchema),
+  'sessions:delete': channel(ById, Ok),
+  'sessions:retryChunk': channel(z.strictObject({ id: IdSchema, index: z.number().int().nonnegative() }), SessionSchema),
+  'sessions:ask': channel(z.strictObject({ id: IdSchema, question: z.string().min(1).max(20_000) }), z.strictObject({ answer: z.string().max(200_000), checkpointId: IdSchema })),
+  'sessions:export': channel(
+    z.strictObject({ id: IdSchema, format: ExportFormatSchema, save: z.boolean().default(false) }),
+    z.strictObject({ content: z.string().max(20_000_000), savedTo: z.string().max(4_096).nullable() }),
+  ),
+  'sessions:estimate': channel(NewSessionSchema, EstimateSchema),
+  'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) })),
+  'documents:preview': channel(
+    z.strictObject({ paths: z.array(z.string().min(1).max(4_096)).min(1).max(500), chunkTokens: z.number().int().min(64).max(200_000).optional() }),
+    z.strictObject({ documents: z.array(DocumentPreviewSchema) }),
+  ),
+} as const;
+
+export const sessionEvents = {
+  'session:changed': SessionSchema,
+  'session:progress': z.strictObject({ sessionId: IdSchema, progress: ProgressSchema, usage: UsageSchema }),
+  /** Coalesced stream text: at most one per ~50 ms per stream; `done` marks the flushed end. */
+  'stream:text': z.strictObject({
+    sessionId: IdSchema,
+    stepKey: z.string().max(512),
+    attempt: z.number().int().nonnegative(),
+    text: z.string().max(1_000_000),
+    done: z.boolean(),
+  }),
+  'engine:restarted': z.strictObject({ interrupted: z.array(IdSchema) }),
+} as const;

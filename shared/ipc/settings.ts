@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { MAX_NAME } from '../domain.ts';
+import { SettingsPatchSchema, SettingsSchema } from '../settings.ts';
+import { channel, Empty } from './define.ts';
+
+export const KeyStatusSchema = z.strictObject({
+  /** Profile names that have a stored key; the keys themselves never leave main. */
+  stored: z.array(z.string().max(MAX_NAME)),
+  /** false when the OS keyring is unavailable (e.g. Linux basic_text): use an environment variable instead. */
+  encryptionAvailable: z.boolean(),
+  backend: z.string().max(50),
+});
+
+export const AppInfoSchema = z.strictObject({
+  version: z.string().max(50),
+  dataDir: z.string().max(4_096),
+  platform: z.string().max(50),
+  settingsWarning: z.string().max(4_000).nullable(),
+});
+
+export const settingsChannels = {
+  'settings:get': channel(Empty, SettingsSchema),
+  'settings:set': channel(SettingsPatchSchema, SettingsSchema),
+  'keys:status': channel(Empty, KeyStatusSchema),
+  'keys:set': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME), key: z.string().min(1).max(4_096) }), KeyStatusSchema),
+  'keys:delete': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME) }), KeyStatusSchema),
+  'app:info': channel(Empty, AppInfoSchema),
+  /** Opens an http(s) link in the OS browser; the renderer confirms with the user first. */
+  'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() })),
+} as const;
+
+export const settingsEvents = {
+  'settings:changed': SettingsSchema,
+} as const;
