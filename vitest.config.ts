@@ -33,6 +33,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Needs Electron's binary: run by `npm run test:electron` only.
+        test: {
+          name: 'electron',
+          environment: 'node',
+          include: ['test/electron-e2e/**/*.spec.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
