@@ -1,0 +1,47 @@
+// The application service: every IPC channel that needs the engine or the
+// store, implemented in plain Node. The desktop shell runs it in a supervised
+// engine process (Electron utilityProcess); tests and the Chromium e2e bridge
+// run it in-process. Settings and keys stay in main; main hands the service
+// what it needs through `configure`.
+import type { ChannelName, EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
+import type { Settings } from '../../shared/settings.ts';
+
+/** Channels main answers itself (settings, keys, dialogs, shell). Everything else goes to the service. */
+export const MAIN_ONLY_CHANNELS = [
+  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal',
+  'documents:pick', 'providers:list', 'providers:save', 'providers:delete',
+] as const satisfies readonly ChannelName[];
+
+export type MainOnlyChannel = (typeof MAIN_ONLY_CHANNELS)[number];
+export type ServiceChannel = Exclude<ChannelName, MainOnlyChannel>;
+
+export interface ServiceConfig {
+  settings: Settings;
+  /** Decrypted API keys by provider profile name. Never sent to the renderer, never logged or stored. */
+  keys: Record<string, string>;
+}
+
+export type ServiceEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface AppService {
+  handle<C extends ServiceChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>>;
+  onEvent(listener: ServiceEventListener): () => void;
+  configure(config: ServiceConfig): void;
+  /** Sessions this process is running now. */
+  running(): string[];
+  /** Checkpoints every running stream, releases leases, closes the store. */
+  shutdown(): Promise<void>;
+}
+
+/** Messages between main and the engine process (structured-clone safe). */
+export type ToEngine =
+  | { type: 'configure'; config: ServiceConfig }
+  | { type: 'request'; id: number; channel: ServiceChannel; request: unknown }
+  | { type: 'shutdown' };
+
+export type FromEngine =
+  | { type: 'ready'; pid: number }
+  | { type: 'response'; id: number; ok: true; value: unknown }
+  | { type: 'response'; id: number; ok: false; error: { code: string; message: string; hint?: string } }
+  | { type: 'event'; name: EventName; payload: unknown }
+  | { type: 'shutdown-complete' };
