@@ -5,10 +5,11 @@ vi.mock('electron', async () => await import('./fake-electron.ts'));
 const fake = await import('./fake-electron.ts');
 const { registerIpc, WIRE_PREFIX } = await import('../../electron/ipc-router.ts');
 const { CHANNEL_NAMES } = await import('../../shared/ipc/index.ts');
+import type { Session } from '../../shared/domain.ts';
 
 const ORIGIN = 'cairn://app';
 const ID = '01JBQ4Z8Y6W2N3XKPRS7TV5M9A';
-const session = {
+const session: Session = {
   id: ID, name: 'Contract', status: 'done', reason: null, retryAt: null,
   progress: { done: 3, total: 3, failed: 0, etaSeconds: null },
   usage: { inputTokens: 10, outputTokens: 20, costUsd: 0, estimated: false },
