@@ -1,0 +1,60 @@
+// What Cairn asks the model. Templates give an analyst a good first task; the
+// prompt builders are pure so a re-run builds byte-identical requests (and so
+// hits the memo instead of paying again).
+import type { TaskTemplate } from '../../../shared/domain.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export const TASK_TEMPLATES: Record<Exclude<TaskTemplate, 'custom'>, { title: string; task: string }> = {
+  summary: { title: 'Summary', task: 'Summarise the document: its purpose, the parties, the main terms and anything unusual.' },
+  obligations: { title: 'Obligations with deadlines', task: 'Extract every obligation: who owes it, what must be done, and by when (the deadline or trigger).' },
+  risks: { title: 'Risks', task: 'Identify the risks for the reader: liabilities, penalties, termination triggers, ambiguities and missing protections, each with its severity.' },
+  'key-figures': { title: 'Key figures', task: 'List every key figure: amounts, fees, caps, percentages, dates, durations and thresholds, each with what it applies to.' },
+  question: { title: 'Question answering', task: 'Answer the question below from the document only, quoting the passages that support the answer.' },
+};
+
+export function taskFor(template: TaskTemplate, custom?: string): string {
+  if (template === 'custom' || template === 'question') {
+    const text = (custom ?? '').trim();
+    if (template === 'question' && text) return `${TASK_TEMPLATES.question.task}\n\nQuestion: ${text}`;
+    if (text) return text;
+  }
+  if (template === 'custom') throw new Error('A custom task needs its text.');
+  return TASK_TEMPLATES[template].task;
+}
+
+const SYSTEM = [
+  'You are Cairn, a careful analyst working through a long document one passage at a time.',
+  'Use only the text you are given. Do not invent facts.',
+  'Cite the source of every finding with the label given to its passage, in square brackets, e.g. [p. 12] or [§ 3.2].',
+  'Write concise Markdown.',
+].join(' ');
+
+export function mapMessages(task: string, passage: { label: string; text: string }): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: `Task: ${task}\n\nPassage [${passage.label}]:\n"""\n${passage.text}\n"""\n\nList the findings from this passage for the task, each citing [${passage.label}]. If the passage has nothing relevant, say "No findings." only.` },
+  ];
+}
+
+export function reduceMessages(task: string, findings: Array<{ label: string; text: string }>, final: boolean): ChatMessage[] {
+  const body = findings.map((f) => `### From [${f.label}]\n${f.text.trim()}`).join('\n\n');
+  const ask = final
+    ? 'Write the final report for the task from these findings. Merge duplicates, keep every citation as written (e.g. [p. 12], [§ 3.2]), and order the report so an analyst can act on it.'
+    : 'Combine these findings into one shorter list for the task. Merge duplicates and keep every citation as written.';
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: `Task: ${task}\n\nFindings:\n${body}\n\n${ask}` },
+  ];
+}
+
+export function continuationMessages(request: ChatMessage[], partial: string): ChatMessage[] {
+  return [
+    ...request,
+    { role: 'assistant', content: partial },
+    { role: 'user', content: 'Your previous answer was cut off. Continue exactly where it stopped, without repeating anything already written.' },
+  ];
+}
