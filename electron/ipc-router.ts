@@ -5,10 +5,10 @@
 // the page something the contract does not allow.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import {
-  CHANNEL_NAMES, channels, events,
+  CHANNEL_NAMES, events,
   type ChannelName, type EventName, type EventPayload, type IpcResult, type ParsedRequestOf, type ResponseOf,
 } from '../shared/ipc/index.ts';
-import { toIpcError } from './ipc-errors.ts';
+import { runContract } from './ipc-dispatch.ts';
 
 export const WIRE_PREFIX = 'cairn:';
 
@@ -53,28 +53,7 @@ export async function dispatch<C extends ChannelName>(
     opts.log?.(`ipc ${name}: sender refused (${refused})`);
     return { ok: false, error: { code: 'forbidden_sender', message: `Request refused: ${refused}.` } };
   }
-  const def = channels[name];
-  const parsed = def.request.safeParse(payload ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, error: { code: 'invalid_request', message: `Invalid ${name} request${where}: ${issue?.message ?? 'wrong shape'}.` } };
-  }
-  const handler = opts.handlers[name] as Handler<C> | undefined;
-  if (!handler) return { ok: false, error: { code: 'not_implemented', message: `${name} is not available in this build.` } };
-  try {
-    const value = await handler(parsed.data as ParsedRequestOf<C>, event.sender);
-    const checked = def.response.safeParse(value);
-    if (!checked.success) {
-      opts.log?.(`ipc ${name}: handler returned a value outside the contract: ${checked.error.message}`);
-      return { ok: false, error: { code: 'internal', message: `Cairn produced an invalid ${name} response.`, hint: 'This is a bug in Cairn. Your data is safe.' } };
-    }
-    return { ok: true, value: checked.data as ResponseOf<C> };
-  } catch (err) {
-    const error = toIpcError(err);
-    opts.log?.(`ipc ${name}: ${error.code}: ${error.message}`);
-    return { ok: false, error };
-  }
+  return runContract(name, payload, opts.handlers[name] as Handler<C> | undefined, event.sender, opts.log);
 }
 
 /** Registers every channel of the contract. Returns a function that removes them. */
