@@ -1,0 +1,187 @@
+// Backups of the live database: written with SQLite's online backup API (or
+// VACUUM INTO where the caller is synchronous), verified by reopening, then
+// published by rename with a sidecar. Prune and restore live here too.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BackupInfo } from '../../shared/domain.ts';
+import { StoreError, toStoreError } from './errors.ts';
+import { checkDatabaseFile, listBackupInfos, writeSidecar } from './backup-files.ts';
+import { existsFile, fileSize, fsyncDir, fsyncFile, removeQuietly } from './fs-safe.ts';
+import { backupFile, backupSidecar, backupsDir, dbPath, fileStamp, parseBackupId } from './paths.ts';
+
+export interface BackupContext {
+  dataDir: string;
+  now: () => Date;
+  appVersion: string;
+}
+
+function newBackupId(now: Date): string {
+  return `${fileStamp(now)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A backup file keeps WAL mode from its source; switch it to a self-contained rollback-journal file. */
+function finalise(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
+function publish(ctx: BackupContext, id: string, tmp: string, reason: string, startedAt: Date): BackupInfo {
+  finalise(tmp);
+  const check = checkDatabaseFile(tmp);
+  if (!check.ok) {
+    removeQuietly(tmp);
+    throw new StoreError('io_error', `The backup could not be verified after writing (${check.detail}); it was discarded.`, 'Check the disk, then create the backup again.');
+  }
+  fsyncFile(tmp);
+  const final = backupFile(ctx.dataDir, id);
+  fs.renameSync(tmp, final);
+  fsyncDir(backupsDir(ctx.dataDir));
+  const info: BackupInfo = {
+    id,
+    createdAt: startedAt.toISOString(),
+    sizeBytes: fileSize(final),
+    verified: 'ok',
+    reason: reason.slice(0, 200),
+    appVersion: ctx.appVersion.slice(0, 50),
+    schemaVersion: check.schemaVersion,
+  };
+  writeSidecar(ctx.dataDir, info);
+  return info;
+}
+
+function prepare(ctx: BackupContext): { id: string; tmp: string; startedAt: Date } {
+  const startedAt = ctx.now();
+  const id = newBackupId(startedAt);
+  fs.mkdirSync(backupsDir(ctx.dataDir), { recursive: true });
+  return { id, tmp: path.join(backupsDir(ctx.dataDir), `${id}.partial`), startedAt };
+}
+
+/** Online backup: pages are copied a batch at a time while this connection keeps writing. */
+export async function createBackup(db: Database.Database, ctx: BackupContext, reason: string): Promise<BackupInfo> {
+  let tmp = '';
+  try {
+    const p = prepare(ctx);
+    tmp = p.tmp;
+    await db.backup(p.tmp);
+    return publish(ctx, p.id, p.tmp, reason, p.startedAt);
+  } catch (err) {
+    if (tmp) removeQuietly(tmp);
+    throw toStoreError(err, 'writing a backup', backupsDir(ctx.dataDir));
+  }
+}
+
+/** Synchronous consistent snapshot, for automatic backups inside synchronous operations. */
+export function createBackupSync(db: Database.Database, ctx: BackupContext, reason: string): BackupInfo {
+  let tmp = '';
+  try {
+    const p = prepare(ctx);
+    tmp = p.tmp;
+    db.prepare('VACUUM INTO ?').run(p.tmp);
+    return publish(ctx, p.id, p.tmp, reason, p.startedAt);
+  } catch (err) {
+    if (tmp) removeQuietly(tmp);
+    throw toStoreError(err, 'writing an automatic backup', backupsDir(ctx.dataDir));
+  }
+}
+
+export function verifyBackup(ctx: BackupContext, rawId: string): BackupInfo {
+  const id = parseBackupId(rawId);
+  const file = backupFile(ctx.dataDir, id);
+  if (!existsFile(file)) throw new StoreError('not_found', `There is no backup ${id}.`, 'Refresh the backup list.');
+  const known = listBackupInfos(ctx.dataDir).find((b) => b.id === id);
+  const check = checkDatabaseFile(file);
+  const info: BackupInfo = {
+    id,
+    createdAt: known?.createdAt ?? ctx.now().toISOString(),
+    sizeBytes: fileSize(file),
+    verified: check.ok ? 'ok' : 'failed',
+    reason: known?.reason ?? 'unknown',
+    appVersion: known?.appVersion ?? 'unknown',
+    schemaVersion: check.schemaVersion,
+  };
+  try {
+    writeSidecar(ctx.dataDir, info);
+  } catch (err) {
+    throw toStoreError(err, 'recording a backup check', backupsDir(ctx.dataDir));
+  }
+  return info;
+}
+
+/** Keep the newest `keepLast`, the newest of each of the last `dailyDays` days, and always the newest verified. */
+export function pruneBackups(ctx: BackupContext, policy: { keepLast: number; dailyDays: number }): string[] {
+  if (!Number.isInteger(policy.keepLast) || policy.keepLast < 0 || !Number.isInteger(policy.dailyDays) || policy.dailyDays < 0) {
+    throw new StoreError('invalid_input', 'Backup policy numbers must be whole numbers from 0.');
+  }
+  const all = listBackupInfos(ctx.dataDir);
+  const keep = new Set<string>(all.slice(0, policy.keepLast).map((b) => b.id));
+  const newestVerified = all.find((b) => b.verified === 'ok');
+  if (newestVerified) keep.add(newestVerified.id);
+  const cutoff = ctx.now().getTime() - policy.dailyDays * 86_400_000;
+  const seenDays = new Set<string>();
+  for (const b of all) {
+    const t = Date.parse(b.createdAt);
+    if (Number.isNaN(t) || t < cutoff) continue;
+    const day = b.createdAt.slice(0, 10);
+    if (!seenDays.has(day)) {
+      seenDays.add(day);
+      keep.add(b.id);
+    }
+  }
+  const removed: string[] = [];
+  for (const b of all) {
+    if (keep.has(b.id)) continue;
+    try {
+      fs.rmSync(backupFile(ctx.dataDir, b.id), { force: true });
+      fs.rmSync(backupSidecar(ctx.dataDir, b.id), { force: true });
+      removed.push(b.id);
+    } catch (err) {
+      throw toStoreError(err, 'removing an old backup', backupsDir(ctx.dataDir));
+    }
+  }
+  if (removed.length) fsyncDir(backupsDir(ctx.dataDir));
+  return removed;
+}
+
+export const RESTORING_SUFFIX = '.restoring';
+
+/**
+ * Swaps a verified backup in as the live database. The writer must be closed.
+ * The old files are renamed aside, never deleted; a crash between the two
+ * renames is finished by `finishInterruptedSwap` on the next open.
+ */
+export function swapInBackup(ctx: BackupContext, id: string): string {
+  const live = dbPath(ctx.dataDir);
+  const staged = `${live}${RESTORING_SUFFIX}`;
+  fs.copyFileSync(backupFile(ctx.dataDir, id), staged);
+  fsyncFile(staged);
+  const check = checkDatabaseFile(staged);
+  if (!check.ok) {
+    removeQuietly(staged);
+    throw new StoreError('corrupt', `Backup ${id} failed its check while being restored (${check.detail}).`, 'Choose another backup.');
+  }
+  const aside = `${live}.replaced-${fileStamp(ctx.now())}`;
+  for (const suffix of ['-wal', '-shm', '']) {
+    if (existsFile(`${live}${suffix}`)) fs.renameSync(`${live}${suffix}`, `${aside}${suffix}`);
+  }
+  fs.renameSync(staged, live);
+  fsyncDir(ctx.dataDir);
+  return aside;
+}
+
+export function finishInterruptedSwap(dataDir: string): void {
+  const live = dbPath(dataDir);
+  const staged = `${live}${RESTORING_SUFFIX}`;
+  if (!existsFile(staged)) return;
+  if (!existsFile(live) && checkDatabaseFile(staged).ok) {
+    fs.renameSync(staged, live);
+    fsyncDir(dataDir);
+  } else {
+    removeQuietly(staged);
+  }
+}

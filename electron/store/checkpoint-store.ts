@@ -1,0 +1,420 @@
+// The checkpoint store: one writer connection per process over <dataDir>/cairn.db.
+// Every public method validates what comes from outside and turns every
+// failure into a StoreError (see errors.ts).
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { ZodError } from 'zod';
+import type { BackupInfo, Checkpoint, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
+import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
+import { StoreError, toStoreError } from './errors.ts';
+import { newId, parseHash, parseId } from './ids.ts';
+import { openDatabase } from './db-open.ts';
+import { backupFile, backupsDir, parseBackupId, resolveDataDir } from './paths.ts';
+import { MIGRATIONS, type Migration } from './schema.ts';
+import * as sessions from './sessions.ts';
+import * as cps from './checkpoints.ts';
+import * as stream from './stream.ts';
+import * as memo from './memo.ts';
+import * as head from './head.ts';
+import * as leases from './leases.ts';
+import { verify } from './verify.ts';
+import * as backups from './backups.ts';
+import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
+import { exportPortable, importPortable } from './portable.ts';
+import { writeFileAtomic } from './fs-safe.ts';
+import type {
+  BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
+  NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch,
+} from './types.ts';
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  appVersion?: string;
+  now?: () => Date;
+  /** For tests of the migration path only. */
+  migrations?: readonly Migration[];
+}
+
+const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+export class CheckpointStore implements CheckpointStoreApi {
+  readonly dataDir: string;
+  readonly appVersion: string;
+  readonly schemaVersion: number;
+  #db: Database.Database;
+  #now: () => Date;
+  #migrations: readonly Migration[];
+  #closed = false;
+
+  private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[]) {
+    this.dataDir = dataDir;
+    this.appVersion = appVersion;
+    this.#now = now;
+    this.#migrations = migrations;
+    const opened = this.#open();
+    this.#db = opened.db;
+    this.schemaVersion = opened.schemaVersion;
+  }
+
+  static open(opts: OpenStoreOptions): CheckpointStore {
+    const dataDir = resolveDataDir(opts.dataDir);
+    return new CheckpointStore(dataDir, opts.appVersion ?? '0.0.0-dev', opts.now ?? (() => new Date()), opts.migrations ?? MIGRATIONS);
+  }
+
+  /** For a start-up screen that could not open the store: what can be restored. */
+  static newestVerifiedBackup(dataDir: string): BackupInfo | null {
+    return newestVerifiedBackup(resolveDataDir(dataDir));
+  }
+
+  #open(): { db: Database.Database; schemaVersion: number } {
+    backups.finishInterruptedSwap(this.dataDir);
+    return openDatabase({
+      dataDir: this.dataDir,
+      now: this.#now,
+      migrations: this.#migrations,
+      beforeMigrate: (db) => {
+        backups.createBackupSync(db, this.#backupCtx(), 'before-migration');
+      },
+    });
+  }
+
+  #backupCtx(): backups.BackupContext {
+    return { dataDir: this.dataDir, now: this.#now, appVersion: this.appVersion };
+  }
+
+  #at(): string {
+    return this.#now().toISOString();
+  }
+
+  #id(): Id {
+    return newId(this.#now());
+  }
+
+  #guard<T>(action: string, fn: () => T): T {
+    if (this.#closed) throw new StoreError('conflict', 'The store is closed.', 'Reopen the data directory.');
+    try {
+      return fn();
+    } catch (err) {
+      throw this.#mapError(err, action);
+    }
+  }
+
+  #mapError(err: unknown, action: string): StoreError {
+    if (err instanceof ZodError) {
+      const issue = err.issues[0];
+      return new StoreError('invalid_input', `Invalid input while ${action}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+    }
+    return toStoreError(err, action, this.dataDir);
+  }
+
+  #write<T>(action: string, fn: () => T): T {
+    return this.#guard(action, () => this.#db.transaction(fn).immediate());
+  }
+
+  /** The live connection, for diagnostics and tests (EXPLAIN, integrity). Do not write through it. */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  // sessions
+
+  createSession(input: NewSessionInput): Session {
+    return this.#write('creating a session', () => {
+      const id = this.#id();
+      sessions.insertSession(this.#db, id, input, this.#at());
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, id));
+    });
+  }
+
+  listSessions(query?: ListSessionsQuery): Page<Session> {
+    return this.#guard('listing sessions', () => sessions.listSessions(this.#db, query));
+  }
+
+  getSession(id: string): Session {
+    return this.#guard('reading a session', () => sessions.rowToSession(sessions.readSessionRow(this.#db, parseId(id, 'session id'))));
+  }
+
+  updateSession(id: string, patch: SessionPatch): Session {
+    return this.#write('updating a session', () => {
+      const sid = parseId(id, 'session id');
+      sessions.patchSession(this.#db, sid, patch, this.#at());
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+    });
+  }
+
+  archiveSession(id: string, archived = true): Session {
+    return this.#write('archiving a session', () => {
+      const sid = parseId(id, 'session id');
+      sessions.readSessionRow(this.#db, sid);
+      this.#db.prepare('UPDATE sessions SET archived = ? WHERE id = ?').run(archived ? 1 : 0, sid);
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+    });
+  }
+
+  deleteSession(id: string): void {
+    this.#write('moving a session to the trash', () => {
+      const sid = parseId(id, 'session id');
+      sessions.readSessionRow(this.#db, sid);
+      this.#db.prepare('UPDATE sessions SET trashed_at = ? WHERE id = ?').run(this.#at(), sid);
+    });
+  }
+
+  restoreSession(id: string): Session {
+    return this.#write('restoring a session from the trash', () => {
+      const sid = parseId(id, 'session id');
+      sessions.readSessionRow(this.#db, sid);
+      this.#db.prepare('UPDATE sessions SET trashed_at = NULL WHERE id = ?').run(sid);
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+    });
+  }
+
+  /**
+   * Purges trashed sessions. A trashed session that a live fork descends from
+   * stays in the trash (its checkpoints are the fork's history). Memo entries
+   * and the texts they use are kept: they are shared by every session.
+   */
+  emptyTrash(): number {
+    return this.#write('emptying the trash', () => {
+      const trashed = this.#db.prepare('SELECT id FROM sessions WHERE trashed_at IS NOT NULL').pluck().all() as Id[];
+      let purged = 0;
+      for (const sid of trashed) {
+        const needed = this.#db.prepare(`SELECT 1 FROM checkpoints c JOIN checkpoints p ON p.id = c.parent_id
+          WHERE p.session_id = ? AND c.session_id <> ? LIMIT 1`).get(sid, sid);
+        if (needed) continue;
+        const hashes = this.#db.prepare('SELECT DISTINCT output_hash FROM checkpoints WHERE session_id = ? AND output_hash IS NOT NULL').pluck().all(sid) as string[];
+        for (const table of ['leases', 'stream_parts', 'head_moves']) this.#db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sid);
+        this.#db.prepare('UPDATE sessions SET head_id = NULL WHERE id = ?').run(sid);
+        this.#db.prepare('DELETE FROM checkpoints WHERE session_id = ?').run(sid);
+        this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(sid);
+        const gc = this.#db.prepare(`DELETE FROM blobs WHERE hash = ?
+          AND NOT EXISTS (SELECT 1 FROM checkpoints WHERE output_hash = ?) AND NOT EXISTS (SELECT 1 FROM memo WHERE output_hash = ?)`);
+        for (const h of hashes) gc.run(h, h, h);
+        purged += 1;
+      }
+      return purged;
+    });
+  }
+
+  // checkpoints and blobs
+
+  appendCheckpoint(sessionId: string, cp: NewCheckpoint): Checkpoint {
+    return this.#write('saving a checkpoint', () => {
+      const sid = parseId(sessionId, 'session id');
+      const valid = cps.validateNewCheckpoint(cp);
+      const session = sessions.readSessionRow(this.#db, sid);
+      const outputHash = cp.output === undefined || cp.output === null ? null : cps.putBlob(this.#db, cp.output);
+      const parent = session.head_id ? cps.readCheckpointRow(this.#db, session.head_id as Id) : null;
+      const at = this.#at();
+      const saved = cps.insertCheckpoint(this.#db, { id: this.#id(), sessionId: sid, parent, outputHash, createdAt: at, ...valid });
+      this.#db.prepare('UPDATE sessions SET head_id = ? WHERE id = ?').run(saved.id, sid);
+      sessions.addUsage(this.#db, sid, valid.usage, at);
+      return saved;
+    });
+  }
+
+  getCheckpoint(id: string): Checkpoint {
+    return this.#guard('reading a checkpoint', () => cps.rowToCheckpoint(cps.readCheckpointRow(this.#db, parseId(id, 'checkpoint id'))));
+  }
+
+  getBlob(hash: string): string {
+    return this.#guard('reading stored text', () => cps.getBlob(this.#db, parseHash(hash)));
+  }
+
+  putBlob(text: string): string {
+    return this.#write('storing text', () => cps.putBlob(this.#db, text));
+  }
+
+  headPath(sessionId: string): Checkpoint[] {
+    return this.#guard('reading the session history', () => {
+      const session = sessions.readSessionRow(this.#db, parseId(sessionId, 'session id'));
+      return cps.pathTo(this.#db, session.head_id as Id | null).map(cps.rowToCheckpoint);
+    });
+  }
+
+  timeline(sessionId: string, opts?: { limit?: number; cursor?: string }): Page<TimelineRow> & { total: number } {
+    return this.#guard('reading the timeline', () => {
+      const sid = parseId(sessionId, 'session id');
+      const session = sessions.readSessionRow(this.#db, sid);
+      return cps.timeline(this.#db, sid, session.head_id, opts);
+    });
+  }
+
+  // streaming
+
+  appendStreamPart(sessionId: string, stepKey: string, attempt: number, text: string): void {
+    this.#write('saving streamed output', () => {
+      const step = stream.parseStep(stepKey, attempt);
+      stream.appendStreamPart(this.#db, parseId(sessionId, 'session id'), step.stepKey, step.attempt, text, this.#at());
+    });
+  }
+
+  partial(sessionId: string, stepKey: string): PartialStream | null {
+    return this.#guard('reading streamed output', () => stream.partial(this.#db, parseId(sessionId, 'session id'), stream.parseStep(stepKey, 0).stepKey));
+  }
+
+  completeStep(sessionId: string, input: CompleteStepInput): Checkpoint {
+    return this.#write('saving a completed step', () => stream.completeStep(this.#db, parseId(sessionId, 'session id'), input, this.#id(), this.#at()));
+  }
+
+  memoGet(memoKey: string): MemoHit | null {
+    return this.#guard('looking up a memoised step', () => memo.memoGet(this.#db, memoKey));
+  }
+
+  // head
+
+  /** Takes an automatic backup, then moves the head. `backupId` names that backup. */
+  rollback(sessionId: string, checkpointId: string): { session: Session; hidden: number; backupId: string | null } {
+    const sid = this.#guard('rolling back', () => parseId(sessionId, 'session id'));
+    const cid = this.#guard('rolling back', () => parseId(checkpointId, 'checkpoint id'));
+    this.#guard('checking the rollback', () => sessions.readSessionRow(this.#db, sid));
+    const backup = this.#guard('backing up before a rollback', () => backups.createBackupSync(this.#db, this.#backupCtx(), 'before-rollback'));
+    return this.#write('rolling back', () => {
+      const hidden = head.rollback(this.#db, sid, cid, this.#at());
+      return { session: sessions.rowToSession(sessions.readSessionRow(this.#db, sid)), hidden, backupId: backup.id };
+    });
+  }
+
+  undoRollback(sessionId: string): Session {
+    return this.#write('undoing a rollback', () => {
+      const sid = parseId(sessionId, 'session id');
+      head.undoRollback(this.#db, sid, this.#at());
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+    });
+  }
+
+  fork(sessionId: string, checkpointId: string, opts?: { name?: string; config?: SessionConfig }): Session {
+    return this.#write('forking a session', () => {
+      const newSession = this.#id();
+      head.fork(this.#db, parseId(sessionId, 'session id'), parseId(checkpointId, 'checkpoint id'), newSession, this.#id(), this.#at(), opts);
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, newSession));
+    });
+  }
+
+  // leases
+
+  acquireLease(sessionId: string, owner: string): Lease | null {
+    return this.#write('taking the session lease', () => leases.acquire(this.#db, parseId(sessionId, 'session id'), leases.parseOwner(owner), this.#now().getTime()));
+  }
+
+  heartbeat(sessionId: string, owner: string): boolean {
+    return this.#write('renewing the session lease', () => leases.heartbeat(this.#db, parseId(sessionId, 'session id'), leases.parseOwner(owner), this.#now().getTime()));
+  }
+
+  releaseLease(sessionId: string, owner: string): void {
+    this.#write('releasing the session lease', () => leases.release(this.#db, parseId(sessionId, 'session id'), leases.parseOwner(owner)));
+  }
+
+  recoverInterrupted(): Id[] {
+    return this.#write('recovering interrupted sessions', () => leases.recoverInterrupted(this.#db, this.#now().getTime(), this.#at()));
+  }
+
+  // integrity
+
+  verify(sessionId?: string): VerifyReport {
+    return this.#guard('verifying the database', () => verify(this.#db, sessionId === undefined ? null : parseId(sessionId, 'session id')));
+  }
+
+  // backups
+
+  async createBackup(opts: BackupOptions = {}): Promise<BackupInfo> {
+    this.#guard('starting a backup', () => undefined);
+    return backups.createBackup(this.#db, this.#backupCtx(), opts.reason ?? 'manual');
+  }
+
+  listBackups(): BackupInfo[] {
+    return this.#guard('listing backups', () => listBackupInfos(this.dataDir));
+  }
+
+  verifyBackup(id: string): BackupInfo {
+    return this.#guard('verifying a backup', () => backups.verifyBackup(this.#backupCtx(), id));
+  }
+
+  async restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult> {
+    const bid = this.#guard('restoring a backup', () => parseBackupId(id));
+    const file = backupFile(this.dataDir, bid);
+    const check = checkDatabaseFile(file);
+    if (!check.ok) throw new StoreError('corrupt', `Backup ${bid} cannot be restored: ${check.detail}.`, 'Choose another backup from the list.');
+    if (mode === 'new-session') {
+      const sid = this.#guard('restoring a backup', () => parseId(sessionId, 'session id'));
+      return this.#restoreSession(file, sid);
+    }
+    if (mode !== 'replace') throw new StoreError('invalid_input', `Unknown restore mode ${String(mode)}.`);
+    const safety = await this.createBackup({ reason: 'before-restore' });
+    this.#guard('restoring a backup', () => undefined);
+    this.#closed = true;
+    this.#db.close();
+    let swapError: unknown = null;
+    try {
+      backups.swapInBackup(this.#backupCtx(), bid);
+    } catch (err) {
+      swapError = err;
+    }
+    // Reopen whatever is live now: the restored file, or the untouched old one.
+    this.#db = this.#open().db;
+    this.#closed = false;
+    if (swapError !== null) throw this.#mapError(swapError, 'restoring a backup');
+    const restoredSessions = this.#db.prepare('SELECT id FROM sessions ORDER BY id').pluck().all() as Id[];
+    return { safetyBackupId: safety.id, restoredSessions };
+  }
+
+  #restoreSession(file: string, sid: Id): RestoreResult {
+    let source: Database.Database | null = null;
+    try {
+      source = new Database(file, { readonly: true, fileMustExist: true });
+      const portable = exportPortable(source, sid, this.#at(), this.appVersion);
+      const restored = this.#write('restoring a session from a backup', () => importPortable(this.#db, portable, () => this.#id(), this.#at(), ' (restored)'));
+      return { safetyBackupId: null, restoredSessions: [restored] };
+    } catch (err) {
+      throw this.#mapError(err, 'restoring a session from a backup');
+    } finally {
+      source?.close();
+    }
+  }
+
+  pruneBackups(policy: { keepLast: number; dailyDays: number }): string[] {
+    return this.#guard('pruning backups', () => backups.pruneBackups(this.#backupCtx(), policy));
+  }
+
+  exportSession(sessionId: string, file: string): void {
+    this.#guard('exporting a session', () => {
+      const target = checkedFilePath(file);
+      const portable = this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))();
+      writeFileAtomic(target, `${JSON.stringify(portable)}\n`);
+    });
+  }
+
+  importSession(file: string): Session {
+    return this.#guard('importing a session', () => {
+      const source = checkedFilePath(file);
+      const size = fs.statSync(source).size;
+      if (size > MAX_IMPORT_BYTES) throw new StoreError('invalid_input', `The file is ${size} bytes; session files larger than ${MAX_IMPORT_BYTES} bytes are refused.`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(source, 'utf8'));
+      } catch {
+        throw new StoreError('invalid_input', `${source} is not a Cairn session file (it is not JSON).`, 'Choose a file made with Export session.');
+      }
+      const sid = this.#db.transaction(() => importPortable(this.#db, raw, () => this.#id(), this.#at(), ' (imported)')).immediate();
+      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+    });
+  }
+
+  /** Where backups are written (for a "show in folder" action). */
+  get backupsDirectory(): string {
+    return backupsDir(this.dataDir);
+  }
+}
+
+/** Files for export/import are chosen by the user; refuse what cannot be a real path. */
+function checkedFilePath(file: unknown): string {
+  if (typeof file !== 'string' || file.length === 0 || file.length > 4_096 || file.includes('\0')) {
+    throw new StoreError('invalid_input', 'The file path is empty, too long or contains a NUL byte.');
+  }
+  return file;
+}

@@ -1,0 +1,175 @@
+// Immutable checkpoint rows in a tree, each chained to its parent by hash, and
+// the content-addressed blobs they refer to.
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import {
+  CheckpointKindSchema, CheckpointSchema, IdSchema, JsonValueSchema, MAX_TEXT, UsageSchema, ZERO_USAGE,
+  type Checkpoint, type Id, type JsonValue, type TimelineRow, type Usage,
+} from '../../shared/domain.ts';
+import { StoreError } from './errors.ts';
+import { canonicalJson, sha256 } from './hashing.ts';
+import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
+import type { NewCheckpoint, Page } from './types.ts';
+
+/** Outputs can be far larger than one IPC string; the store bounds them separately. */
+export const MAX_BLOB_CHARS = 50_000_000;
+const MAX_STATE_CHARS = MAX_TEXT;
+
+export interface CheckpointRow {
+  id: string;
+  session_id: string;
+  parent_id: string | null;
+  depth: number;
+  kind: string;
+  step_key: string | null;
+  state: string;
+  output_hash: string | null;
+  usage: string;
+  created_at: string;
+  hash: string;
+}
+
+export function rowToCheckpoint(row: CheckpointRow): Checkpoint {
+  const parsed = CheckpointSchema.safeParse({
+    id: row.id,
+    sessionId: row.session_id,
+    parentId: row.parent_id,
+    kind: row.kind,
+    stepKey: row.step_key,
+    state: safeJson(row.state),
+    outputHash: row.output_hash,
+    usage: safeJson(row.usage),
+    createdAt: row.created_at,
+    hash: row.hash,
+  });
+  if (!parsed.success) {
+    throw new StoreError('corrupt', `Checkpoint ${row.id} has a damaged record.`, 'Run Verify to see which checkpoints are affected, then roll back or restore a backup.');
+  }
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The content a checkpoint's hash covers: everything but the hash itself. */
+export function checkpointHash(parentHash: string, c: Omit<Checkpoint, 'hash'>): string {
+  const content: JsonValue = {
+    id: c.id,
+    sessionId: c.sessionId,
+    parentId: c.parentId,
+    kind: c.kind,
+    stepKey: c.stepKey,
+    state: c.state,
+    outputHash: c.outputHash,
+    usage: { ...c.usage },
+    createdAt: c.createdAt,
+  };
+  return sha256(parentHash + canonicalJson(content));
+}
+
+export function putBlob(db: Database.Database, text: string): string {
+  if (typeof text !== 'string') throw new StoreError('invalid_input', 'A blob must be text.');
+  if (text.length > MAX_BLOB_CHARS) throw new StoreError('invalid_input', `A text of ${text.length} characters is larger than the ${MAX_BLOB_CHARS} the store accepts.`);
+  const hash = sha256(text);
+  db.prepare('INSERT OR IGNORE INTO blobs (hash, text, size) VALUES (?, ?, ?)').run(hash, text, Buffer.byteLength(text, 'utf8'));
+  return hash;
+}
+
+export function getBlob(db: Database.Database, hash: string): string {
+  const text = db.prepare('SELECT text FROM blobs WHERE hash = ?').pluck().get(hash) as string | undefined;
+  if (text === undefined) throw new StoreError('not_found', `No stored text has hash ${hash.slice(0, 12)}….`);
+  return text;
+}
+
+export function readCheckpointRow(db: Database.Database, id: Id): CheckpointRow {
+  const row = db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as CheckpointRow | undefined;
+  if (!row) throw new StoreError('not_found', `There is no checkpoint ${id}.`, 'Refresh the timeline.');
+  return row;
+}
+
+export interface InsertCheckpoint {
+  id: Id;
+  sessionId: Id;
+  parent: CheckpointRow | null;
+  kind: Checkpoint['kind'];
+  stepKey: string | null;
+  state: JsonValue;
+  outputHash: string | null;
+  usage: Usage;
+  createdAt: string;
+}
+
+export function validateNewCheckpoint(cp: NewCheckpoint): { kind: Checkpoint['kind']; stepKey: string | null; state: JsonValue; usage: Usage } {
+  const parsed = z.strictObject({
+    kind: CheckpointKindSchema,
+    stepKey: z.string().max(512).nullable().optional(),
+    state: JsonValueSchema.optional(),
+    output: z.string().max(MAX_BLOB_CHARS).nullable().optional(),
+    usage: UsageSchema.optional(),
+  }).safeParse(cp);
+  if (!parsed.success) throw new StoreError('invalid_input', `The checkpoint is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  const state = parsed.data.state ?? null;
+  if (canonicalJson(state).length > MAX_STATE_CHARS) throw new StoreError('invalid_input', 'Checkpoint state is too large; store large text as output.');
+  return { kind: parsed.data.kind, stepKey: parsed.data.stepKey ?? null, state, usage: parsed.data.usage ?? ZERO_USAGE };
+}
+
+export function insertCheckpoint(db: Database.Database, c: InsertCheckpoint): Checkpoint {
+  const base: Omit<Checkpoint, 'hash'> = {
+    id: c.id,
+    sessionId: c.sessionId,
+    parentId: c.parent?.id ?? null,
+    kind: c.kind,
+    stepKey: c.stepKey,
+    state: c.state,
+    outputHash: c.outputHash,
+    usage: c.usage,
+    createdAt: c.createdAt,
+  };
+  const hash = checkpointHash(c.parent?.hash ?? '', base);
+  db.prepare(`INSERT INTO checkpoints (id, session_id, parent_id, depth, kind, step_key, state, output_hash, usage, created_at, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    c.id, c.sessionId, base.parentId, c.parent ? c.parent.depth + 1 : 0, c.kind, c.stepKey,
+    canonicalJson(c.state), c.outputHash, canonicalJson({ ...c.usage }), c.createdAt, hash,
+  );
+  return { ...base, hash };
+}
+
+/** Ancestors of a checkpoint up to its root (crossing into the parent session for forks), oldest first. */
+export function pathTo(db: Database.Database, id: Id | null): CheckpointRow[] {
+  if (id === null) return [];
+  const rows = db.prepare(`WITH RECURSIVE up(id, n) AS (
+      SELECT ?, 0
+      UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
+    ) SELECT c.* FROM up JOIN checkpoints c ON c.id = up.id ORDER BY up.n DESC`).all(id) as CheckpointRow[];
+  return rows;
+}
+
+const TimelineCursor = z.tuple([IdSchema]);
+
+export const TIMELINE_SQL = `SELECT c.*, p.hash AS parent_hash FROM checkpoints c
+  LEFT JOIN checkpoints p ON p.id = c.parent_id
+  WHERE c.session_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?`;
+
+export function timeline(
+  db: Database.Database, sessionId: Id, headId: string | null, opts: { limit?: number; cursor?: string } = {},
+): Page<TimelineRow> & { total: number } {
+  const limit = clampLimit(opts.limit, 500, 5_000);
+  // ULIDs sort after every real id when compared with '~' (0x7E > 'Z').
+  const before = opts.cursor === undefined ? '~' : decodeCursor(opts.cursor, TimelineCursor)[0];
+  const rows = db.prepare(TIMELINE_SQL).all(sessionId, before, limit + 1) as Array<CheckpointRow & { parent_hash: string | null }>;
+  const total = Number(db.prepare('SELECT count(*) FROM checkpoints WHERE session_id = ?').pluck().get(sessionId));
+  const onPath = new Set(headId ? pathTo(db, headId as Id).map((r) => r.id) : []);
+  const items = rows.slice(0, limit).map((row): TimelineRow => {
+    const checkpoint = rowToCheckpoint(row);
+    const { hash: _ignored, ...rest } = checkpoint;
+    const intact = checkpointHash(row.parent_hash ?? '', rest) === row.hash && (row.parent_id === null || row.parent_hash !== null);
+    return { checkpoint, onHeadPath: onPath.has(row.id), isHead: row.id === headId, depth: row.depth, integrity: intact ? 'ok' : 'damaged' };
+  });
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor([last.id]) : null, total };
+}

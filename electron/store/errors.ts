@@ -1,0 +1,81 @@
+// Store failures as values: every error that leaves the store is a StoreError
+// with a code the caller can branch on and a message a person can act on.
+import type { BackupInfo } from '../../shared/domain.ts';
+import type { StoreErrorCode } from './types.ts';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  readonly hint: string;
+  /** Where a damaged database was moved, when it was. */
+  readonly movedTo: string | null;
+  /** The newest verified backup, offered when the database could not be used. */
+  readonly newestBackup: BackupInfo | null;
+
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    hint = '',
+    extra: { movedTo?: string | null; newestBackup?: BackupInfo | null; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'StoreError';
+    this.code = code;
+    this.hint = hint;
+    this.movedTo = extra.movedTo ?? null;
+    this.newestBackup = extra.newestBackup ?? null;
+  }
+
+  /** Plain data for IPC and logs. */
+  toReason(): { code: string; message: string; hint?: string } {
+    return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
+  }
+}
+
+function errCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  return '';
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Maps SQLite result codes and Node errno codes to a StoreError. `action` says
+ * what the store was doing ("saving a checkpoint"), `place` where (the data directory).
+ */
+export function toStoreError(err: unknown, action: string, place: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = errCode(err);
+  const detail = errMessage(err);
+  const opts = { cause: err };
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    return new StoreError('disk_full', `The disk holding ${place} is full while ${action}. Nothing already saved was lost.`,
+      'Free some disk space (or move the data directory to a larger disk), then resume: the store continues where it stopped.', opts);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+    return new StoreError('read_only', `Cairn cannot write to ${place} while ${action}: it is read-only.`,
+      'Make the folder writable (or remount its disk read-write), or choose another data directory in Settings.', opts);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || code.startsWith('SQLITE_CANTOPEN')) {
+    return new StoreError('permission_denied', `Permission denied on ${place} while ${action}.`,
+      'Give your user read and write access to the data directory (and check it is not locked or immutable), then try again.', opts);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError('busy', `The database in ${place} stayed locked by another process while ${action}.`,
+      'Another Cairn window or CLI run may be writing. Wait a moment and retry.', opts);
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError('corrupt', `The database in ${place} is damaged (${detail}) while ${action}.`,
+      'Run a verification from the Backups panel and restore the newest verified backup.', opts);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+    return new StoreError('io_error', `A disk read or write failed in ${place} while ${action} (${detail}).`,
+      'Check the disk (cable, network share, free space), then retry: nothing already saved was lost.', opts);
+  }
+  if (code === 'ENOENT') {
+    return new StoreError('not_found', `A file was missing in ${place} while ${action} (${detail}).`, '', opts);
+  }
+  return new StoreError('io_error', `Unexpected storage failure in ${place} while ${action}: ${detail}`,
+    'Retry; if it persists, verify the database from the Backups panel.', opts);
+}
