@@ -1,0 +1,80 @@
+// Walks HTML (a web page, or what mammoth makes of a .docx) into headings and
+// paragraphs. Script, style, noscript and template content is dropped; so is
+// <title>. Whitespace is collapsed as a browser would, except inside <pre>.
+import { Parser } from 'htmlparser2';
+import type { Block } from './types.ts';
+
+const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'title', 'svg', 'math', 'iframe', 'object']);
+const BLOCKS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p',
+  'pre', 'section', 'summary', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'ul', 'html',
+]);
+const HEADING = /^h([1-6])$/;
+// Survives whitespace collapsing, then becomes a newline.
+const LINE_BREAK = '\u2028';
+
+export function htmlToBlocks(html: string): Block[] {
+  const blocks: Block[] = [];
+  let buffer = '';
+  let headingLevel: number | null = null;
+  let dropDepth = 0;
+  let preDepth = 0;
+  let cellsInRow = 0;
+
+  const flush = (): void => {
+    const text = (preDepth > 0 ? buffer : buffer.replace(/[ \t\n\r\f]+/g, ' ')).replace(/ ?\u2028 ?/g, '\n');
+    if (text.trim() !== '') {
+      blocks.push(headingLevel === null ? { kind: 'paragraph', text: text.replace(/^ +| +$/gm, '') } : { kind: 'heading', level: headingLevel, text });
+    }
+    buffer = '';
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (DROPPED.has(name)) {
+          dropDepth++;
+          return;
+        }
+        if (dropDepth > 0) return;
+        const h = HEADING.exec(name);
+        if (h) {
+          flush();
+          headingLevel = Number(h[1]);
+        } else if (BLOCKS.has(name)) {
+          flush();
+          if (name === 'pre') preDepth++;
+          if (name === 'tr') cellsInRow = 0;
+        } else if (name === 'br') {
+          buffer += LINE_BREAK;
+        } else if (name === 'td' || name === 'th') {
+          if (cellsInRow > 0) buffer += ' | ';
+          cellsInRow++;
+        }
+      },
+      ontext(text) {
+        if (dropDepth === 0) buffer += text;
+      },
+      onclosetag(name) {
+        if (DROPPED.has(name)) {
+          dropDepth = Math.max(0, dropDepth - 1);
+          return;
+        }
+        if (dropDepth > 0) return;
+        if (HEADING.test(name)) {
+          flush();
+          headingLevel = null;
+        } else if (BLOCKS.has(name)) {
+          flush();
+          if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+  return blocks;
+}
