@@ -1,0 +1,151 @@
+// The simulator's text: a pure function of the request messages, so the same
+// request always gets the same answer (byte for byte) and the pipeline and its
+// tests can predict what a step will produce. It reads like an analysis: it
+// quotes short phrases from the passages it was given and cites the source
+// markers (`[p. 12]`, `[§ 3.2]`) found in them.
+import { createHash } from 'node:crypto';
+
+export interface ChatMessageLike {
+  role: string;
+  content: string;
+}
+
+export interface GenerateOptions {
+  /** Approximate length of the answer in words (each word is about one streamed token). */
+  words: number;
+}
+
+/**
+ * Sent by the step runner's `continue` resume policy after the partial answer.
+ * The simulator recognises it and continues its own earlier answer, repeating
+ * a few words of overlap the way real models often do.
+ */
+export const CONTINUATION_INSTRUCTION =
+  'Your previous answer was cut off. Continue exactly where it stopped, without repeating or summarising what you already wrote.';
+
+/** Words the simulator repeats when asked to continue, to exercise overlap removal. */
+export const CONTINUATION_OVERLAP_WORDS = 4;
+
+const MARKER = /\[(?:p{1,2}\.\s?\d+(?:[-–]\d+)?|§+\s?\d+(?:\.\d+)*|para\.\s?\d+|page\s\d+)\]/gi;
+
+export function messagesHash(messages: readonly ChatMessageLike[]): string {
+  const canonical = JSON.stringify(messages.map((m) => [m.role, m.content]));
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Source markers in the order they first appear, without duplicates. */
+export function extractMarkers(text: string): string[] {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(MARKER)) seen.add(m[0]);
+  return [...seen];
+}
+
+/** Sentences long enough to quote from, markers stripped. */
+export function extractPassages(text: string): string[] {
+  return text
+    .replace(MARKER, ' ')
+    .split(/(?<=[.!?;:])\s+|\n+/)
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter((s) => s.split(' ').length >= 4 && s.length <= 400 && /[a-z]/i.test(s));
+}
+
+function prng(seedHex: string): () => number {
+  let a = Number.parseInt(seedHex.slice(0, 8), 16) >>> 0;
+  return () => {
+    // mulberry32: tiny, fast and good enough to pick words deterministically.
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const LEADS = [
+  'The text states that',
+  'The passage notes that',
+  'According to the document,',
+  'It is stated that',
+  'The source records that',
+  'The document makes clear that',
+];
+const FILLER = [
+  'This bears directly on the task and should be read together with the surrounding sections.',
+  'The wording is specific and leaves little room for a different reading.',
+  'No exception to this is given in the material provided.',
+  'The obligation applies without a stated end date.',
+  'A later section may qualify this, so it is worth checking the full document.',
+  'The figures are given without a source, which limits how far they can be relied on.',
+  'This is consistent with the rest of the material analysed so far.',
+  'The responsibility is assigned to a named party rather than left open.',
+];
+
+function pick<T>(items: readonly T[], rnd: () => number): T {
+  return items[Math.floor(rnd() * items.length) % items.length] as T;
+}
+
+function quote(passage: string, rnd: () => number): string {
+  const words = passage.replace(/["“”]/g, '').split(' ');
+  const len = Math.min(words.length, 3 + Math.floor(rnd() * 6));
+  const start = Math.floor(rnd() * (words.length - len + 1));
+  return words.slice(start, start + len).join(' ').replace(/[.,;:!?]+$/, '');
+}
+
+/** The full answer the simulator gives for these messages. Pure and deterministic. */
+export function generateAnalysis(messages: readonly ChatMessageLike[], opts: GenerateOptions): string {
+  const rnd = prng(messagesHash(messages));
+  const userText = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  const passages = extractPassages(userText);
+  const markers = extractMarkers(userText);
+  const target = Math.max(1, Math.floor(opts.words));
+
+  const lines: string[] = ['Findings:'];
+  let words = 1;
+  let n = 0;
+  while (words < target && n < 10_000) {
+    n += 1;
+    let line: string;
+    if (passages.length > 0) {
+      const cite = markers.length > 0 && rnd() < 0.7 ? ` ${pick(markers, rnd)}` : '';
+      line = `${n}. ${pick(LEADS, rnd)} "${quote(pick(passages, rnd), rnd)}"${cite}. ${pick(FILLER, rnd)}`;
+    } else {
+      line = `${n}. ${pick(FILLER, rnd)}`;
+    }
+    lines.push(line);
+    words += line.split(' ').length;
+  }
+  const text = lines.join('\n');
+  // Trim to the requested length on a word boundary so `words` really bounds the output.
+  const pieces = splitIntoTokens(text);
+  if (pieces.length <= target) return text;
+  const cut = pieces.slice(0, target).join('');
+  // End on a finished finding when that keeps most of the requested length.
+  const lastLine = cut.lastIndexOf('\n');
+  return (lastLine > cut.length / 2 ? cut.slice(0, lastLine) : cut).trimEnd();
+}
+
+/** Splits text into the pieces the simulator streams (a word plus its trailing space). Joining them gives the text back. */
+export function splitIntoTokens(text: string): string[] {
+  return text.match(/\s+|\S+\s*/g) ?? [];
+}
+
+/**
+ * The answer for a request: a plain analysis, or — when the request is a
+ * continuation (…, assistant partial, user CONTINUATION_INSTRUCTION) — the rest
+ * of the original answer starting a few words before where the partial stopped.
+ */
+export function generateReply(messages: readonly ChatMessageLike[], opts: GenerateOptions): string {
+  const last = messages.at(-1);
+  const prev = messages.at(-2);
+  if (messages.length >= 3 && last?.role === 'user' && last.content === CONTINUATION_INSTRUCTION && prev?.role === 'assistant') {
+    const original = generateAnalysis(messages.slice(0, -2), opts);
+    const partial = prev.content;
+    if (original.startsWith(partial)) {
+      const done = splitIntoTokens(partial).length;
+      const all = splitIntoTokens(original);
+      const from = Math.max(0, done - CONTINUATION_OVERLAP_WORDS);
+      return all.slice(from).join('');
+    }
+  }
+  return generateAnalysis(messages, opts);
+}

@@ -1,0 +1,383 @@
+// A real OpenAI-compatible HTTP server on 127.0.0.1 for offline use and for
+// every fault test: deterministic text at a configurable speed, faults on
+// demand (at start, over an admin endpoint, or through the returned API), and
+// a log of what was sent.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { countChatTokens, countTokens } from '../tokens.ts';
+import { type Fault, FaultQueue, type FaultRule, FaultRuleSpecSchema, type RequestInfo } from './faults.ts';
+import { generateReply, messagesHash, splitIntoTokens } from './generator.ts';
+import { ChatRequestSchema, chunkJson, completionJson, errorBody, messageText, usageChunkJson, type UsageJson } from './protocol.ts';
+import { RequestLog, type RequestLogEntry } from './request-log.ts';
+
+export const SIMULATOR_MODEL = 'cairn-simulator';
+export const REQUEST_KEY_HEADER = 'x-cairn-request-key';
+
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** Approximate answer length in words (≈ streamed chunks). Default 120. */
+  words?: number;
+  /** Streaming speed in chunks per second; 0 = as fast as possible. Default 0. */
+  tokensPerSecond?: number;
+  models?: string[];
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`, else 401. */
+  apiKey?: string | null;
+  /** Requests whose prompt exceeds this many tokens get 400 context_length_exceeded. */
+  contextTokens?: number | null;
+  faults?: FaultRule[];
+}
+
+export interface Simulator {
+  url: string;
+  /** The base URL an OpenAI client uses: `${url}/v1`. */
+  baseURL: string;
+  port: number;
+  log: RequestLog;
+  faults: FaultQueue;
+  setFaults(rules: FaultRule[]): void;
+  /** Change speed or length while running. */
+  configure(patch: Pick<SimulatorOptions, 'tokensPerSecond' | 'words' | 'contextTokens'>): void;
+  close(): Promise<void>;
+}
+
+const AdminFaultsSchema = z.strictObject({
+  rules: z.array(FaultRuleSpecSchema).max(1_000),
+  replace: z.boolean().optional(),
+});
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      parts.push(b);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const settings = {
+    words: opts.words ?? 120,
+    tokensPerSecond: opts.tokensPerSecond ?? 0,
+    contextTokens: opts.contextTokens ?? null,
+  };
+  const models = opts.models ?? [SIMULATOR_MODEL];
+  const faults = new FaultQueue();
+  faults.set(opts.faults ?? []);
+  const log = new RequestLog();
+  let seq = 0;
+  let closed = false;
+  const openResponses = new Set<ServerResponse>();
+
+  function newEntry(req: IncomingMessage, path: string): RequestLogEntry {
+    seq += 1;
+    const entry: RequestLogEntry = {
+      seq,
+      time: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      path,
+      model: null,
+      stream: false,
+      requestKey: '',
+      messagesHash: '',
+      fault: null,
+      status: 0,
+      sent: '',
+      content: [],
+      terminal: false,
+      done: false,
+      clientClosed: false,
+      finished: false,
+    };
+    log.entries.push(entry);
+    return entry;
+  }
+
+  function send(res: ServerResponse, entry: RequestLogEntry | null, status: number, body: string, headers: Record<string, string> = {}): void {
+    if (entry) {
+      entry.status = status;
+      entry.sent += body;
+      entry.finished = true;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(body);
+  }
+
+  function faultResponse(res: ServerResponse, entry: RequestLogEntry, fault: Fault, model: string): boolean {
+    switch (fault.kind) {
+      case 'rate_limit': {
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+        if (fault.retryAfterDate !== undefined) headers['retry-after'] = fault.retryAfterDate;
+        send(res, entry, 429, errorBody(`Rate limit reached for ${model} (simulated). Please try again later.`, 'requests', 'rate_limit_exceeded'), headers);
+        return true;
+      }
+      case 'server_error':
+        send(res, entry, fault.status ?? 500, errorBody('The server had an error while processing your request (simulated).', 'server_error', null));
+        return true;
+      case 'unauthorized':
+        send(res, entry, 401, errorBody('Incorrect API key provided (simulated).', 'invalid_request_error', 'invalid_api_key'));
+        return true;
+      case 'forbidden':
+        send(res, entry, 403, errorBody('You are not allowed to access this model (simulated).', 'permission_error', 'permission_denied'));
+        return true;
+      case 'model_not_found':
+        send(res, entry, 404, errorBody(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model'));
+        return true;
+      case 'context_length':
+        send(res, entry, 400, errorBody("This model's maximum context length is 8192 tokens. However, your messages resulted in more tokens. Please reduce the length of the messages.", 'invalid_request_error', 'context_length_exceeded', 'messages'));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  async function handleCompletion(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readBody(req));
+    } catch {
+      send(res, entry, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
+      return;
+    }
+    const parsed = ChatRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      send(res, entry, 400, errorBody(`Invalid request: ${parsed.error.issues[0]?.message ?? 'bad body'}`, 'invalid_request_error', null));
+      return;
+    }
+    const body = parsed.data;
+    const messages = body.messages.map((m) => ({ role: m.role, content: messageText(m.content) }));
+    const hash = messagesHash(messages);
+    const keyHeader = req.headers[REQUEST_KEY_HEADER];
+    entry.model = body.model;
+    entry.stream = body.stream === true;
+    entry.messagesHash = hash;
+    entry.requestKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader : hash;
+
+    const info: RequestInfo = {
+      seq: entry.seq,
+      model: body.model,
+      stream: entry.stream,
+      requestKey: entry.requestKey,
+      messagesHash: hash,
+      text: messages.map((m) => m.content).join('\n'),
+    };
+    const fault = faults.take(info);
+    entry.fault = fault?.kind ?? null;
+    if (fault && faultResponse(res, entry, fault, body.model)) return;
+    if (fault?.kind === 'reject_stream_options' && body.stream_options) {
+      send(res, entry, 400, errorBody('Unrecognized request argument supplied: stream_options', 'invalid_request_error', null, 'stream_options'));
+      return;
+    }
+    if (!models.includes(body.model)) {
+      send(res, entry, 404, errorBody(`The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model'));
+      return;
+    }
+    const promptTokens = countChatTokens(messages, body.model);
+    if (settings.contextTokens !== null && promptTokens > settings.contextTokens) {
+      send(res, entry, 400, errorBody(`This model's maximum context length is ${settings.contextTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`, 'invalid_request_error', 'context_length_exceeded', 'messages'));
+      return;
+    }
+
+    let pieces = splitIntoTokens(generateReply(messages, { words: settings.words }));
+    let finishReason = 'stop';
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
+    if (maxTokens !== null && pieces.length > maxTokens) {
+      pieces = pieces.slice(0, maxTokens);
+      finishReason = 'length';
+    }
+    const text = pieces.join('');
+    const usage: UsageJson = { prompt_tokens: promptTokens, completion_tokens: countTokens(text, body.model), total_tokens: 0 };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const id = `chatcmpl-sim-${hash.slice(0, 16)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const withUsage = fault?.kind !== 'no_usage';
+
+    if (!entry.stream) {
+      if (fault?.kind === 'drop' || fault?.kind === 'stall') {
+        if (fault.kind === 'drop') res.socket?.destroy();
+        return; // a stall leaves the request hanging until the client gives up or the server closes
+      }
+      if (fault?.kind === 'malformed' || fault?.kind === 'no_done') {
+        entry.status = 200;
+        const cut = completionJson(id, created, body.model, text, finishReason, null).slice(0, 40);
+        entry.sent += cut;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(cut);
+        entry.finished = true;
+        return;
+      }
+      entry.content.push({ at: Date.now(), text });
+      entry.terminal = true;
+      send(res, entry, 200, completionJson(id, created, body.model, text, finishReason, withUsage ? usage : null));
+      return;
+    }
+
+    await streamReply(res, entry, { id, created, model: body.model, pieces, finishReason, usage, fault,
+      includeUsage: withUsage && body.stream_options?.include_usage === true });
+  }
+
+  async function streamReply(
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    r: { id: string; created: number; model: string; pieces: string[]; finishReason: string; usage: UsageJson; fault: Fault | null; includeUsage: boolean },
+  ): Promise<void> {
+    entry.status = 200;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      if (!entry.finished) entry.clientClosed = true;
+    });
+    const write = (data: string): void => {
+      const frame = `data: ${data}\n\n`;
+      entry.sent += frame;
+      res.write(frame);
+    };
+    const cutAt = r.fault && 'afterChunks' in r.fault ? r.fault.afterChunks : Number.POSITIVE_INFINITY;
+    const start = Date.now();
+    const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
+
+    write(chunkJson(r.id, r.created, r.model, { role: 'assistant', content: '' }, null, r.includeUsage));
+    for (let i = 0; i <= r.pieces.length; i += 1) {
+      if (gone || closed) return;
+      if (i >= cutAt && r.fault) {
+        const kind = r.fault.kind;
+        if (kind === 'drop') {
+          entry.finished = true;
+          res.socket?.destroy();
+        } else if (kind === 'no_done') {
+          entry.finished = true;
+          res.end();
+        } else if (kind === 'malformed') {
+          const frame = 'data: {"id":"chatcmpl-sim","object":"chat.completion.chunk","choices":[{"delta":{"content":"tru\n\n';
+          entry.sent += frame;
+          res.write(frame);
+          entry.finished = true;
+          res.end();
+        }
+        // 'stall': stop writing and keep the socket open.
+        return;
+      }
+      if (i === r.pieces.length) break;
+      if (interval > 0) {
+        const due = start + (i + 1) * interval;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (gone || closed) return;
+      }
+      const piece = r.pieces[i] as string;
+      write(chunkJson(r.id, r.created, r.model, { content: piece }, null, r.includeUsage));
+      entry.content.push({ at: Date.now(), text: piece });
+    }
+    write(chunkJson(r.id, r.created, r.model, {}, r.finishReason, r.includeUsage));
+    entry.terminal = true;
+    if (r.includeUsage) write(usageChunkJson(r.id, r.created, r.model, r.usage));
+    write('[DONE]');
+    entry.done = true;
+    entry.finished = true;
+    res.end();
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/__admin/log' && req.method === 'GET') {
+      send(res, null, 200, JSON.stringify({ entries: log.entries }));
+    } else if (path === '/__admin/faults' && req.method === 'GET') {
+      send(res, null, 200, JSON.stringify({ pending: faults.pending() }));
+    } else if (path === '/__admin/faults' && req.method === 'DELETE') {
+      faults.clear();
+      send(res, null, 200, JSON.stringify({ pending: [] }));
+    } else if (path === '/__admin/faults' && req.method === 'POST') {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await readBody(req));
+      } catch {
+        send(res, null, 400, JSON.stringify({ error: 'body must be JSON: {"rules":[{"fault":{"kind":"rate_limit"}}]}' }));
+        return;
+      }
+      const parsed = AdminFaultsSchema.safeParse(raw);
+      if (!parsed.success) {
+        send(res, null, 400, JSON.stringify({ error: z.prettifyError(parsed.error) }));
+        return;
+      }
+      if (parsed.data.replace) faults.clear();
+      for (const rule of parsed.data.rules) faults.add(rule);
+      send(res, null, 200, JSON.stringify({ pending: faults.pending() }));
+    } else {
+      send(res, null, 404, JSON.stringify({ error: `no admin route ${req.method} ${path}` }));
+    }
+  }
+
+  function authorised(req: IncomingMessage): boolean {
+    if (!opts.apiKey) return true;
+    return req.headers.authorization === `Bearer ${opts.apiKey}`;
+  }
+
+  const server = createServer((req, res) => {
+    openResponses.add(res);
+    res.on('close', () => openResponses.delete(res));
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '');
+    const route = async (): Promise<void> => {
+      if (path.startsWith('/__admin/')) return handleAdmin(req, res, path);
+      const entry = newEntry(req, path);
+      if (!authorised(req)) {
+        send(res, entry, 401, errorBody('Incorrect API key provided (simulated).', 'invalid_request_error', 'invalid_api_key'));
+        return;
+      }
+      if (path === '/v1/models' && req.method === 'GET') {
+        const created = Math.floor(Date.now() / 1000);
+        send(res, entry, 200, JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'cairn-simulator' })) }));
+      } else if (path === '/v1/chat/completions' && req.method === 'POST') {
+        await handleCompletion(req, res, entry);
+      } else {
+        send(res, entry, 404, errorBody(`Unknown route ${req.method} ${path}`, 'invalid_request_error', 'unknown_url'));
+      }
+    };
+    route().catch((err: unknown) => {
+      if (!res.headersSent) send(res, null, 500, errorBody(`simulator failure: ${String(err)}`, 'server_error', null));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    port,
+    log,
+    faults,
+    setFaults: (rules) => faults.set(rules),
+    configure(patch) {
+      if (patch.tokensPerSecond !== undefined) settings.tokensPerSecond = patch.tokensPerSecond;
+      if (patch.words !== undefined) settings.words = patch.words;
+      if (patch.contextTokens !== undefined) settings.contextTokens = patch.contextTokens;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        closed = true;
+        for (const res of openResponses) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,403 @@
+// Runs one model step durably. A completed step is looked up by its memo key
+// and never requested again; otherwise the answer is streamed, persisted as it
+// arrives, and only counted as complete after a terminal event. Every failure
+// is classified; retryable ones are retried under the retry policy with
+// visible events, the rest stop the step with a reason a person can act on.
+//
+// Resume policy for a step found interrupted (a partial in the store):
+// - 'restart' (default): request again from scratch. Simpler, and the result
+//   is byte-identical to an uninterrupted run, which is what memoisation and
+//   reproducible reports need. The partial is kept as an 'interrupted'
+//   checkpoint so the user still sees the draft.
+// - 'continue': send the partial back as an assistant message with a
+//   continuation instruction and stitch, removing text the model repeats.
+//   Cheaper on long answers, but the joined text can differ from a clean run.
+import { EventEmitter } from 'node:events';
+import type { Checkpoint, CheckpointKind, JsonValue, Reason, ResumePolicy, Usage } from '../../shared/domain.ts';
+import type { CheckpointStoreApi, PartialStream } from '../store/types.ts';
+import type { SessionBudget } from './budget.ts';
+import { type Clock, realClock } from './clock.ts';
+import { continuationMessages, OverlapStitcher } from './continuation.ts';
+import { cancelledError, EngineError, noTerminalEventError } from './errors.ts';
+import { memoKeyFor } from './memo-key.ts';
+import { PriceTable } from './pricing.ts';
+import type { ChatMessage, ProviderClient } from './provider/client.ts';
+import { type RateLimitGate, RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
+import { StreamBatcher } from './stream-batcher.ts';
+import { countChatTokens, countTokens } from './tokens.ts';
+
+/** The store members the runner uses; the real store and test doubles both fit. */
+export type StepStore = Pick<CheckpointStoreApi, 'appendStreamPart' | 'partial' | 'completeStep' | 'memoGet' | 'appendCheckpoint' | 'headPath'>;
+
+export interface StepParameters {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface StepSpec {
+  sessionId: string;
+  stepKey: string;
+  kind: CheckpointKind;
+  task: string;
+  messages: ChatMessage[];
+  parameters?: StepParameters;
+  /** Small structured state stored on the step's checkpoint. */
+  state?: JsonValue;
+  /** Answer length assumed by the budget check when maxTokens is not set. Default 1024. */
+  expectedOutputTokens?: number;
+  /** Context policy for a 400 context-length error: smaller messages to retry once with, or null to fail. */
+  shrink?: (messages: ChatMessage[]) => ChatMessage[] | null;
+}
+
+export interface StepOutcome {
+  output: string;
+  usage: Usage;
+  memoKey: string;
+  memoHit: boolean;
+  /** The step's checkpoint; on a memo hit, the one that first completed it. */
+  checkpointId: string;
+  /** Attempts made in this run (0 on a memo hit). */
+  attempts: number;
+  finishReason: string | null;
+}
+
+export type AttemptMode = 'fresh' | 'restart' | 'continue';
+
+export interface StepEventMap {
+  attempt: [{ sessionId: string; stepKey: string; attempt: number; try: number; maxAttempts: number; mode: AttemptMode }];
+  delta: [{ sessionId: string; stepKey: string; attempt: number; text: string }];
+  waiting: [{ sessionId: string; stepKey: string; until: string; untilMs: number; reason: Reason; source: 'retry-after' | 'backoff' | 'rate-limit-gate' }];
+  draft: [{ sessionId: string; stepKey: string; attempt: number; checkpoint: Checkpoint; chars: number }];
+  completed: [{ sessionId: string; stepKey: string; outcome: StepOutcome }];
+  failed: [{ sessionId: string; stepKey: string; error: EngineError; attempts: number }];
+}
+
+export interface StepRunnerOptions {
+  store: StepStore;
+  client: ProviderClient;
+  prices?: PriceTable;
+  budget?: SessionBudget | null;
+  /** Share one per session so a 429 slows every worker. */
+  gate?: RateLimitGate | null;
+  retry?: RetryPolicy | RetryPolicyOptions;
+  clock?: Clock;
+  /** Longest time streamed text waits before it is persisted. Default 250 ms. */
+  flushMs?: number;
+  /** No bytes for this long mid-request is a stall. Default 60 s. */
+  stallMs?: number;
+  resumePolicy?: ResumePolicy;
+}
+
+interface AttemptResult {
+  text: string;
+  finishReason: string;
+  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  /** Text the model produced in this attempt (before stitching), for usage estimates. */
+  generated: string;
+}
+
+/** Carries what an attempt produced when it failed. */
+class AttemptFailure extends Error {
+  readonly error: EngineError;
+  readonly text: string;
+  readonly generated: string;
+  constructor(error: EngineError, text: string, generated: string) {
+    super(error.message);
+    this.error = error;
+    this.text = text;
+    this.generated = generated;
+  }
+}
+
+export class StepRunner extends EventEmitter<StepEventMap> {
+  readonly #store: StepStore;
+  readonly #client: ProviderClient;
+  readonly #prices: PriceTable;
+  readonly #budget: SessionBudget | null;
+  readonly #gate: RateLimitGate | null;
+  readonly #retry: RetryPolicy;
+  readonly #clock: Clock;
+  readonly #flushMs: number;
+  readonly #stallMs: number;
+  readonly #policy: ResumePolicy;
+
+  constructor(opts: StepRunnerOptions) {
+    super();
+    this.#store = opts.store;
+    this.#client = opts.client;
+    this.#prices = opts.prices ?? new PriceTable();
+    this.#budget = opts.budget ?? null;
+    this.#gate = opts.gate ?? null;
+    this.#retry = opts.retry instanceof RetryPolicy ? opts.retry : new RetryPolicy(opts.retry);
+    this.#clock = opts.clock ?? realClock;
+    this.#flushMs = opts.flushMs ?? 250;
+    this.#stallMs = opts.stallMs ?? 60_000;
+    this.#policy = opts.resumePolicy ?? 'restart';
+  }
+
+  get model(): string {
+    return this.#client.profile.model;
+  }
+
+  memoKey(spec: StepSpec): string {
+    const p = spec.parameters ?? {};
+    return memoKeyFor({
+      messages: spec.messages,
+      task: spec.task,
+      model: this.model,
+      parameters: { temperature: p.temperature, maxTokens: p.maxTokens },
+    });
+  }
+
+  /** Runs the step to completion or throws an EngineError (after emitting `failed`). */
+  async run(spec: StepSpec, signal?: AbortSignal): Promise<StepOutcome> {
+    let tries = 0;
+    try {
+      const memoKey = this.memoKey(spec);
+      const hit = this.#store.memoGet(memoKey);
+      if (hit) {
+        const outcome: StepOutcome = {
+          output: hit.output, usage: hit.usage, memoKey, memoHit: true, checkpointId: hit.checkpointId, attempts: 0, finishReason: null,
+        };
+        this.emit('completed', { sessionId: spec.sessionId, stepKey: spec.stepKey, outcome });
+        return outcome;
+      }
+      return await this.#runAttempts(spec, memoKey, signal, (n) => {
+        tries = n;
+      });
+    } catch (err) {
+      const error = err instanceof EngineError ? err : this.#client.classify(err);
+      this.emit('failed', { sessionId: spec.sessionId, stepKey: spec.stepKey, error, attempts: tries });
+      throw error;
+    }
+  }
+
+  async #runAttempts(spec: StepSpec, memoKey: string, signal: AbortSignal | undefined, setTries: (n: number) => void): Promise<StepOutcome> {
+    const partial = this.#store.partial(spec.sessionId, spec.stepKey);
+    let attemptNo = partial?.attempt ?? 0;
+    let prefix = '';
+    let mode: AttemptMode = 'fresh';
+    if (partial && partial.text.length > 0) {
+      if (this.#policy === 'continue') {
+        prefix = partial.text;
+        mode = 'continue';
+      } else {
+        this.#keepDraftOnce(spec, partial);
+        mode = 'restart';
+      }
+    }
+    let messages = spec.messages;
+    let shrunk = false;
+    const params = spec.parameters ?? {};
+
+    for (let tries = 1; ; tries += 1) {
+      setTries(tries);
+      if (signal?.aborted) throw cancelledError();
+      await this.#passGate(spec, signal);
+
+      const sent = prefix ? continuationMessages(messages, prefix) : messages;
+      const estimate = this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024);
+      const reservation = this.#budget?.reserve(estimate.usd) ?? null;
+
+      attemptNo += 1;
+      this.emit('attempt', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt: attemptNo, try: tries, maxAttempts: this.#retry.maxAttempts, mode });
+      let result: AttemptResult;
+      try {
+        result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal);
+      } catch (err) {
+        const failure = err instanceof AttemptFailure ? err : new AttemptFailure(this.#client.classify(err), prefix, '');
+        const paid = failure.generated.length > 0
+          ? this.#prices.cost(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model)).usd
+          : 0;
+        if (reservation) reservation.commit(paid);
+        const e = failure.error;
+        if (e.category === 'model_not_found') throw await this.#client.withAvailableModels(e);
+        if (e.category === 'context_length' && !shrunk && spec.shrink) {
+          const smaller = spec.shrink(messages);
+          if (smaller) {
+            messages = smaller;
+            shrunk = true;
+            prefix = '';
+            continue;
+          }
+        }
+        if (!e.retryable) throw e;
+
+        // Keep what this attempt produced according to the policy.
+        if (failure.text.length > 0) {
+          if (this.#policy === 'continue') {
+            prefix = failure.text;
+            mode = 'continue';
+          } else {
+            this.#keepDraft(spec, attemptNo, failure.text);
+            mode = 'restart';
+          }
+        }
+
+        const decision = this.#retry.decide(e, tries);
+        if (!decision.retry) {
+          throw new EngineError({
+            category: e.category, code: 'attempts_exhausted', status: e.status, retryAfterMs: e.retryAfterMs, cause: e,
+            message: `Gave up on this step after ${tries} attempts. Last error: ${e.message}`,
+            hint: 'The partial answer is kept. Resume the session later to try again.',
+          });
+        }
+        const untilMs = this.#clock.now() + decision.delayMs;
+        if (e.category === 'rate_limit' && this.#gate) {
+          // The gate makes every worker of the session wait, this one included (at the top of the loop).
+          this.#gate.closeUntil(untilMs);
+        } else {
+          this.emit('waiting', { sessionId: spec.sessionId, stepKey: spec.stepKey, until: new Date(untilMs).toISOString(), untilMs, reason: e.toReason(), source: decision.source });
+          await this.#sleep(decision.delayMs, signal);
+        }
+        continue;
+      }
+
+      const usage = this.#usageFor(sent, result);
+      try {
+        const checkpoint = this.#store.completeStep(spec.sessionId, {
+          stepKey: spec.stepKey,
+          attempt: attemptNo,
+          kind: spec.kind,
+          memoKey,
+          state: spec.state ?? null,
+          usage,
+          output: result.text,
+        });
+        reservation?.commit(usage.costUsd);
+        const outcome: StepOutcome = {
+          output: result.text, usage, memoKey, memoHit: false, checkpointId: checkpoint.id, attempts: tries, finishReason: result.finishReason,
+        };
+        this.emit('completed', { sessionId: spec.sessionId, stepKey: spec.stepKey, outcome });
+        return outcome;
+      } catch (err) {
+        reservation?.commit(usage.costUsd);
+        throw this.#client.classify(err);
+      }
+    }
+  }
+
+  #usageFor(sent: readonly ChatMessage[], r: AttemptResult): Usage {
+    if (r.usage) return this.#prices.usage(this.model, r.usage.prompt_tokens, r.usage.completion_tokens, false);
+    return this.#prices.usage(this.model, countChatTokens(sent, this.model), countTokens(r.generated, this.model), true);
+  }
+
+  async #passGate(spec: StepSpec, signal: AbortSignal | undefined): Promise<void> {
+    const until = this.#gate?.closedUntil() ?? null;
+    if (until === null || !this.#gate) return;
+    this.emit('waiting', {
+      sessionId: spec.sessionId, stepKey: spec.stepKey, until: new Date(until).toISOString(), untilMs: until, source: 'rate-limit-gate',
+      reason: { code: 'rate_limit', message: `${this.#client.profile.name} is rate limiting this session; waiting until ${new Date(until).toISOString()}.` },
+    });
+    try {
+      await this.#gate.pass(signal);
+    } catch {
+      throw cancelledError();
+    }
+  }
+
+  async #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.#clock.sleep(ms, signal);
+    } catch {
+      throw cancelledError();
+    }
+  }
+
+  #keepDraft(spec: StepSpec, attempt: number, text: string): void {
+    const checkpoint = this.#store.appendCheckpoint(spec.sessionId, {
+      kind: 'interrupted',
+      stepKey: spec.stepKey,
+      state: { attempt, policy: 'restart' },
+      output: text,
+    });
+    this.emit('draft', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, checkpoint, chars: text.length });
+  }
+
+  /** After a crash the same partial is found again on every resume; keep its draft only once. */
+  #keepDraftOnce(spec: StepSpec, partial: PartialStream): void {
+    const already = this.#store.headPath(spec.sessionId).some((cp) => {
+      if (cp.kind !== 'interrupted' || cp.stepKey !== spec.stepKey) return false;
+      const s = cp.state;
+      return typeof s === 'object' && s !== null && !Array.isArray(s) && s['attempt'] === partial.attempt;
+    });
+    if (!already) this.#keepDraft(spec, partial.attempt, partial.text);
+  }
+
+  async #attempt(spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const onUserAbort = (): void => controller.abort(signal?.reason);
+    if (signal?.aborted) onUserAbort();
+    signal?.addEventListener('abort', onUserAbort, { once: true });
+
+    let stalled = false;
+    const stallTimer = setTimeout(() => {
+      stalled = true;
+      controller.abort(new Error('stalled'));
+    }, this.#stallMs);
+    let storeError: unknown = null;
+    const batcher = new StreamBatcher(
+      (text) => this.#store.appendStreamPart(spec.sessionId, spec.stepKey, attempt, text),
+      this.#flushMs,
+      (err) => {
+        storeError = err;
+        controller.abort(err);
+      },
+    );
+    const stitcher = prefix ? new OverlapStitcher(prefix) : null;
+    let text = prefix;
+    let generated = '';
+    let finishReason: string | null = null;
+    let usage: AttemptResult['usage'] = null;
+    const take = (piece: string): void => {
+      if (!piece) return;
+      text += piece;
+      batcher.add(piece);
+      this.emit('delta', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, text: piece });
+    };
+    // The new attempt's parts start with the kept prefix so the store's partial is always the whole answer so far.
+    if (prefix) batcher.add(prefix);
+
+    try {
+      const params = spec.parameters ?? {};
+      const stream = await this.#client.openStream(
+        { messages: sent, temperature: params.temperature, maxTokens: params.maxTokens },
+        { signal: controller.signal, onBytes: () => stallTimer.refresh(), requestKey: memoKey },
+      );
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        if (delta) {
+          generated += delta;
+          take(stitcher ? stitcher.push(delta) : delta);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
+      }
+      if (stitcher) take(stitcher.end());
+      if (storeError !== null) throw storeError;
+      if (stalled || controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
+      if (finishReason === null) throw noTerminalEventError(this.#client.errorContext());
+      batcher.flush();
+      return { text, finishReason, usage, generated };
+    } catch (err) {
+      if (stitcher) take(stitcher.end());
+      let error: EngineError;
+      try {
+        batcher.flush();
+        error = storeError !== null
+          ? this.#client.classify(storeError)
+          : signal?.aborted && !stalled
+            ? cancelledError()
+            : this.#client.classify(err, { stalled, stallMs: this.#stallMs, nowMs: this.#clock.now() });
+      } catch (flushErr) {
+        error = this.#client.classify(flushErr);
+      }
+      throw new AttemptFailure(error, text, generated);
+    } finally {
+      clearTimeout(stallTimer);
+      batcher.dispose();
+      signal?.removeEventListener('abort', onUserAbort);
+    }
+  }
+}
