@@ -1,0 +1,125 @@
+// Reads a session's results back from its head path: the chunk list, each
+// chunk's findings (or failure), the report with its checked citations and the
+// follow-up conversation. What the desktop app shows, `cairn show` prints and
+// exports contain all come from here, so they always agree.
+import type { Checkpoint, Session } from '../../../shared/domain.ts';
+import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts';
+import type { CheckpointStoreApi } from '../../store/types.ts';
+import type { ExportModel } from './export.ts';
+import {
+  AnswerStateSchema, ChunksStateSchema, FailedStateSchema, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+} from './step-keys.ts';
+
+export interface SessionResults {
+  session: Session;
+  chunks: ChunkRef[];
+  results: ChunkResult[];
+  report: { text: string; checkpointId: string; citations: Array<{ label: string; chunkIndex: number | null; valid: boolean }>; failedChunks: number[] } | null;
+  conversation: Array<{ role: 'user' | 'assistant'; text: string; checkpointId: string | null }>;
+  path: Checkpoint[];
+}
+
+const MAX_OUTPUT = 200_000;
+
+export function readResults(store: CheckpointStoreApi, sessionId: string, live?: ReadonlyMap<string, 'running'>): SessionResults {
+  const session = store.getSession(sessionId);
+  const path = store.headPath(sessionId);
+  let chunks: ChunkRef[] = [];
+  const done = new Map<number, Checkpoint>();
+  const failed = new Map<number, string>();
+  const interrupted = new Set<string>();
+  let report: SessionResults['report'] = null;
+  const conversation: SessionResults['conversation'] = [];
+
+  for (const cp of path) {
+    if (cp.kind === 'chunks') {
+      const st = stateOf(cp, ChunksStateSchema);
+      if (st) {
+        chunks = st.chunks;
+        done.clear();
+        failed.clear();
+      }
+    } else if (cp.kind === 'map') {
+      const st = stateOf(cp, MapStateSchema);
+      if (st) {
+        done.set(st.index, cp);
+        failed.delete(st.index);
+      }
+    } else if (cp.kind === 'note') {
+      const st = stateOf(cp, FailedStateSchema);
+      if (st && st.index !== null && !done.has(st.index)) failed.set(st.index, st.message);
+    } else if (cp.kind === 'interrupted' && cp.stepKey) {
+      interrupted.add(cp.stepKey);
+    } else if (cp.kind === 'report' && cp.outputHash) {
+      const st = stateOf(cp, ReportStateSchema);
+      report = { text: store.getBlob(cp.outputHash), checkpointId: cp.id, citations: st?.citations ?? [], failedChunks: st?.failedChunks ?? [] };
+    } else if (cp.kind === 'answer' && cp.outputHash) {
+      const st = stateOf(cp, AnswerStateSchema);
+      if (st) {
+        conversation.push({ role: 'user', text: st.question, checkpointId: null });
+        conversation.push({ role: 'assistant', text: store.getBlob(cp.outputHash), checkpointId: cp.id });
+      }
+    }
+  }
+
+  const results: ChunkResult[] = chunks.map((c) => {
+    const cp = done.get(c.index);
+    const stepKey = cp?.stepKey ?? `map:${c.index}:${c.textHash.slice(0, 12)}`;
+    if (cp) {
+      const text = cp.outputHash ? store.getBlob(cp.outputHash) : '';
+      return { index: c.index, stepKey, source: c.label, status: 'done', output: text.slice(0, MAX_OUTPUT), error: null };
+    }
+    if (failed.has(c.index)) return { index: c.index, stepKey, source: c.label, status: 'failed', output: null, error: failed.get(c.index)!.slice(0, 4_000) };
+    if (live?.get(stepKey) === 'running') return { index: c.index, stepKey, source: c.label, status: 'running', output: null, error: null };
+    const part = interrupted.has(stepKey) || session.status === 'interrupted' ? store.partial(sessionId, stepKey) : null;
+    if (part && part.text) return { index: c.index, stepKey, source: c.label, status: 'interrupted', output: part.text.slice(0, MAX_OUTPUT), error: null };
+    return { index: c.index, stepKey, source: c.label, status: 'pending', output: null, error: null };
+  });
+
+  return { session, chunks, results, report, conversation, path };
+}
+
+export function toSessionDetail(r: SessionResults): SessionDetail {
+  return {
+    session: r.session,
+    chunks: r.results,
+    report: r.report?.text ?? null,
+    citations: r.report?.citations ?? [],
+    conversation: r.conversation,
+    simulator: r.session.config.provider.simulator,
+  };
+}
+
+export function toExportModel(r: SessionResults, now: Date = new Date()): ExportModel {
+  const cfg = r.session.config;
+  return {
+    sessionId: r.session.id,
+    name: r.session.name,
+    task: cfg.task,
+    provider: cfg.provider.name,
+    model: cfg.provider.model,
+    simulator: cfg.provider.simulator,
+    report: r.report?.text ?? null,
+    findings: r.results.filter((c) => c.status === 'done').map((c) => ({ index: c.index, label: c.source, text: c.output ?? '' })),
+    citations: r.report?.citations ?? [],
+    failedChunks: r.results.filter((c) => c.status === 'failed').map((c) => c.index),
+    usage: r.session.usage,
+    checkpointId: r.report?.checkpointId ?? r.session.headId,
+    exportedAt: now.toISOString(),
+  };
+}
+
+/** The object `cairn show --json` prints. */
+export function toShowJson(r: SessionResults): Record<string, unknown> {
+  const s = r.session;
+  return {
+    id: s.id, name: s.name, status: s.status, reason: s.reason, retryAt: s.retryAt,
+    progress: { done: s.progress.done, total: s.progress.total, failed: s.progress.failed },
+    report: r.report?.text ?? null,
+    usage: { inputTokens: s.usage.inputTokens, outputTokens: s.usage.outputTokens, costUsd: s.usage.costUsd, estimated: s.usage.estimated },
+    provider: { name: s.config.provider.name, model: s.config.provider.model, simulator: s.config.provider.simulator },
+    task: s.config.task, headId: s.headId, forkOf: s.forkOf, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    chunks: r.results.map((c) => ({ index: c.index, source: c.source, status: c.status })),
+    citations: r.report?.citations ?? [],
+  };
+}

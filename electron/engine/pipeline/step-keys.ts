@@ -1,0 +1,55 @@
+// How the analysis names its steps and reads its state back from checkpoints.
+// Step keys are stable across runs, so a resume finds what is done on the
+// session's head path; the zod schemas guard every state read back from disk.
+import { z } from 'zod';
+import type { Checkpoint } from '../../../shared/domain.ts';
+
+export const docKey = (sha256: string) => `doc:${sha256.slice(0, 16)}`;
+export const chunksKey = (hash: string) => `chunks:${hash.slice(0, 16)}`;
+export const mapKey = (index: number, chunkHash: string) => `map:${index}:${chunkHash.slice(0, 12)}`;
+export const reduceKey = (level: number, group: number, inputHash: string) => `reduce:${level}:${group}:${inputHash.slice(0, 12)}`;
+export const reportKey = (inputHash: string) => `report:${inputHash.slice(0, 12)}`;
+export const failedKey = (stepKey: string) => `failed:${stepKey}`;
+export const askKey = (n: number) => `ask:${n}`;
+
+export const DocumentStateSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  format: z.string(),
+  sha256: z.string(),
+  textHash: z.string(),
+  sourceMapHash: z.string(),
+  pages: z.number().nullable(),
+  warnings: z.array(z.string()),
+});
+export type DocumentState = z.infer<typeof DocumentStateSchema>;
+
+export const ChunkRefSchema = z.object({
+  index: z.number().int().nonnegative(),
+  doc: z.number().int().nonnegative(),
+  textHash: z.string(),
+  tokens: z.number().int().nonnegative(),
+  label: z.string(),
+  pages: z.array(z.number().int()),
+  headingPath: z.array(z.string()),
+});
+export type ChunkRef = z.infer<typeof ChunkRefSchema>;
+
+export const ChunksStateSchema = z.object({
+  model: z.string(),
+  chunkTokens: z.number().int(),
+  overlapTokens: z.number().int(),
+  chunks: z.array(ChunkRefSchema),
+});
+export type ChunksState = z.infer<typeof ChunksStateSchema>;
+
+export const MapStateSchema = z.object({ index: z.number().int().nonnegative(), label: z.string() });
+export const FailedStateSchema = z.object({ stepKey: z.string(), index: z.number().int().nullable(), code: z.string(), message: z.string() });
+export const CitationStateSchema = z.object({ label: z.string(), chunkIndex: z.number().int().nullable(), valid: z.boolean() });
+export const ReportStateSchema = z.object({ citations: z.array(CitationStateSchema), failedChunks: z.array(z.number().int()) });
+export const AnswerStateSchema = z.object({ question: z.string(), n: z.number().int().nonnegative() });
+
+export function stateOf<T>(cp: Checkpoint, schema: z.ZodType<T>): T | null {
+  const r = schema.safeParse(cp.state);
+  return r.success ? r.data : null;
+}
