@@ -1,5 +1,6 @@
 // Immutable checkpoint rows in a tree, each chained to its parent by hash, and
 // the content-addressed blobs they refer to.
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -76,18 +77,18 @@ export function putBlob(db: Database.Database, text: string): string {
   if (typeof text !== 'string') throw new StoreError('invalid_input', 'A blob must be text.');
   if (text.length > MAX_BLOB_CHARS) throw new StoreError('invalid_input', `A text of ${text.length} characters is larger than the ${MAX_BLOB_CHARS} the store accepts.`);
   const hash = sha256(text);
-  db.prepare('INSERT OR IGNORE INTO blobs (hash, text, size) VALUES (?, ?, ?)').run(hash, text, Buffer.byteLength(text, 'utf8'));
+  stmt(db, 'INSERT OR IGNORE INTO blobs (hash, text, size) VALUES (?, ?, ?)').run(hash, text, Buffer.byteLength(text, 'utf8'));
   return hash;
 }
 
 export function getBlob(db: Database.Database, hash: string): string {
-  const text = db.prepare('SELECT text FROM blobs WHERE hash = ?').pluck().get(hash) as string | undefined;
+  const text = stmt(db, 'SELECT text FROM blobs WHERE hash = ?').pluck().get(hash) as string | undefined;
   if (text === undefined) throw new StoreError('not_found', `No stored text has hash ${hash.slice(0, 12)}….`);
   return text;
 }
 
 export function readCheckpointRow(db: Database.Database, id: Id): CheckpointRow {
-  const row = db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as CheckpointRow | undefined;
+  const row = stmt(db, 'SELECT * FROM checkpoints WHERE id = ?').get(id) as CheckpointRow | undefined;
   if (!row) throw new StoreError('not_found', `There is no checkpoint ${id}.`, 'Refresh the timeline.');
   return row;
 }
@@ -131,7 +132,7 @@ export function insertCheckpoint(db: Database.Database, c: InsertCheckpoint): Ch
     createdAt: c.createdAt,
   };
   const hash = checkpointHash(c.parent?.hash ?? '', base);
-  db.prepare(`INSERT INTO checkpoints (id, session_id, parent_id, depth, kind, step_key, state, output_hash, usage, created_at, hash)
+  stmt(db, `INSERT INTO checkpoints (id, session_id, parent_id, depth, kind, step_key, state, output_hash, usage, created_at, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     c.id, c.sessionId, base.parentId, c.parent ? c.parent.depth + 1 : 0, c.kind, c.stepKey,
     canonicalJson(c.state), c.outputHash, canonicalJson({ ...c.usage }), c.createdAt, hash,
@@ -142,7 +143,7 @@ export function insertCheckpoint(db: Database.Database, c: InsertCheckpoint): Ch
 /** Ancestors of a checkpoint up to its root (crossing into the parent session for forks), oldest first. */
 export function pathTo(db: Database.Database, id: Id | null): CheckpointRow[] {
   if (id === null) return [];
-  const rows = db.prepare(`WITH RECURSIVE up(id, n) AS (
+  const rows = stmt(db, `WITH RECURSIVE up(id, n) AS (
       SELECT ?, 0
       UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
     ) SELECT c.* FROM up JOIN checkpoints c ON c.id = up.id ORDER BY up.n DESC`).all(id) as CheckpointRow[];
@@ -161,8 +162,8 @@ export function timeline(
   const limit = clampLimit(opts.limit, 500, 5_000);
   // ULIDs sort after every real id when compared with '~' (0x7E > 'Z').
   const before = opts.cursor === undefined ? '~' : decodeCursor(opts.cursor, TimelineCursor)[0];
-  const rows = db.prepare(TIMELINE_SQL).all(sessionId, before, limit + 1) as Array<CheckpointRow & { parent_hash: string | null }>;
-  const total = Number(db.prepare('SELECT count(*) FROM checkpoints WHERE session_id = ?').pluck().get(sessionId));
+  const rows = stmt(db, TIMELINE_SQL).all(sessionId, before, limit + 1) as Array<CheckpointRow & { parent_hash: string | null }>;
+  const total = Number(stmt(db, 'SELECT count(*) FROM checkpoints WHERE session_id = ?').pluck().get(sessionId));
   const onPath = new Set(headId ? pathTo(db, headId as Id).map((r) => r.id) : []);
   const items = rows.slice(0, limit).map((row): TimelineRow => {
     const checkpoint = rowToCheckpoint(row);

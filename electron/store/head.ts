@@ -1,6 +1,7 @@
 // The head of a session moves; checkpoints never do. Rollback and its undo are
 // recorded in head_moves; a fork is a new session whose root checkpoint's
 // parent is an existing checkpoint (possibly in another session).
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { SessionConfigSchema, type Id, type JsonValue, type SessionConfig } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
@@ -17,21 +18,21 @@ export function rollback(db: Database.Database, sessionId: Id, checkpointId: Id,
   const headPath = pathTo(db, session.head_id as Id | null);
   const targetPath = new Set(pathTo(db, checkpointId).map((r) => r.id));
   const hidden = headPath.filter((r) => !targetPath.has(r.id)).length;
-  db.prepare(`INSERT INTO head_moves (session_id, kind, from_id, to_id, at) VALUES (?, 'rollback', ?, ?, ?)`)
+  stmt(db, `INSERT INTO head_moves (session_id, kind, from_id, to_id, at) VALUES (?, 'rollback', ?, ?, ?)`)
     .run(sessionId, session.head_id, checkpointId, at);
-  db.prepare('UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?').run(checkpointId, at, sessionId);
+  stmt(db, 'UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?').run(checkpointId, at, sessionId);
   return hidden;
 }
 
 export function undoRollback(db: Database.Database, sessionId: Id, at: string): void {
   readSessionRow(db, sessionId);
-  const move = db.prepare(`SELECT id, from_id FROM head_moves WHERE session_id = ? AND kind = 'rollback' AND undone = 0 ORDER BY id DESC LIMIT 1`)
+  const move = stmt(db, `SELECT id, from_id FROM head_moves WHERE session_id = ? AND kind = 'rollback' AND undone = 0 ORDER BY id DESC LIMIT 1`)
     .get(sessionId) as { id: number; from_id: string | null } | undefined;
   if (!move) throw new StoreError('conflict', 'There is no rollback to undo in this session.');
   const session = readSessionRow(db, sessionId);
-  db.prepare('UPDATE head_moves SET undone = 1 WHERE id = ?').run(move.id);
-  db.prepare(`INSERT INTO head_moves (session_id, kind, from_id, to_id, at) VALUES (?, 'undo', ?, ?, ?)`).run(sessionId, session.head_id, move.from_id, at);
-  db.prepare('UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?').run(move.from_id, at, sessionId);
+  stmt(db, 'UPDATE head_moves SET undone = 1 WHERE id = ?').run(move.id);
+  stmt(db, `INSERT INTO head_moves (session_id, kind, from_id, to_id, at) VALUES (?, 'undo', ?, ?, ?)`).run(sessionId, session.head_id, move.from_id, at);
+  stmt(db, 'UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?').run(move.from_id, at, sessionId);
 }
 
 export function fork(
@@ -50,5 +51,5 @@ export function fork(
     id: rootId, sessionId: newSessionId, parent: from, kind: 'fork', stepKey: null, state, outputHash: null,
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false }, createdAt: at,
   });
-  db.prepare('UPDATE sessions SET head_id = ? WHERE id = ?').run(root.id, newSessionId);
+  stmt(db, 'UPDATE sessions SET head_id = ? WHERE id = ?').run(root.id, newSessionId);
 }

@@ -1,6 +1,7 @@
 // One process runs a session at a time. A lease names the owner and its pid;
 // it is stale when the pid is gone or the heartbeat is older than LEASE_STALE_MS,
 // and a stale lease is taken over.
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Id } from '../../shared/domain.ts';
@@ -40,27 +41,27 @@ function toLease(row: LeaseRow): Lease {
 /** Runs inside an IMMEDIATE transaction so two processes cannot both see the lease free. */
 export function acquire(db: Database.Database, sessionId: Id, owner: string, nowMs: number): Lease | null {
   readSessionRow(db, sessionId);
-  const row = db.prepare('SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
+  const row = stmt(db, 'SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
   const mine = row !== undefined && row.owner === owner && row.pid === process.pid;
   if (row && !mine && !isStale(row, nowMs)) return null;
-  db.prepare(`INSERT INTO leases (session_id, owner, pid, heartbeat_ms) VALUES (?, ?, ?, ?)
+  stmt(db, `INSERT INTO leases (session_id, owner, pid, heartbeat_ms) VALUES (?, ?, ?, ?)
     ON CONFLICT(session_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, heartbeat_ms = excluded.heartbeat_ms`)
     .run(sessionId, owner, process.pid, nowMs);
   return toLease({ session_id: sessionId, owner, pid: process.pid, heartbeat_ms: nowMs });
 }
 
 export function heartbeat(db: Database.Database, sessionId: Id, owner: string, nowMs: number): boolean {
-  const result = db.prepare('UPDATE leases SET heartbeat_ms = ? WHERE session_id = ? AND owner = ? AND pid = ?').run(nowMs, sessionId, owner, process.pid);
+  const result = stmt(db, 'UPDATE leases SET heartbeat_ms = ? WHERE session_id = ? AND owner = ? AND pid = ?').run(nowMs, sessionId, owner, process.pid);
   return result.changes === 1;
 }
 
 export function release(db: Database.Database, sessionId: Id, owner: string): void {
-  db.prepare('DELETE FROM leases WHERE session_id = ? AND owner = ? AND pid = ?').run(sessionId, owner, process.pid);
+  stmt(db, 'DELETE FROM leases WHERE session_id = ? AND owner = ? AND pid = ?').run(sessionId, owner, process.pid);
 }
 
 /** Running sessions whose lease is gone or stale become interrupted. */
 export function recoverInterrupted(db: Database.Database, nowMs: number, at: string): Id[] {
-  const rows = db.prepare(`SELECT s.id, l.session_id AS leased, l.owner, l.pid, l.heartbeat_ms FROM sessions s
+  const rows = stmt(db, `SELECT s.id, l.session_id AS leased, l.owner, l.pid, l.heartbeat_ms FROM sessions s
     LEFT JOIN leases l ON l.session_id = s.id WHERE s.status = 'running'`).all() as Array<{ id: Id; leased: string | null } & Partial<LeaseRow>>;
   const recovered: Id[] = [];
   const reason = JSON.stringify({
@@ -71,8 +72,8 @@ export function recoverInterrupted(db: Database.Database, nowMs: number, at: str
   for (const r of rows) {
     const stale = r.leased === null || isStale({ session_id: r.id, owner: r.owner ?? '', pid: r.pid ?? 0, heartbeat_ms: r.heartbeat_ms ?? 0 }, nowMs);
     if (!stale) continue;
-    db.prepare('DELETE FROM leases WHERE session_id = ?').run(r.id);
-    db.prepare(`UPDATE sessions SET status = 'interrupted', reason = ?, updated_at = ? WHERE id = ?`).run(reason, at, r.id);
+    stmt(db, 'DELETE FROM leases WHERE session_id = ?').run(r.id);
+    stmt(db, `UPDATE sessions SET status = 'interrupted', reason = ?, updated_at = ? WHERE id = ?`).run(reason, at, r.id);
     recovered.push(r.id);
   }
   return recovered;

@@ -1,5 +1,6 @@
 // Memoised step results, keyed by hash(input, task, model, parameters). Global
 // on purpose: a hit survives rollback and is shared by every fork.
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { CheckpointKindSchema, IdSchema, JsonValueSchema, UsageSchema, type Checkpoint } from '../../shared/domain.ts';
@@ -18,7 +19,7 @@ export function parseMemoKey(raw: unknown): string {
 export function memoPut(db: Database.Database, memoKey: string, cp: Checkpoint, at: string): void {
   if (cp.outputHash === null) return;
   // The first completed result stays authoritative: a re-run of the same input is served from it.
-  db.prepare(`INSERT OR IGNORE INTO memo (memo_key, output_hash, usage, kind, state, checkpoint_id, created_at)
+  stmt(db, `INSERT OR IGNORE INTO memo (memo_key, output_hash, usage, kind, state, checkpoint_id, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`).run(memoKey, cp.outputHash, canonicalJson({ ...cp.usage }), cp.kind, canonicalJson(cp.state), cp.id, at);
 }
 
@@ -32,7 +33,7 @@ const MemoRow = z.object({
 });
 
 export function memoGet(db: Database.Database, memoKey: string): MemoHit | null {
-  const raw = db.prepare(`SELECT m.memo_key, m.usage, m.kind, m.state, m.checkpoint_id, b.text
+  const raw = stmt(db, `SELECT m.memo_key, m.usage, m.kind, m.state, m.checkpoint_id, b.text
     FROM memo m JOIN blobs b ON b.hash = m.output_hash WHERE m.memo_key = ?`).get(parseMemoKey(memoKey));
   if (raw === undefined) return null;
   const row = MemoRow.parse(raw);

@@ -1,4 +1,5 @@
 // Session rows: create, list by last activity, patch, archive, trash.
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -51,7 +52,7 @@ export function rowToSession(row: SessionRow): Session {
 }
 
 export function readSessionRow(db: Database.Database, id: Id): SessionRow {
-  const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+  const row = stmt(db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
   if (!row) throw new StoreError('not_found', `There is no session ${id}.`, 'It may have been deleted; refresh the session list.');
   return row;
 }
@@ -68,7 +69,7 @@ export function insertSession(
 ): void {
   const config = SessionConfigSchema.safeParse(input.config);
   if (!config.success) throw new StoreError('invalid_input', `The session settings are invalid: ${config.error.issues[0]?.message ?? ''}`);
-  db.prepare(`INSERT INTO sessions (id, name, status, reason, retry_at, progress, usage, config, head_id,
+  stmt(db, `INSERT INTO sessions (id, name, status, reason, retry_at, progress, usage, config, head_id,
       fork_session_id, fork_checkpoint_id, created_at, updated_at, archived, trashed_at)
     VALUES (?, ?, 'created', NULL, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, 0, NULL)`).run(
     id, validName(input.name), JSON.stringify(ProgressSchema.parse({ done: 0, total: 0 })), JSON.stringify(ZERO_USAGE),
@@ -99,7 +100,7 @@ export function listSessions(db: Database.Database, q: ListSessionsQuery = {}): 
   }
   const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY updated_at DESC, id DESC LIMIT ?`;
-  const rows = db.prepare(sql).all(...args, limit + 1) as SessionRow[];
+  const rows = stmt(db, sql).all(...args, limit + 1) as SessionRow[];
   const items = rows.slice(0, limit).map(rowToSession);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { items, nextCursor: last ? encodeCursor([last.updated_at, last.id]) : null };
@@ -115,7 +116,7 @@ export function patchSession(db: Database.Database, id: Id, patch: SessionPatch,
   if (patch.progress !== undefined) { sets.push('progress = ?'); args.push(JSON.stringify(ProgressSchema.parse(patch.progress))); }
   if (patch.name !== undefined) { sets.push('name = ?'); args.push(validName(patch.name)); }
   if (patch.config !== undefined) { sets.push('config = ?'); args.push(JSON.stringify(SessionConfigSchema.parse(patch.config))); }
-  db.prepare(`UPDATE sessions SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  stmt(db, `UPDATE sessions SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
 }
 
 export function addUsage(db: Database.Database, id: Id, usage: Usage, at: string): void {
@@ -127,5 +128,5 @@ export function addUsage(db: Database.Database, id: Id, usage: Usage, at: string
     costUsd: total.costUsd + usage.costUsd,
     estimated: total.estimated || usage.estimated,
   };
-  db.prepare('UPDATE sessions SET usage = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(next), at, id);
+  stmt(db, 'UPDATE sessions SET usage = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(next), at, id);
 }

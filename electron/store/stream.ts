@@ -1,6 +1,7 @@
 // Streamed output is appended as parts and never rewritten; completing the
 // step folds the parts into one blob in the transaction that writes the
 // checkpoint, the memo entry and the new head.
+import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { CheckpointKindSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
@@ -26,15 +27,15 @@ export function appendStreamPart(db: Database.Database, sessionId: Id, stepKey: 
   if (typeof text !== 'string' || text.length > MAX_PART_CHARS) throw new StoreError('invalid_input', 'A stream part must be text under 10 million characters.');
   if (text.length === 0) return;
   readSessionRow(db, sessionId);
-  db.prepare('INSERT INTO stream_parts (session_id, step_key, attempt, text, created_at) VALUES (?, ?, ?, ?, ?)')
+  stmt(db, 'INSERT INTO stream_parts (session_id, step_key, attempt, text, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(sessionId, stepKey, attempt, text, at);
 }
 
 /** The persisted text of the newest attempt of an unfinished step. */
 export function partial(db: Database.Database, sessionId: Id, stepKey: string): PartialStream | null {
-  const attempt = db.prepare('SELECT max(attempt) FROM stream_parts WHERE session_id = ? AND step_key = ?').pluck().get(sessionId, stepKey) as number | null;
+  const attempt = stmt(db, 'SELECT max(attempt) FROM stream_parts WHERE session_id = ? AND step_key = ?').pluck().get(sessionId, stepKey) as number | null;
   if (attempt === null) return null;
-  const rows = db.prepare('SELECT text, created_at FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
+  const rows = stmt(db, 'SELECT text, created_at FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
     .all(sessionId, stepKey, attempt) as Array<{ text: string; created_at: string }>;
   return {
     stepKey,
@@ -61,17 +62,17 @@ export function completeStep(db: Database.Database, sessionId: Id, raw: Complete
   if (!parsed.success) throw new StoreError('invalid_input', `The completed step is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   const input = parsed.data;
   const session = readSessionRow(db, sessionId);
-  const output = input.output ?? (db.prepare('SELECT text FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
+  const output = input.output ?? (stmt(db, 'SELECT text FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
     .pluck().all(sessionId, input.stepKey, input.attempt) as string[]).join('');
   const outputHash = putBlob(db, output);
   const parent = session.head_id ? readCheckpointRow(db, session.head_id as Id) : null;
   const cp = insertCheckpoint(db, {
     id, sessionId, parent, kind: input.kind, stepKey: input.stepKey, state: input.state ?? null, outputHash, usage: input.usage, createdAt: at,
   });
-  db.prepare('UPDATE sessions SET head_id = ? WHERE id = ?').run(cp.id, sessionId);
+  stmt(db, 'UPDATE sessions SET head_id = ? WHERE id = ?').run(cp.id, sessionId);
   addUsage(db, sessionId, input.usage, at);
   memoPut(db, input.memoKey, cp, at);
   // Earlier attempts of the same step are superseded by this result.
-  db.prepare('DELETE FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt <= ?').run(sessionId, input.stepKey, input.attempt);
+  stmt(db, 'DELETE FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt <= ?').run(sessionId, input.stepKey, input.attempt);
   return cp;
 }

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TIMELINE_SQL } from '../../electron/store/checkpoints.ts';
+import { cleanupTempDirs, config, openStore, usage } from './helpers.ts';
+
+afterEach(cleanupTempDirs);
+
+describe('growth and indexes', () => {
+  it('a 500-step growing conversation stays within 2x its unique content', () => {
+    const store = openStore();
+    const s = store.createSession({ name: 'growing', config });
+    const turns: string[] = [];
+    const unique = new Set<string>();
+    for (let step = 0; step < 500; step += 1) {
+      turns.push(`Turn ${step}: ${'Which obligations does clause 4.2 create for the supplier? '.repeat(16)}${step}\n`);
+      const reply = `Reply ${step}: ${'The supplier must deliver within 30 days and notify delays in writing. '.repeat(20)}${step}`;
+      // the conversation so far is referenced by its turns' hashes, never copied
+      const turnHashes = [store.putBlob(turns[step] as string)];
+      unique.add(turns[step] as string);
+      unique.add(reply);
+      for (let at = 0; at < reply.length; at += 250) store.appendStreamPart(s.id, `turn:${step}`, 0, reply.slice(at, at + 250));
+      store.completeStep(s.id, { stepKey: `turn:${step}`, attempt: 0, kind: 'answer', memoKey: `m${step}`, usage: usage(), state: { turns: step + 1, last: turnHashes[0] as string } });
+    }
+    store.database.pragma('wal_checkpoint(TRUNCATE)');
+    const uniqueBytes = [...unique].reduce((n, t) => n + Buffer.byteLength(t), 0);
+    const pageSize = Number(store.database.pragma('page_size', { simple: true }));
+    const pages = Number(store.database.pragma('page_count', { simple: true }));
+    const free = Number(store.database.pragma('freelist_count', { simple: true }));
+    const used = (pages - free) * pageSize;
+    expect(store.headPath(s.id)).toHaveLength(500);
+    console.log(`growth: ${used} bytes stored for ${uniqueBytes} unique bytes (${(used / uniqueBytes).toFixed(2)}x)`);
+    expect(used).toBeLessThanOrEqual(2 * uniqueBytes);
+    store.close();
+  });
+
+  it('the timeline of a 10,000-checkpoint session is one indexed query, paginated newest first', () => {
+    const store = openStore();
+    const s = store.createSession({ name: 'big', config });
+    const db = store.database;
+    db.transaction(() => {
+      for (let i = 0; i < 10_000; i += 1) store.appendCheckpoint(s.id, { kind: 'map', state: { i } });
+    })();
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${TIMELINE_SQL}`).all(s.id, '~', 500) as Array<{ detail: string }>;
+    const details = plan.map((p) => p.detail);
+    expect(details.some((d) => /SEARCH c USING (COVERING )?INDEX checkpoints_by_session/.test(d))).toBe(true);
+    expect(details.some((d) => /SEARCH p USING INDEX sqlite_autoindex_checkpoints_1|SEARCH p USING PRIMARY KEY/.test(d))).toBe(true);
+    expect(details.some((d) => /SCAN|TEMP B-TREE/.test(d))).toBe(false);
+    const page1 = store.timeline(s.id, { limit: 500 });
+    expect(page1.total).toBe(10_000);
+    expect(page1.items[0]?.isHead).toBe(true);
+    const page2 = store.timeline(s.id, { limit: 500, cursor: page1.nextCursor as string });
+    expect((page2.items[0]?.checkpoint.id as string) < (page1.items[499]?.checkpoint.id as string)).toBe(true);
+    expect(page2.items[0]?.depth).toBe(9_499);
+    store.close();
+  });
+});
