@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { useToasts, useUiActions } from '../state/hooks.ts';
+import type { Toast } from '../state/ui-slice.ts';
+import { HintAction } from './hint-action.tsx';
+
+function ToastItem({ toast }: { toast: Toast }) {
+  const { dismissToast } = useUiActions();
+  useEffect(() => {
+    if (toast.timeoutMs === null) return;
+    const id = setTimeout(() => dismissToast(toast.id), toast.timeoutMs);
+    return () => clearTimeout(id);
+  }, [toast.id, toast.timeoutMs, dismissToast]);
+  return (
+    <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+      <p>{toast.message}</p>
+      {toast.hint ? <p className="hint">{toast.hint}</p> : null}
+      <div className="actions">
+        {toast.action ? (
+          <button type="button" className="btn btn-primary" onClick={() => { toast.action?.run(); dismissToast(toast.id); }}>{toast.action.label}</button>
+        ) : null}
+        <HintAction hint={toast.hint} onNavigate={() => dismissToast(toast.id)} />
+        <button type="button" className="btn btn-quiet" aria-label="Dismiss notification" onClick={() => dismissToast(toast.id)}>×</button>
+      </div>
+    </div>
+  );
+}
+
+export function Toaster() {
+  const toasts = useToasts();
+  return (
+    <div className="toasts" aria-live="polite" aria-label="Notifications">
+      {toasts.map((t) => <ToastItem key={t.id} toast={t} />)}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { windowApi } from './api.ts';
+import { App } from './app/app.tsx';
+import { AppProvider } from './app/context.tsx';
+import './styles/app.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+const root = createRoot(container);
+const api = windowApi();
+
+if (api) {
+  root.render(
+    <StrictMode>
+      <AppProvider api={api}>
+        <App />
+      </AppProvider>
+    </StrictMode>,
+  );
+} else {
+  root.render(
+    <main className="main no-bridge" role="alert">
+      <h1>Cairn cannot reach its engine</h1>
+      <p>This page must be opened by the Cairn desktop app, which provides its window API. Start Cairn with <code>npm start</code>.</p>
+    </main>,
+  );
+}

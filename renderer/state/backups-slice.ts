@@ -1,0 +1,73 @@
+import type { StateCreator } from 'zustand';
+import type { BackupInfo } from '../../shared/domain.ts';
+import type { Api } from '../api.ts';
+import type { AppState, LoadState } from './app-store.ts';
+import { asReason } from './ui-slice.ts';
+
+export interface BackupsSlice {
+  backups: { items: BackupInfo[]; load: LoadState; busy: string | null };
+  loadBackups(): Promise<void>;
+  createBackup(): Promise<void>;
+  verifyBackup(id: string): Promise<void>;
+  restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<boolean>;
+  pruneBackups(): Promise<void>;
+  upsertBackup(backup: BackupInfo): void;
+}
+
+const newestFirst = (a: BackupInfo, b: BackupInfo) => b.createdAt.localeCompare(a.createdAt);
+
+export const createBackupsSlice = (api: Api): StateCreator<AppState, [], [], BackupsSlice> => (set, get) => {
+  const busy = async (label: string, work: () => Promise<void>, failure: string) => {
+    set((s) => ({ backups: { ...s.backups, busy: label } }));
+    try {
+      await work();
+    } catch (error) {
+      get().reportError(error, failure);
+    } finally {
+      set((s) => ({ backups: { ...s.backups, busy: null } }));
+    }
+  };
+  return {
+    backups: { items: [], load: { status: 'idle' }, busy: null },
+    loadBackups: async () => {
+      set((s) => ({ backups: { ...s.backups, load: { status: 'loading' } } }));
+      try {
+        const { items } = await api.backupsList({});
+        set((s) => ({ backups: { ...s.backups, items: items.slice().sort(newestFirst), load: { status: 'ready' } } }));
+      } catch (error) {
+        set((s) => ({ backups: { ...s.backups, load: { status: 'error', error: asReason(error) } } }));
+      }
+    },
+    upsertBackup: (backup) =>
+      set((s) => ({ backups: { ...s.backups, items: [backup, ...s.backups.items.filter((b) => b.id !== backup.id)].sort(newestFirst) } })),
+    createBackup: () =>
+      busy('create', async () => {
+        const b = await api.backupsCreate({});
+        get().upsertBackup(b);
+        get().pushToast({ kind: b.verified === 'failed' ? 'error' : 'success', message: b.verified === 'failed' ? 'The backup was written but failed verification.' : 'Backup created and verified.' });
+      }, 'Backup failed'),
+    verifyBackup: (id) =>
+      busy(id, async () => {
+        const b = await api.backupsVerify({ id });
+        get().upsertBackup(b);
+        get().pushToast(b.verified === 'ok' ? { kind: 'success', message: 'The backup is intact.' } : { kind: 'error', message: 'The backup is damaged and cannot be restored.', hint: 'Create a new backup now.' });
+      }, 'Verification failed'),
+    restoreBackup: async (id, mode, sessionId) => {
+      let ok = false;
+      await busy(id, async () => {
+        const res = await api.backupsRestore({ id, mode, ...(sessionId ? { sessionId } : {}) });
+        const safety = res.safetyBackupId ? ' The data before the restore was backed up first.' : '';
+        get().pushToast({ kind: 'success', message: `Restored ${res.restoredSessions.length} ${res.restoredSessions.length === 1 ? 'session' : 'sessions'}.${safety}` });
+        ok = true;
+        await Promise.all([get().loadSessions(), get().loadBackups()]);
+      }, 'Restore failed');
+      return ok;
+    },
+    pruneBackups: () =>
+      busy('prune', async () => {
+        const { removed } = await api.backupsPrune({});
+        get().pushToast({ kind: 'info', message: `Removed ${removed.length} old ${removed.length === 1 ? 'backup' : 'backups'}.` });
+        await get().loadBackups();
+      }, 'Could not remove old backups'),
+  };
+};

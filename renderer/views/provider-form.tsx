@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from 'react';
+import { ProviderProfileSchema, type ProviderProfile } from '../../shared/domain.ts';
+
+type KeyKind = ProviderProfile['keySource']['kind'];
+
+function headersToText(headers: Record<string, string>): string {
+  return Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+}
+
+function textToHeaders(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const i = line.indexOf(':');
+    if (i <= 0) return `Header line “${line.trim()}” needs the form Name: value.`;
+    out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Add or edit a provider profile; validated with the shared schema before it is sent. */
+export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderProfile | null; onSave(p: ProviderProfile): Promise<boolean>; onCancel(): void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [baseUrl, setBaseUrl] = useState(initial?.baseUrl ?? 'https://api.openai.com/v1');
+  const [model, setModel] = useState(initial?.model ?? '');
+  const [keyKind, setKeyKind] = useState<KeyKind>(initial?.keySource.kind ?? 'keystore');
+  const [envVar, setEnvVar] = useState(initial?.keySource.kind === 'env' ? initial.keySource.variable : '');
+  const [headers, setHeaders] = useState(headersToText(initial?.headers ?? {}));
+  const [contextTokens, setContextTokens] = useState(initial?.contextTokens ? String(initial.contextTokens) : '');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsedHeaders = textToHeaders(headers);
+    if (typeof parsedHeaders === 'string') return setProblem(parsedHeaders);
+    const keySource = keyKind === 'env' ? { kind: 'env' as const, variable: envVar.trim() } : keyKind === 'keystore' ? { kind: 'keystore' as const, profile: name.trim() } : { kind: 'none' as const };
+    const candidate = {
+      name: name.trim(), baseUrl: baseUrl.trim(), model: model.trim(), headers: parsedHeaders, keySource,
+      simulator: initial?.simulator ?? false,
+      ...(contextTokens.trim() ? { contextTokens: Number(contextTokens) } : {}),
+    };
+    const parsed = ProviderProfileSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return setProblem(issue ? `${issue.path.join('.') || 'Profile'}: ${issue.message}` : 'The profile is not valid.');
+    }
+    setProblem(null);
+    setSaving(true);
+    const ok = await onSave(parsed.data);
+    setSaving(false);
+    if (ok) onCancel();
+  };
+
+  return (
+    <form className="card provider-form" onSubmit={(e) => void submit(e)} aria-label={initial ? `Edit provider ${initial.name}` : 'Add provider'}>
+      <h3>{initial ? `Edit ${initial.name}` : 'Add a provider'}</h3>
+      <div className="grid-2">
+        <label className="field"><span>Profile name</span><input value={name} onChange={(e) => setName(e.target.value)} disabled={initial !== null} required /></label>
+        <label className="field"><span>Base URL</span><input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required /></label>
+        <label className="field"><span>Default model</span><input value={model} onChange={(e) => setModel(e.target.value)} required /></label>
+        <label className="field"><span>Context window (tokens, optional)</span><input type="number" min={1} value={contextTokens} onChange={(e) => setContextTokens(e.target.value)} /></label>
+        <label className="field">
+          <span>API key from</span>
+          <select value={keyKind} onChange={(e) => setKeyKind(e.target.value as KeyKind)}>
+            <option value="keystore">Stored key (set below after saving)</option>
+            <option value="env">Environment variable</option>
+            <option value="none">No key (local servers)</option>
+          </select>
+        </label>
+        {keyKind === 'env' ? <label className="field"><span>Variable name</span><input value={envVar} onChange={(e) => setEnvVar(e.target.value)} placeholder="OPENAI_API_KEY" /></label> : null}
+      </div>
+      <label className="field"><span>Extra headers (one “Name: value” per line)</span><textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} /></label>
+      {problem ? <p className="field-error" role="alert">{problem}</p> : null}
+      <div className="actions">
+        <button type="button" className="btn" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="btn btn-primary" disabled={saving}>Save provider</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Session } from '../../shared/domain.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { ProgressBar } from '../components/progress-bar.tsx';
+import { linkCitations, SafeMarkdown } from '../components/safe-markdown.tsx';
+import { RetryCountdown, SimulatorLabel, StatusBadge } from '../components/status-badge.tsx';
+import { useDetail, useDetailActions, useNavigate } from '../state/hooks.ts';
+import type { SessionTab } from '../state/ui-slice.ts';
+import { ChunkRow } from './chunk-list.tsx';
+import { ExportBar } from './export-bar.tsx';
+import { FollowUp } from './follow-up.tsx';
+import { LiveOutput } from './live-output.tsx';
+import { TimelineView } from './timeline-view.tsx';
+
+function Controls({ session }: { session: Session }) {
+  const { controlSession } = useDetailActions();
+  const [confirmStop, setConfirmStop] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: 'start' | 'pause' | 'resume' | 'stop') => {
+    setBusy(true);
+    await controlSession(session.id, action);
+    setBusy(false);
+  };
+  const s = session.status;
+  return (
+    <div className="actions" aria-label="Session controls" role="group">
+      {s === 'created' ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
+      {s === 'running' || s === 'waiting' ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
+      {s === 'paused' || s === 'interrupted' || s === 'failed' ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
+      {s !== 'done' && s !== 'failed' && s !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
+      {confirmStop ? (
+        <ConfirmDialog title="Stop this analysis?" confirmLabel="Stop analysis" danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
+          <p>Steps already finished stay checkpointed; you can resume later.</p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+/** What the session's state asks of the user, with the action that fixes it. */
+function StatusPanel({ session }: { session: Session }) {
+  const { controlSession } = useDetailActions();
+  if (session.status === 'waiting') {
+    return (
+      <section className="banner banner-info" role="status" aria-label="Waiting to retry" data-testid="waiting-panel">
+        <p><strong>Waiting to retry</strong> — <RetryCountdown retryAt={session.retryAt} />.{session.reason ? ` ${session.reason.message}` : ''}</p>
+        {session.reason?.hint ? <p className="hint">{session.reason.hint}</p> : null}
+      </section>
+    );
+  }
+  if (session.status === 'interrupted') {
+    return (
+      <section className="banner banner-warning" role="alert" aria-label="Session interrupted" data-testid="interrupted-panel">
+        <p><strong>This session was interrupted</strong> before it finished. All checkpointed steps are kept; resuming continues from the last one.</p>
+        <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+      </section>
+    );
+  }
+  if ((session.status === 'paused' || session.status === 'failed') && session.reason) {
+    const title = session.status === 'paused' ? `Paused: ${pauseTitle(session.reason.code)}` : 'The analysis failed';
+    return <ErrorPanel title={title} error={session.reason} />;
+  }
+  if (session.status === 'paused') {
+    return <section className="banner banner-info" role="status"><p>Paused. Resume when you are ready.</p></section>;
+  }
+  return null;
+}
+
+function pauseTitle(code: string): string {
+  if (/budget/i.test(code)) return 'budget reached';
+  if (/disk|io|space/i.test(code)) return 'disk problem';
+  if (/auth|key|401|403|permission/i.test(code)) return 'the provider refused the key';
+  if (/user/i.test(code)) return 'by you';
+  return code;
+}
+
+function Overview({ sessionId }: { sessionId: string }) {
+  const { data } = useDetail();
+  const { retryChunk } = useDetailActions();
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const [highlight, setHighlight] = useState<number | null>(null);
+
+  const toggle = useCallback((index: number) => {
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(index)) next.delete(index);
+      else next.add(index);
+      return next;
+    });
+  }, []);
+  const retry = useCallback((index: number) => void retryChunk(sessionId, index), [retryChunk, sessionId]);
+  const jumpToChunk = useCallback((index: number) => {
+    setOpen((prev) => new Set(prev).add(index));
+    setHighlight(index);
+    requestAnimationFrame(() => {
+      const el = document.getElementById(`chunk-${index}`);
+      el?.scrollIntoView?.({ block: 'center' });
+      el?.focus();
+    });
+  }, []);
+
+  if (!data) return null;
+  const { session, chunks, report, citations, conversation } = data;
+  return (
+    <>
+      <StatusPanel session={session} />
+      <section className="card" aria-label="Progress">
+        <ProgressBar progress={session.progress} usage={session.usage} />
+      </section>
+      <LiveOutput sessionId={session.id} />
+      {report ? (
+        <section className="card" aria-labelledby="report-heading" data-testid="report">
+          <h2 id="report-heading">Report</h2>
+          <SafeMarkdown text={linkCitations(report, citations)} onCitation={jumpToChunk} />
+        </section>
+      ) : null}
+      {chunks.length > 0 ? (
+        <section className="card" aria-labelledby="chunks-heading">
+          <h2 id="chunks-heading">Results per chunk</h2>
+          <ul className="chunk-list" aria-label="Chunk results">
+            {chunks.map((c) => <ChunkRow key={c.index} chunk={c} open={open.has(c.index)} highlighted={highlight === c.index} onToggle={toggle} onRetry={retry} />)}
+          </ul>
+        </section>
+      ) : null}
+      <FollowUp session={session} conversation={conversation} hasReport={report !== null} />
+    </>
+  );
+}
+
+export function SessionView({ sessionId, tab }: { sessionId: string; tab: SessionTab }) {
+  const { data, load, sessionId: loadedId } = useDetail();
+  const { loadDetail } = useDetailActions();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    void loadDetail(sessionId);
+  }, [sessionId, loadDetail]);
+
+  const session = loadedId === sessionId ? data?.session : undefined;
+  const setTab = (t: SessionTab) => navigate({ view: 'session', sessionId, tab: t });
+
+  return (
+    <div className="view">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <button type="button" className="btn btn-quiet" onClick={() => navigate({ view: 'sessions' })}>← Sessions</button>
+      </nav>
+      {load.status === 'error' && !session ? <ErrorPanel title="This session could not be opened" error={load.error} onRetry={() => void loadDetail(sessionId)} /> : null}
+      {load.status === 'loading' && !session ? <p className="muted" role="status">Loading session…</p> : null}
+      {session && data ? (
+        <>
+          <header className="view-header">
+            <div>
+              <h1>{session.name || 'Untitled analysis'}</h1>
+              <p className="subtitle">
+                <StatusBadge session={session} /> · {session.config.provider.name} / {session.config.provider.model}{' '}
+                {data.simulator || session.config.provider.simulator ? <SimulatorLabel /> : null}
+              </p>
+            </div>
+            <Controls session={session} />
+          </header>
+          <div className="tabs" role="tablist" aria-label="Session views">
+            <button type="button" role="tab" id="tab-overview" aria-selected={tab === 'overview'} aria-controls="panel-session" onClick={() => setTab('overview')}>Overview</button>
+            <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-session" onClick={() => setTab('timeline')}>Timeline</button>
+          </div>
+          <div id="panel-session" role="tabpanel" aria-labelledby={tab === 'overview' ? 'tab-overview' : 'tab-timeline'}>
+            {tab === 'overview' ? <Overview sessionId={sessionId} /> : <TimelineView session={session} />}
+          </div>
+          {tab === 'overview' ? <ExportBar sessionId={sessionId} report={data.report} /> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { memo, useEffect, useMemo } from 'react';
+import type { Session } from '../../shared/domain.ts';
+import { SessionStatusSchema } from '../../shared/domain.ts';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { statusLabel, StatusBadge } from '../components/status-badge.tsx';
+import { useNow } from '../components/use-now.ts';
+import { formatCost, formatRelative } from '../format.ts';
+import { useNavigate, useSessionsActions, useSessionsList } from '../state/hooks.ts';
+import type { StatusFilter } from '../state/sessions-slice.ts';
+
+function matches(session: Session, query: string, filter: StatusFilter): boolean {
+  if (filter !== 'all' && session.status !== filter) return false;
+  if (!query) return true;
+  const q = query.toLowerCase();
+  return session.name.toLowerCase().includes(q) || session.config.task.toLowerCase().includes(q) || session.config.provider.name.toLowerCase().includes(q);
+}
+
+const SessionRow = memo(function SessionRow({ session, now }: { session: Session; now: number }) {
+  const navigate = useNavigate();
+  const { progress } = session;
+  const pct = progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
+  return (
+    <li className="session-row" data-testid="session-row" data-session-id={session.id} data-status={session.status}>
+      <button type="button" className="session-open" onClick={() => navigate({ view: 'session', sessionId: session.id, tab: 'overview' })} aria-label={`Open session ${session.name}`}>
+        <span className="session-name">{session.name || 'Untitled analysis'}</span>
+        <span className="session-task">{session.config.task.slice(0, 140)}</span>
+      </button>
+      <StatusBadge session={session} />
+      <span className="session-progress" aria-label="Progress">{progress.done}/{progress.total} steps · {pct}%</span>
+      <span className="session-cost" aria-label="Cost">{formatCost(session.usage.costUsd)}</span>
+      <span className="session-activity" aria-label="Last activity">{formatRelative(session.updatedAt, now)}</span>
+      {session.config.provider.simulator ? <span className="badge badge-simulator">Simulator</span> : null}
+    </li>
+  );
+});
+
+export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: { count: number; onResumeAll(): void; onReview(): void; onDismiss(): void }) {
+  return (
+    <section className="banner banner-warning" role="alert" aria-label="Interrupted sessions" data-testid="interrupted-banner">
+      <p>
+        <strong>{count} {count === 1 ? 'session was' : 'sessions were'} interrupted</strong> — Cairn stopped before they finished. Everything they had checkpointed is kept.
+      </p>
+      <div className="actions">
+        <button type="button" className="btn btn-primary" onClick={onResumeAll}>Resume all</button>
+        <button type="button" className="btn" onClick={onReview}>Review</button>
+        <button type="button" className="btn btn-quiet" onClick={onDismiss} aria-label="Dismiss interrupted notice">Dismiss</button>
+      </div>
+    </section>
+  );
+}
+
+export function SessionsView() {
+  const { items, load, query, filter, bannerDismissed } = useSessionsList();
+  const { loadSessions, setSessionQuery, setSessionFilter, resumeAll, dismissInterruptedBanner } = useSessionsActions();
+  const navigate = useNavigate();
+  const now = useNow(5_000);
+
+  useEffect(() => {
+    void loadSessions();
+  }, [loadSessions]);
+
+  const visible = useMemo(() => items.filter((s) => !s.trashed && matches(s, query, filter)), [items, query, filter]);
+  const interrupted = useMemo(() => items.filter((s) => s.status === 'interrupted' && !s.trashed).length, [items]);
+
+  return (
+    <div className="view">
+      <header className="view-header">
+        <h1>Sessions</h1>
+        <button type="button" className="btn btn-primary" onClick={() => navigate({ view: 'new' })}>New analysis</button>
+      </header>
+
+      {interrupted > 0 && !bannerDismissed ? (
+        <InterruptedBanner count={interrupted} onResumeAll={() => void resumeAll()} onReview={() => setSessionFilter('interrupted')} onDismiss={dismissInterruptedBanner} />
+      ) : null}
+
+      <div className="toolbar" role="search">
+        <label className="field-inline">
+          <span>Search sessions</span>
+          <input type="search" value={query} onChange={(e) => setSessionQuery(e.target.value)} placeholder="Name, task or provider" />
+        </label>
+        <label className="field-inline">
+          <span>Status</span>
+          <select value={filter} onChange={(e) => setSessionFilter(e.target.value as StatusFilter)}>
+            <option value="all">All</option>
+            {SessionStatusSchema.options.map((s) => <option key={s} value={s}>{statusLabel(s)}</option>)}
+          </select>
+        </label>
+      </div>
+
+      {load.status === 'error' ? <ErrorPanel title="Sessions could not be loaded" error={load.error} onRetry={() => void loadSessions()} /> : null}
+      {load.status === 'loading' && items.length === 0 ? <p className="muted" role="status">Loading sessions…</p> : null}
+
+      {load.status === 'ready' && items.length === 0 ? (
+        <section className="empty" data-testid="sessions-empty">
+          <h2>No analyses yet</h2>
+          <p>Start by adding documents and a task. Every step is checkpointed, so nothing you pay for is lost.</p>
+          <button type="button" className="btn btn-primary" onClick={() => navigate({ view: 'new' })}>Start an analysis</button>
+        </section>
+      ) : null}
+
+      {items.length > 0 && visible.length === 0 ? <p className="muted">No session matches this search.</p> : null}
+
+      {visible.length > 0 ? (
+        <ul className="session-list" aria-label="Sessions" data-testid="session-list">
+          {visible.map((s) => <SessionRow key={s.id} session={s} now={now} />)}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

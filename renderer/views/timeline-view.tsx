@@ -1,0 +1,141 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Session, TimelineRow } from '../../shared/domain.ts';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { formatCost, formatTime, formatTokens } from '../format.ts';
+import { useTimeline, useTimelineActions } from '../state/hooks.ts';
+import { CheckpointInspector } from './checkpoint-inspector.tsx';
+
+export const TIMELINE_ROW_HEIGHT = 34;
+
+const INTEGRITY: Record<TimelineRow['integrity'], { mark: string; label: string }> = {
+  ok: { mark: '✓', label: 'integrity verified' },
+  damaged: { mark: '✗', label: 'damaged' },
+  unchecked: { mark: '·', label: 'not yet checked' },
+};
+
+function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+const Row = memo(function Row({ row, selected, onSelect, style }: { row: TimelineRow; selected: boolean; onSelect(id: string): void; style: React.CSSProperties }) {
+  const cp = row.checkpoint;
+  const integrity = INTEGRITY[row.integrity];
+  const cls = ['tl-row', row.onHeadPath ? 'tl-head-path' : 'tl-off-path', row.isHead ? 'tl-is-head' : '', selected ? 'tl-selected' : '', row.integrity === 'damaged' ? 'tl-damaged' : ''].join(' ');
+  return (
+    <div
+      role="option"
+      id={`tl-${cp.id}`}
+      aria-selected={selected}
+      aria-label={`${cp.kind}${cp.stepKey ? ` ${cp.stepKey}` : ''} at ${formatTime(cp.createdAt)}${row.isHead ? ', head' : ''}${row.onHeadPath ? '' : ', on another branch'}, ${integrity.label}`}
+      className={cls}
+      style={style}
+      data-testid="timeline-row"
+      data-checkpoint-id={cp.id}
+      onClick={() => onSelect(cp.id)}
+    >
+      <span className="tl-time">{shortTime(cp.createdAt)}</span>
+      <span className="tl-tree" style={{ paddingLeft: `${Math.min(row.depth, 12) * 14}px` }}>
+        <span className="tl-dot" aria-hidden="true">{row.isHead ? '◉' : row.onHeadPath ? '●' : '○'}</span>
+        <span className="tl-kind">{cp.kind}</span>
+      </span>
+      <span className="tl-step">{cp.stepKey ?? ''}</span>
+      <span className="tl-tokens">{formatTokens(cp.usage.inputTokens + cp.usage.outputTokens)}</span>
+      <span className="tl-cost">{formatCost(cp.usage.costUsd)}</span>
+      <span className={`tl-integrity tl-integrity-${row.integrity}`} title={integrity.label}>{integrity.mark}</span>
+    </div>
+  );
+});
+
+export function TimelineView({ session }: { session: Session }) {
+  const { sessionId, rows, total, nextCursor, load, loadingMore, newSinceLoad, selectedId } = useTimeline();
+  const { loadTimeline, loadMoreTimeline, selectCheckpoint } = useTimelineActions();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [, force] = useState(0);
+
+  useEffect(() => {
+    void loadTimeline(session.id);
+  }, [session.id, loadTimeline]);
+
+  const mine = sessionId === session.id;
+  const list = mine ? rows : [];
+  const virtualizer = useVirtualizer({
+    count: list.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => TIMELINE_ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1]!.index : -1;
+
+  useEffect(() => {
+    if (nextCursor && !loadingMore && lastIndex >= list.length - 30) void loadMoreTimeline();
+  }, [lastIndex, list.length, nextCursor, loadingMore, loadMoreTimeline]);
+
+  const selectedIndex = selectedId ? list.findIndex((r) => r.checkpoint.id === selectedId) : -1;
+  const select = (index: number) => {
+    const row = list[Math.max(0, Math.min(list.length - 1, index))];
+    if (!row) return;
+    void selectCheckpoint(row.checkpoint.id);
+    virtualizer.scrollToIndex(list.indexOf(row), { align: 'auto' });
+    force((n) => n + 1);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowDown: selectedIndex + 1, ArrowUp: selectedIndex - 1, Home: 0, End: list.length - 1, PageDown: selectedIndex + 10, PageUp: selectedIndex - 10 };
+    const to = moves[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    select(selectedIndex < 0 && e.key === 'ArrowUp' ? 0 : to);
+  };
+
+  const selectedRow = selectedIndex >= 0 ? list[selectedIndex] : undefined;
+
+  return (
+    <div className="timeline-layout">
+      <section className="card timeline-card" aria-labelledby="timeline-heading">
+        <div className="timeline-head">
+          <h2 id="timeline-heading">Timeline</h2>
+          <span className="muted" data-testid="timeline-count">{total} checkpoints</span>
+          {newSinceLoad > 0 ? (
+            <button type="button" className="btn btn-small" onClick={() => void loadTimeline(session.id)}>{newSinceLoad} new — refresh</button>
+          ) : null}
+        </div>
+        <div className="tl-legend muted" aria-hidden="true">◉ head · ● on the head's path · ○ another branch · ✓ verified · ✗ damaged</div>
+        {load.status === 'error' ? <ErrorPanel title="The timeline could not be loaded" error={load.error} onRetry={() => void loadTimeline(session.id)} /> : null}
+        {load.status === 'loading' && list.length === 0 ? <p className="muted" role="status">Loading checkpoints…</p> : null}
+        <div className="tl-columns" aria-hidden="true">
+          <span>Time</span><span>Kind</span><span>Step</span><span>Tokens</span><span>Cost</span><span>OK</span>
+        </div>
+        <div
+          ref={scrollRef}
+          className="tl-scroll"
+          role="listbox"
+          aria-label="Checkpoints"
+          tabIndex={0}
+          aria-activedescendant={selectedRow ? `tl-${selectedRow.checkpoint.id}` : undefined}
+          onKeyDown={onKeyDown}
+          data-testid="timeline"
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((v) => {
+              const row = list[v.index];
+              if (!row) return null;
+              return (
+                <Row
+                  key={row.checkpoint.id}
+                  row={row}
+                  selected={row.checkpoint.id === selectedId}
+                  onSelect={(id) => void selectCheckpoint(id)}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: TIMELINE_ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+                />
+              );
+            })}
+          </div>
+        </div>
+        {loadingMore ? <p className="muted" role="status">Loading more checkpoints…</p> : null}
+      </section>
+      <CheckpointInspector session={session} row={selectedRow} />
+    </div>
+  );
+}
