@@ -57,7 +57,11 @@ export function toStoreError(err: unknown, action: string, place: string): Store
     return new StoreError('read_only', `Cairn cannot write to ${place} while ${action}: it is read-only.`,
       'Make the folder writable (or remount its disk read-write), or choose another data directory in Settings.', opts);
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || code.startsWith('SQLITE_CANTOPEN')) {
+  if (code.startsWith('SQLITE_CANTOPEN')) {
+    return new StoreError('permission_denied', `Cairn could not open or create a file in ${place} while ${action}.`,
+      'Check that the folder exists and that your user may read and write it (and that it is not locked or immutable), then try again.', opts);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new StoreError('permission_denied', `Permission denied on ${place} while ${action}.`,
       'Give your user read and write access to the data directory (and check it is not locked or immutable), then try again.', opts);
   }
