@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHILDREN, cleanupTempDirs, config, NODE, openStore, tempDir } from './helpers.ts';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  cleanupTempDirs();
+});
+
+function racer(dataDir: string, sessionId: string, owner: string, startAt: number): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(NODE, [path.join(CHILDREN, 'lease-child.ts'), dataDir, sessionId, owner, String(startAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const line = out.split('\n').find((l) => l.startsWith('GOT') || l.startsWith('DENIED'));
+      if (line) resolve({ child, line });
+    });
+    child.stderr?.on('data', (b: Buffer) => { err += b.toString(); });
+    child.on('close', () => reject(new Error(`lease child ended without answering: ${err}`)));
+  });
+}
+
+describe('leases', () => {
+  it('two processes racing for one session: exactly one runs it; a killed holder is taken over', async () => {
+    const dataDir = tempDir('lease');
+    const store = openStore(dataDir);
+    const s = store.createSession({ name: 'raced', config });
+    const startAt = Date.now() + 1_500;
+    const results = await Promise.all([racer(dataDir, s.id, 'gui', startAt), racer(dataDir, s.id, 'cli', startAt)]);
+    const winners = results.filter((r) => r.line.startsWith('GOT'));
+    expect(winners).toHaveLength(1);
+    const holder = winners[0] as { child: ChildProcess; line: string };
+    // the live holder keeps it
+    expect(store.acquireLease(s.id, 'parent')).toBeNull();
+    store.updateSession(s.id, { status: 'running' });
+    expect(store.recoverInterrupted()).toEqual([]);
+    await new Promise<void>((resolve) => {
+      holder.child.on('exit', () => resolve());
+      holder.child.kill('SIGKILL');
+    });
+    // dead pid: the session shows as interrupted and the lease is taken over
+    expect(store.recoverInterrupted()).toEqual([s.id]);
+    expect(store.getSession(s.id).status).toBe('interrupted');
+    const lease = store.acquireLease(s.id, 'parent');
+    expect(lease).toMatchObject({ owner: 'parent', pid: process.pid });
+    store.close();
+  }, 30_000);
+
+  it('a lease whose heartbeat is older than 10 s is stale even if its pid lives', () => {
+    let clock = Date.parse('2025-03-01T00:00:00Z');
+    const store = openStore(tempDir('lease'), () => new Date(clock));
+    const s = store.createSession({ name: 'stale', config });
+    expect(store.acquireLease(s.id, 'a')).not.toBeNull();
+    expect(store.acquireLease(s.id, 'b')).toBeNull();
+    clock += 9_000;
+    expect(store.heartbeat(s.id, 'a')).toBe(true);
+    clock += 9_000;
+    expect(store.acquireLease(s.id, 'b')).toBeNull();
+    clock += 10_001;
+    expect(store.acquireLease(s.id, 'b')).toMatchObject({ owner: 'b' });
+    expect(store.heartbeat(s.id, 'a')).toBe(false);
+    store.releaseLease(s.id, 'b');
+    expect(store.acquireLease(s.id, 'a')).not.toBeNull();
+    store.close();
+  });
+});
