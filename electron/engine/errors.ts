@@ -261,7 +261,8 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
 export function classifyError(err: unknown, ctx: ErrorContext, opts: { nowMs?: number; stalled?: boolean; stallMs?: number } = {}): EngineError {
   if (err instanceof EngineError) return err;
   if (opts.stalled) return stallError(ctx, opts.stallMs ?? 0);
-  const disk = diskError(err);
+  // Provider error codes ('permission_denied'…) share names with store codes: only non-HTTP errors can be disk errors.
+  const disk = err instanceof APIError ? null : diskError(err);
   if (disk) return disk;
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) return cancelledError();
   if (err instanceof APIConnectionTimeoutError) {

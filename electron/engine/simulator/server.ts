@@ -243,10 +243,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       gone = true;
       if (!entry.finished) entry.clientClosed = true;
     });
+    // A drop must happen after what was "sent" really left the process, or the log would claim text the client never got.
+    let lastWrite: Promise<void> = Promise.resolve();
     const write = (data: string): void => {
       const frame = `data: ${data}\n\n`;
       entry.sent += frame;
-      res.write(frame);
+      lastWrite = new Promise((resolve) => res.write(frame, () => resolve()));
     };
     const cutAt = r.fault && 'afterChunks' in r.fault ? r.fault.afterChunks : Number.POSITIVE_INFINITY;
     const start = Date.now();
@@ -259,6 +261,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         const kind = r.fault.kind;
         if (kind === 'drop') {
           entry.finished = true;
+          await lastWrite;
           res.socket?.destroy();
         } else if (kind === 'no_done') {
           entry.finished = true;
@@ -335,7 +338,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (path.startsWith('/__admin/')) return handleAdmin(req, res, path);
       const entry = newEntry(req, path);
       if (!authorised(req)) {
-        send(res, entry, 401, errorBody('Incorrect API key provided (simulated).', 'invalid_request_error', 'invalid_api_key'));
+        // Like some real providers, echo the rejected key: the engine must scrub it from everything it shows.
+        const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+        send(res, entry, 401, errorBody(`Incorrect API key provided: ${given}. You can find your API key in your account settings.`, 'invalid_request_error', 'invalid_api_key'));
         return;
       }
       if (path === '/v1/models' && req.method === 'GET') {

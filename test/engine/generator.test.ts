@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONTINUATION_INSTRUCTION, CONTINUATION_OVERLAP_WORDS, extractMarkers, generateAnalysis, generateReply, splitIntoTokens,
+} from '../../electron/engine/simulator/generator.ts';
+import { PASSAGE_TEXT, userMessages } from './helpers.ts';
+
+describe('simulator text generator', () => {
+  it('gives the same answer for the same messages and a different one for different messages', () => {
+    const a = generateAnalysis(userMessages(), { words: 80 });
+    expect(generateAnalysis(userMessages(), { words: 80 })).toBe(a);
+    expect(generateAnalysis(userMessages(' Also this.'), { words: 80 })).not.toBe(a);
+  });
+
+  it('quotes phrases from the passages and cites their source markers', () => {
+    const text = generateAnalysis(userMessages(), { words: 200 });
+    expect(text.startsWith('Findings:')).toBe(true);
+    const quotes = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    expect(quotes.length).toBeGreaterThan(2);
+    for (const q of quotes) expect(PASSAGE_TEXT).toContain(q);
+    const cited = extractMarkers(text);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const m of cited) expect(['[p. 3]', '[§ 4.2]', '[p. 7]']).toContain(m);
+  });
+
+  it('respects the requested length and splits into pieces that join back exactly', () => {
+    const text = generateAnalysis(userMessages(), { words: 50 });
+    const pieces = splitIntoTokens(text);
+    expect(pieces.length).toBeLessThanOrEqual(50);
+    expect(pieces.length).toBeGreaterThan(20);
+    expect(pieces.join('')).toBe(text);
+  });
+
+  it('continues its own answer, repeating a few words of overlap', () => {
+    const full = generateReply(userMessages(), { words: 60 });
+    const pieces = splitIntoTokens(full);
+    const partial = pieces.slice(0, 25).join('');
+    const rest = generateReply([...userMessages(), { role: 'assistant', content: partial }, { role: 'user', content: CONTINUATION_INSTRUCTION }], { words: 60 });
+    expect(rest).toBe(pieces.slice(25 - CONTINUATION_OVERLAP_WORDS).join(''));
+  });
+});
