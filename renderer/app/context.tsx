@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Api } from '../api.ts';
 import { createAppStore, type AppState } from '../state/app-store.ts';
+import type { Route } from '../state/ui-slice.ts';
 import { connectEvents } from '../state/events.ts';
 import { createStreamStore, type StreamState } from '../stream/stream-store.ts';
 
@@ -15,8 +16,12 @@ interface AppContextValue {
 
 const AppContext = createContext<AppContextValue | null>(null);
 
-export function AppProvider({ api, children }: { api: Api; children: ReactNode }) {
-  const [value] = useState<AppContextValue>(() => ({ api, store: createAppStore(api), streams: createStreamStore() }));
+export function AppProvider({ api, initialRoute, children }: { api: Api; initialRoute?: Route; children: ReactNode }) {
+  const [value] = useState<AppContextValue>(() => {
+    const store = createAppStore(api);
+    if (initialRoute) store.getState().navigate(initialRoute);
+    return { api, store, streams: createStreamStore() };
+  });
   useEffect(() => connectEvents(value.api, value.store, value.streams), [value]);
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }
