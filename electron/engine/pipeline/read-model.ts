@@ -7,7 +7,7 @@ import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import type { ExportModel } from './export.ts';
 import {
-  AnswerStateSchema, ChunksStateSchema, FailedStateSchema, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+  AnswerStateSchema, ChunksStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
 } from './step-keys.ts';
 
 export interface SessionResults {
@@ -30,6 +30,13 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
   const interrupted = new Set<string>();
   let report: SessionResults['report'] = null;
   const conversation: SessionResults['conversation'] = [];
+  const cfg = session.config;
+  const specHash = mapSpecHash(cfg.task, cfg.provider.model, cfg.temperature);
+  // Only results of the session's current task count: a fork with an edited task shows its own.
+  const current = (index: number, stepKey: string | null) => {
+    const c = chunks[index];
+    return !!c && stepKey === mapKey(index, c.textHash, specHash);
+  };
 
   for (const cp of path) {
     if (cp.kind === 'chunks') {
@@ -41,13 +48,13 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
       }
     } else if (cp.kind === 'map') {
       const st = stateOf(cp, MapStateSchema);
-      if (st) {
+      if (st && current(st.index, cp.stepKey)) {
         done.set(st.index, cp);
         failed.delete(st.index);
       }
     } else if (cp.kind === 'note') {
       const st = stateOf(cp, FailedStateSchema);
-      if (st && st.index !== null && !done.has(st.index)) failed.set(st.index, st.message);
+      if (st && st.index !== null && !done.has(st.index) && current(st.index, st.stepKey)) failed.set(st.index, st.message);
     } else if (cp.kind === 'interrupted' && cp.stepKey) {
       interrupted.add(cp.stepKey);
     } else if (cp.kind === 'report' && cp.outputHash) {
@@ -64,7 +71,7 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
 
   const results: ChunkResult[] = chunks.map((c) => {
     const cp = done.get(c.index);
-    const stepKey = cp?.stepKey ?? `map:${c.index}:${c.textHash.slice(0, 12)}`;
+    const stepKey = cp?.stepKey ?? mapKey(c.index, c.textHash, specHash);
     if (cp) {
       const text = cp.outputHash ? store.getBlob(cp.outputHash) : '';
       return { index: c.index, stepKey, source: c.label, status: 'done', output: text.slice(0, MAX_OUTPUT), error: null };

@@ -1,12 +1,18 @@
 // How the analysis names its steps and reads its state back from checkpoints.
 // Step keys are stable across runs, so a resume finds what is done on the
 // session's head path; the zod schemas guard every state read back from disk.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Checkpoint } from '../../../shared/domain.ts';
 
 export const docKey = (sha256: string) => `doc:${sha256.slice(0, 16)}`;
 export const chunksKey = (hash: string) => `chunks:${hash.slice(0, 16)}`;
-export const mapKey = (index: number, chunkHash: string) => `map:${index}:${chunkHash.slice(0, 12)}`;
+export function mapSpecHash(task: string, model: string, temperature: number): string {
+  return createHash('sha256').update(JSON.stringify({ task, model, temperature })).digest('hex');
+}
+
+/** A map step is the same step only for the same passage, task, model and parameters. */
+export const mapKey = (index: number, chunkHash: string, specHash: string) => `map:${index}:${chunkHash.slice(0, 12)}:${specHash.slice(0, 8)}`;
 export const reduceKey = (level: number, group: number, inputHash: string) => `reduce:${level}:${group}:${inputHash.slice(0, 12)}`;
 export const reportKey = (inputHash: string) => `report:${inputHash.slice(0, 12)}`;
 export const failedKey = (stepKey: string) => `failed:${stepKey}`;
@@ -32,6 +38,7 @@ export const ChunkRefSchema = z.object({
   label: z.string(),
   pages: z.array(z.number().int()),
   headingPath: z.array(z.string()),
+  sections: z.array(z.string()).default([]),
 });
 export type ChunkRef = z.infer<typeof ChunkRefSchema>;
 

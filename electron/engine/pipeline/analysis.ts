@@ -1,0 +1,454 @@
+// Runs a document analysis session durably: ingest → chunk → map (bounded
+// concurrency) → reduce (hierarchical when the findings outgrow the context) →
+// checked report. Every step is a checkpoint on the session's head path, so a
+// resume (after a crash, a kill, a pause) picks up exactly what is missing;
+// every model call is memoised, so a resume, re-run or fork never pays twice.
+import { createHash } from 'node:crypto';
+import type { Reason, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { CheckpointStoreApi } from '../../store/types.ts';
+import { SessionBudget } from '../budget.ts';
+import { realClock, type Clock } from '../clock.ts';
+import { chunkDocument, type Chunk } from '../documents/chunker.ts';
+import { parseCitations, resolveCitations } from '../documents/citations.ts';
+import { isDocumentError } from '../documents/document-error.ts';
+import { ingestInWorker } from '../documents/ingest-in-worker.ts';
+import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
+import { EngineError, isEngineError } from '../errors.ts';
+import { PriceTable } from '../pricing.ts';
+import { createProviderClient, type ProviderClient } from '../provider/client.ts';
+import type { KeyDeps } from '../provider/keys.ts';
+import { RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
+import { StepRunner, type StepSpec } from '../step-runner.ts';
+import { countChatTokens } from '../tokens.ts';
+import { contextWindowFor } from './context-windows.ts';
+import { ProgressTracker } from './progress.ts';
+import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
+import {
+  chunksKey, ChunksStateSchema, docKey, DocumentStateSchema, failedKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
+  type ChunkRef, type DocumentState,
+} from './step-keys.ts';
+
+export interface AnalysisDeps extends KeyDeps {
+  store: CheckpointStoreApi;
+  /** Identifies this process's lease on the session. */
+  owner: string;
+  prices?: PriceTable;
+  retry?: RetryPolicyOptions;
+  flushMs?: number;
+  stallMs?: number;
+  clock?: Clock;
+  contextWindows?: ReadonlyArray<{ model: string; tokens: number }>;
+  ingest?: (path: string) => Promise<IngestedDocument>;
+  heartbeatMs?: number;
+}
+
+export type AnalysisEvent =
+  | { type: 'status'; status: SessionStatus; reason: Reason | null; retryAt: string | null }
+  | { type: 'progress'; done: number; total: number; failed: number; etaSeconds: number | null; usage: Usage }
+  | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string }
+  | { type: 'delta'; stepKey: string; attempt: number; text: string }
+  | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
+  | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
+  | { type: 'warning'; message: string; hint?: string };
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: AnalysisEvent) => void;
+  /** Only retry these failed chunk indexes (the others are left as they are). */
+  onlyChunks?: number[];
+}
+
+export interface RunOutcome {
+  status: SessionStatus;
+  reason: Reason | null;
+  /** CLI exit code: 0 done, 3 configuration/auth, 4 paused and resumable, 130 interrupted, 1 failed. */
+  exitCode: 0 | 1 | 3 | 4 | 130;
+  report: string | null;
+  requests: number;
+  memoHits: number;
+}
+
+export class AnalysisError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(code: string, message: string, hint?: string) {
+    super(message);
+    this.name = 'AnalysisError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const NO_FINDINGS = /^\s*no findings\.?\s*$/i;
+
+interface Ctx {
+  deps: AnalysisDeps;
+  store: CheckpointStoreApi;
+  sessionId: string;
+  emit: (e: AnalysisEvent) => void;
+  signal: AbortSignal;
+  abort: (reason: unknown) => void;
+  runner: StepRunner;
+  client: ProviderClient;
+  progress: ProgressTracker;
+  counters: { requests: number; memoHits: number };
+}
+
+/** Runs (or resumes) a session until it is done, paused, or stopped. Never throws for model or store faults: they become the outcome. */
+export async function runSession(sessionId: string, deps: AnalysisDeps, opts: RunOptions = {}): Promise<RunOutcome> {
+  const { store } = deps;
+  const emit = opts.onEvent ?? (() => undefined);
+  const lease = store.acquireLease(sessionId, deps.owner);
+  if (!lease) {
+    throw new AnalysisError('lease_held', 'This session is being run by another Cairn process (the desktop app or another `cairn` command).', 'Wait for it to finish or stop it there; a process that died releases the session within 10 seconds.');
+  }
+  const stopAll = new AbortController();
+  const onOuterAbort = () => stopAll.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onOuterAbort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const heartbeat = setInterval(() => {
+    try {
+      if (!store.heartbeat(sessionId, deps.owner)) stopAll.abort(new AnalysisError('lease_lost', 'Another process took over this session.'));
+    } catch {
+      // A failed heartbeat write is retried on the next tick; the store reports real faults on commit.
+    }
+  }, deps.heartbeatMs ?? 2_000);
+  heartbeat.unref?.();
+  const counters = { requests: 0, memoHits: 0 };
+
+  const setStatus = (status: SessionStatus, reason: Reason | null, retryAt: string | null = null) => {
+    store.updateSession(sessionId, { status, reason, retryAt });
+    emit({ type: 'status', status, reason, retryAt });
+  };
+
+  try {
+    const session = store.getSession(sessionId);
+    setStatus('running', null);
+    const cfg = session.config;
+    const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
+    const clock = deps.clock ?? realClock;
+    const runner = new StepRunner({
+      store,
+      client,
+      prices: deps.prices ?? new PriceTable(),
+      budget: new SessionBudget(cfg.budgetUsd, session.usage.costUsd),
+      gate: new RateLimitGate(clock),
+      retry: { maxAttempts: cfg.maxAttempts, ...deps.retry },
+      clock,
+      flushMs: deps.flushMs ?? 250,
+      stallMs: deps.stallMs ?? 60_000,
+      resumePolicy: cfg.resumePolicy,
+    });
+    const progress = new ProgressTracker(0, cfg.concurrency);
+    let waiting = false;
+    runner.on('delta', (e) => emit({ type: 'delta', stepKey: e.stepKey, attempt: e.attempt, text: e.text }));
+    runner.on('attempt', (e) => {
+      counters.requests += 1;
+      if (waiting) {
+        waiting = false;
+        setStatus('running', null);
+      }
+      emit({ type: 'attempt', stepKey: e.stepKey, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
+    });
+    runner.on('waiting', (e) => {
+      waiting = true;
+      setStatus('waiting', e.reason, e.until);
+      emit({ type: 'waiting', stepKey: e.stepKey, until: e.until, reason: e.reason });
+    });
+    const ctx: Ctx = { deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
+
+    const docs = await ingestDocuments(ctx, cfg.documents);
+    const chunks = prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
+    progress.setTotal(chunks.length + 1);
+    const publish = () => {
+      const p = progress.snapshot();
+      store.updateSession(sessionId, { progress: p });
+      emit({ type: 'progress', ...p, usage: store.getSession(sessionId).usage });
+    };
+
+    const findings = await mapChunks(ctx, chunks, cfg.task, cfg.temperature, cfg.concurrency, publish, opts.onlyChunks);
+    if (stopAll.signal.aborted) throw stopAll.signal.reason ?? new EngineError({ category: 'cancelled', code: 'cancelled', message: 'Stopped.' });
+    const failed = chunks.filter((c) => !findings.has(c.index)).map((c) => c.index);
+    if (failed.length > 0) {
+      const reason: Reason = {
+        code: 'attempts_exhausted',
+        message: `${failed.length} of ${chunks.length} passages could not be analysed after every retry (${failed.slice(0, 8).map((i) => `#${i + 1}`).join(', ')}${failed.length > 8 ? ', …' : ''}). Everything else is saved.`,
+        hint: 'Resume the session to retry just those passages; nothing already analysed is requested again.',
+      };
+      setStatus('waiting', reason, null);
+      return { status: 'waiting', reason, exitCode: 4, report: null, ...counters };
+    }
+
+    const report = await reduceToReport(ctx, chunks, findings, cfg.task, cfg.temperature);
+    progress.stepDone(null);
+    publish();
+    setStatus('done', null);
+    return { status: 'done', reason: null, exitCode: 0, report, ...counters };
+  } catch (err) {
+    return failOutcome(err, setStatus, counters);
+  } finally {
+    clearInterval(heartbeat);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    try {
+      store.releaseLease(sessionId, deps.owner);
+    } catch {
+      // The lease goes stale on its own if the store cannot write now.
+    }
+  }
+}
+
+function failOutcome(
+  err: unknown,
+  setStatus: (s: SessionStatus, r: Reason | null, retryAt?: string | null) => void,
+  counters: { requests: number; memoHits: number },
+): RunOutcome {
+  const base = { report: null, ...counters };
+  const record = (status: SessionStatus, reason: Reason, exitCode: RunOutcome['exitCode']): RunOutcome => {
+    try {
+      setStatus(status, reason);
+    } catch {
+      // The store itself may be what failed (disk full): the outcome still says why.
+    }
+    return { status, reason, exitCode, ...base };
+  };
+  if (isEngineError(err)) {
+    const reason = err.toReason();
+    switch (err.category) {
+      case 'auth':
+      case 'model_not_found':
+      case 'invalid_request':
+        return record('paused', reason, 3);
+      case 'budget':
+      case 'disk':
+        return record('paused', reason, 4);
+      case 'cancelled':
+        return record('paused', { code: 'stopped', message: 'Stopped on request. Everything received so far is saved.', hint: 'Resume the session to continue where it stopped.' }, 130);
+      case 'rate_limit':
+      case 'transient':
+        return record('waiting', reason, 4);
+      default:
+        return record('failed', reason, 1);
+    }
+  }
+  if (err instanceof AnalysisError) {
+    if (err.code === 'lease_lost') return { status: 'running', reason: { code: err.code, message: err.message }, exitCode: 4, ...base };
+    const reason: Reason = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+    return record('failed', reason, err.code === 'no_documents' ? 3 : 1);
+  }
+  const e = err as { code?: unknown; message?: unknown; hint?: unknown };
+  if (e && typeof e.code === 'string' && ['disk_full', 'read_only', 'permission_denied', 'io_error', 'busy'].includes(e.code)) {
+    return record('paused', { code: e.code, message: String(e.message), ...(typeof e.hint === 'string' && e.hint ? { hint: e.hint } : {}) }, 4);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return record('failed', { code: 'internal', message: `Unexpected error: ${message}`, hint: 'Your completed steps are saved. Resume to try again.' }, 1);
+}
+
+interface LoadedDoc {
+  index: number;
+  state: DocumentState;
+  text: string;
+  sourceMap: SourceSegment[];
+}
+
+async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<LoadedDoc[]> {
+  const { store, sessionId } = ctx;
+  if (paths.length === 0) throw new AnalysisError('no_documents', 'The session has no documents to analyse.', 'Add at least one PDF, DOCX, Markdown, text or HTML file.');
+  const onPath = store.headPath(sessionId).filter((cp) => cp.kind === 'document');
+  const loaded: LoadedDoc[] = [];
+  const problems: string[] = [];
+  for (const [index, path] of paths.entries()) {
+    const existing = onPath.find((cp) => stateOf(cp, DocumentStateSchema)?.path === path);
+    if (existing?.outputHash) {
+      const state = stateOf(existing, DocumentStateSchema)!;
+      loaded.push({ index, state, text: store.getBlob(existing.outputHash), sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
+      continue;
+    }
+    if (ctx.signal.aborted) break;
+    try {
+      const doc = await (ctx.deps.ingest ?? ingestInWorker)(path);
+      const dup = loaded.find((d) => d.state.sha256 === doc.sha256);
+      if (dup) {
+        ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.state.name}; it is analysed once.` });
+        continue;
+      }
+      const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
+      const state: DocumentState = { path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings };
+      const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
+      for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
+      ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
+      loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
+    } catch (err) {
+      if (!isDocumentError(err)) throw err;
+      // One bad file does not stop the others.
+      problems.push(`${err.message} ${err.hint}`);
+      ctx.emit({ type: 'warning', message: err.message, hint: err.hint });
+    }
+  }
+  if (loaded.length === 0) throw new AnalysisError('no_documents', problems.length ? `No document could be read. ${problems.join(' ')}` : 'No document could be read.', 'Fix or replace the files named above and run again.');
+  return loaded;
+}
+
+function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Array<ChunkRef & { text: string }> {
+  const { store, sessionId } = ctx;
+  const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), ...opts })));
+  const existing = store.headPath(sessionId).filter((cp) => cp.kind === 'chunks' && cp.stepKey === key).at(-1);
+  if (existing) {
+    const st = stateOf(existing, ChunksStateSchema);
+    if (st) return st.chunks.map((c) => ({ ...c, text: store.getBlob(c.textHash) }));
+  }
+  const refs: Array<ChunkRef & { text: string }> = [];
+  for (const d of docs) {
+    const chunks: Chunk[] = chunkDocument({ text: d.text, sourceMap: d.sourceMap, pages: d.state.pages }, opts);
+    for (const c of chunks) {
+      const textHash = store.putBlob(c.text);
+      const label = c.source.label;
+      refs.push({ index: refs.length, doc: d.index, textHash, tokens: c.tokens, label, pages: c.source.pages, headingPath: c.source.headingPath, sections: c.source.sections, text: c.text });
+    }
+  }
+  const state = { ...opts, chunks: refs.map(({ text: _t, ...r }) => r) };
+  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state });
+  ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
+  return refs;
+}
+
+/** Runs one model step; a memo hit is recorded on this session's path at no cost. */
+async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
+  const outcome = await ctx.runner.run(spec, ctx.signal);
+  if (outcome.memoHit) {
+    ctx.counters.memoHits += 1;
+    const onPath = ctx.store.headPath(ctx.sessionId).some((cp) => cp.stepKey === spec.stepKey && cp.kind === spec.kind);
+    if (!onPath) {
+      const cp = ctx.store.appendCheckpoint(ctx.sessionId, {
+        kind: spec.kind, stepKey: spec.stepKey,
+        state: { ...(typeof spec.state === 'object' && spec.state && !Array.isArray(spec.state) ? spec.state : {}), memoOf: outcome.checkpointId },
+        output: outcome.output,
+      });
+      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id });
+    }
+  } else {
+    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId });
+  }
+  return outcome.output;
+}
+
+function shrinkPassage(task: string, label: string, text: string) {
+  return (): ChatMessage[] | null => (text.length < 400 ? null : mapMessages(task, { label, text: text.slice(0, Math.floor(text.length * 0.6)) }));
+}
+
+async function mapChunks(
+  ctx: Ctx,
+  chunks: Array<ChunkRef & { text: string }>,
+  task: string,
+  temperature: number,
+  concurrency: number,
+  publish: () => void,
+  only?: number[],
+): Promise<Map<number, string>> {
+  const { store, sessionId } = ctx;
+  const findings = new Map<number, string>();
+  const path = store.headPath(sessionId);
+  const specHash = mapSpecHash(task, ctx.client.profile.model, temperature);
+  for (const c of chunks) {
+    const key = mapKey(c.index, c.textHash, specHash);
+    const cp = path.filter((x) => x.kind === 'map' && x.stepKey === key).at(-1);
+    if (cp?.outputHash) {
+      findings.set(c.index, store.getBlob(cp.outputHash));
+      ctx.progress.stepDone(null);
+    }
+  }
+  publish();
+  const todo = chunks.filter((c) => !findings.has(c.index) && (!only || only.includes(c.index)));
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length && !ctx.signal.aborted) {
+      const c = todo[next++]!;
+      const stepKey = mapKey(c.index, c.textHash, specHash);
+      const started = Date.now();
+      try {
+        const output = await step(ctx, {
+          sessionId, stepKey, kind: 'map', task,
+          messages: mapMessages(task, { label: c.label, text: c.text }),
+          parameters: { temperature },
+          state: { index: c.index, label: c.label },
+          shrink: shrinkPassage(task, c.label, c.text),
+        });
+        findings.set(c.index, output);
+        ctx.progress.stepDone(Date.now() - started);
+      } catch (err) {
+        const e = isEngineError(err) ? err : null;
+        const perChunk = e && (e.retryable || e.category === 'context_length' || e.category === 'internal') && !ctx.signal.aborted;
+        if (!perChunk) {
+          // Auth, budget, disk, cancellation: every worker stops; the first reason wins.
+          ctx.abort(err);
+          return;
+        }
+        store.appendCheckpoint(sessionId, { kind: 'note', stepKey: failedKey(stepKey), state: { stepKey, index: c.index, code: e.code, message: e.message } });
+        ctx.progress.stepFailed();
+        ctx.emit({ type: 'warning', message: `Passage #${c.index + 1} [${c.label}] failed: ${e.message}` });
+      }
+      publish();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
+  return findings;
+}
+
+async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string }>, findings: Map<number, string>, task: string, temperature: number): Promise<string> {
+  const { store, sessionId } = ctx;
+  const model = ctx.client.profile.model;
+  const window = contextWindowFor(model, ctx.deps.contextWindows, ctx.client.profile.contextTokens);
+  // Leave room for the answer and for the tokenizer's distance from the provider's.
+  const budget = Math.floor(window * 0.6);
+  let level = 0;
+  let items = chunks
+    .filter((c) => !NO_FINDINGS.test(findings.get(c.index) ?? ''))
+    .map((c) => ({ label: c.label, text: findings.get(c.index) ?? '' }));
+  if (items.length === 0) items = [{ label: 'document', text: 'No findings in any passage.' }];
+
+  while (countChatTokens(reduceMessages(task, items, true), model) > budget && items.length > 1) {
+    level += 1;
+    const groups: Array<typeof items> = [];
+    let current: typeof items = [];
+    for (const it of items) {
+      const candidate = [...current, it];
+      if (current.length > 0 && countChatTokens(reduceMessages(task, candidate, false), model) > budget) {
+        groups.push(current);
+        current = [it];
+      } else current = candidate;
+    }
+    if (current.length) groups.push(current);
+    if (groups.length === items.length) {
+      // Every finding alone is near the budget: pair them so the level still shrinks.
+      groups.splice(0, groups.length, ...Array.from({ length: Math.ceil(items.length / 2) }, (_, i) => items.slice(i * 2, i * 2 + 2)));
+    }
+    ctx.progress.setTotal(ctx.progress.snapshot().total + groups.length);
+    const reduced: typeof items = [];
+    for (const [g, group] of groups.entries()) {
+      const messages = reduceMessages(task, group, false);
+      const stepKey = reduceKey(level, g, sha256(JSON.stringify(messages)));
+      const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } });
+      ctx.progress.stepDone(null);
+      reduced.push({ label: group.map((x) => x.label).join(', ').slice(0, 200), text });
+    }
+    items = reduced;
+  }
+
+  const messages = reduceMessages(task, items, true);
+  const inputHash = sha256(JSON.stringify(messages));
+  const finalKey = reduceKey(level + 1, 0, inputHash);
+  const report = await step(ctx, { sessionId, stepKey: finalKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
+  const rKey = reportKey(inputHash);
+  if (!store.headPath(sessionId).some((cp) => cp.kind === 'report' && cp.stepKey === rKey)) {
+    const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({
+      index: c.index, text: c.text, tokens: c.tokens, start: 0, end: c.text.length, hash: c.textHash,
+      source: { label: c.label, pages: c.pages, headingPath: c.headingPath, sections: c.sections },
+    })));
+    const citations = resolved.map((c) => ({ label: c.label, chunkIndex: c.chunkIndex, valid: c.chunkIndex !== null }));
+    const invalid = citations.filter((c) => !c.valid);
+    if (invalid.length) ctx.emit({ type: 'warning', message: `The report cites ${invalid.map((c) => `[${c.label}]`).join(', ')}, which match no passage; they are flagged in the report view.` });
+    const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
+    ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });
+  }
+  return report;
+}
