@@ -25,7 +25,7 @@ export const ChunkRow = memo(function ChunkRow({ chunk, open, highlighted, onTog
           <button type="button" className="btn btn-small" onClick={() => onRetry(chunk.index)} aria-label={`Retry chunk ${chunk.index + 1}`}>Retry</button>
         ) : null}
       </div>
-      {chunk.error ? <p className="chunk-error" role="alert">{chunk.error}</p> : null}
+      {chunk.error ? <p className="chunk-error">{chunk.error}</p> : null}
       {open && chunk.output ? <SafeMarkdown text={chunk.output} /> : null}
     </li>
   );
