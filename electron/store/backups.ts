@@ -11,6 +11,19 @@ import { checkDatabaseFile, listBackupInfos, writeSidecar } from './backup-files
 import { existsFile, fileSize, fsyncDir, fsyncFile, removeQuietly } from './fs-safe.ts';
 import { backupFile, backupSidecar, backupsDir, dbPath, fileStamp, parseBackupId } from './paths.ts';
 
+function diagnoseBackupError(err: unknown, ctx: BackupContext, action: string): StoreError {
+  const place = backupsDir(ctx.dataDir);
+  const mapped = toStoreError(err, action, place);
+  if (mapped.code !== 'io_error' && mapped.code !== 'permission_denied') return mapped;
+  try {
+    fs.accessSync(place, fs.constants.W_OK);
+    if (fs.statfsSync(place).bavail === 0) return toStoreError(Object.assign(new Error('no space left'), { code: 'ENOSPC' }), action, place);
+  } catch (probe) {
+    return toStoreError(probe, action, place);
+  }
+  return mapped;
+}
+
 export interface BackupContext {
   dataDir: string;
   now: () => Date;
@@ -72,7 +85,7 @@ export async function createBackup(db: Database.Database, ctx: BackupContext, re
     return publish(ctx, p.id, p.tmp, reason, p.startedAt);
   } catch (err) {
     if (tmp) removeQuietly(tmp);
-    throw toStoreError(err, 'writing a backup', backupsDir(ctx.dataDir));
+    throw diagnoseBackupError(err, ctx, 'writing a backup');
   }
 }
 
@@ -86,7 +99,7 @@ export function createBackupSync(db: Database.Database, ctx: BackupContext, reas
     return publish(ctx, p.id, p.tmp, reason, p.startedAt);
   } catch (err) {
     if (tmp) removeQuietly(tmp);
-    throw toStoreError(err, 'writing an automatic backup', backupsDir(ctx.dataDir));
+    throw diagnoseBackupError(err, ctx, 'writing an automatic backup');
   }
 }
 

@@ -22,6 +22,7 @@ import * as backups from './backups.ts';
 import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
 import { exportPortable, importPortable } from './portable.ts';
 import { writeFileAtomic } from './fs-safe.ts';
+import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
   NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch,
@@ -104,7 +105,7 @@ export class CheckpointStore implements CheckpointStoreApi {
       const issue = err.issues[0];
       return new StoreError('invalid_input', `Invalid input while ${action}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
     }
-    return toStoreError(err, action, this.dataDir);
+    return diagnoseIoError(toStoreError(err, action, this.dataDir), this.dataDir, action);
   }
 
   #write<T>(action: string, fn: () => T): T {

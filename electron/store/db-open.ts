@@ -41,6 +41,8 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
     throw toStoreError(err, 'creating the data directory', dataDir);
   }
 
+  // A read-only or locked directory is reported as such before anything else tries to open files in it.
+  assertWritable(dataDir, file);
   const found = inspect(file, latest);
   if (found.kind === 'damaged') {
     const movedTo = moveAside(file, opts.now(), dataDir);
@@ -55,7 +57,6 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
     );
   }
 
-  assertWritable(dataDir, file);
   let db: Database.Database;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });

@@ -15,7 +15,7 @@ function runAndKill(dataDir: string, round: number): Promise<string[]> {
     let out = '';
     let err = '';
     let ready = false;
-    const trigger = TRIGGERS[round % TRIGGERS.length];
+    const trigger = TRIGGERS[round % TRIGGERS.length] ?? null;
     let seen = 0;
     const kill = (): void => {
       if (child.exitCode === null) child.kill('SIGKILL');
