@@ -142,7 +142,8 @@ export interface CheckpointStoreApi {
   memoGet(memoKey: string): MemoHit | null;
 
   // head
-  rollback(sessionId: string, checkpointId: string): { session: Session; hidden: number };
+  /** Takes an automatic backup first; `backupId` names it (added: optional, so existing fakes still conform). */
+  rollback(sessionId: string, checkpointId: string): { session: Session; hidden: number; backupId?: string | null };
   undoRollback(sessionId: string): Session;
   fork(sessionId: string, checkpointId: string, opts?: { name?: string; config?: SessionConfig }): Session;
 
