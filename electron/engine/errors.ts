@@ -205,7 +205,8 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
     });
   }
   if (status === 404) {
-    const aboutModel = code === 'model_not_found' || /model/i.test(err.message);
+    const aboutModel = code === 'model_not_found'
+      || (/model/i.test(err.message) && /not (exist|found|available)|does not exist|unknown model|no such model|invalid model/i.test(err.message));
     return new EngineError({
       category: aboutModel ? 'model_not_found' : 'invalid_request', code: aboutModel ? 'model_not_found' : 'not_found', status, detail, cause: err,
       message: aboutModel

@@ -43,7 +43,7 @@ export async function testConnection(profile: ProviderProfile, opts: ProviderCli
     return failure(e, models);
   }
   const how = listError
-    ? `the model list is not offered (${listError.message}), but ${profile.model} answered a one-token test`
+    ? `the model list is not offered (${listError.status === null ? listError.code : `HTTP ${listError.status}`}), but ${profile.model} answered a one-token test`
     : `${profile.model} answered a one-token test although the model list does not mention it`;
   return { ok: true, models, message: `Connected to ${label}: ${how}.`.slice(0, 4_000) };
 }

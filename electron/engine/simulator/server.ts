@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   apiKey?: string | null;
   /** Requests whose prompt exceeds this many tokens get 400 context_length_exceeded. */
   contextTokens?: number | null;
+  /** false: GET /v1/models answers 404, as some gateways do. Default true. */
+  listModels?: boolean;
   faults?: FaultRule[];
 }
 
@@ -39,7 +41,7 @@ export interface Simulator {
   faults: FaultQueue;
   setFaults(rules: FaultRule[]): void;
   /** Change speed or length while running. */
-  configure(patch: Pick<SimulatorOptions, 'tokensPerSecond' | 'words' | 'contextTokens'>): void;
+  configure(patch: Pick<SimulatorOptions, 'tokensPerSecond' | 'words' | 'contextTokens' | 'listModels'>): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     words: opts.words ?? 120,
     tokensPerSecond: opts.tokensPerSecond ?? 0,
     contextTokens: opts.contextTokens ?? null,
+    listModels: opts.listModels ?? true,
   };
   const models = opts.models ?? [SIMULATOR_MODEL];
   const faults = new FaultQueue();
@@ -343,7 +346,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         send(res, entry, 401, errorBody(`Incorrect API key provided: ${given}. You can find your API key in your account settings.`, 'invalid_request_error', 'invalid_api_key'));
         return;
       }
-      if (path === '/v1/models' && req.method === 'GET') {
+      if (path === '/v1/models' && req.method === 'GET' && settings.listModels) {
         const created = Math.floor(Date.now() / 1000);
         send(res, entry, 200, JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'cairn-simulator' })) }));
       } else if (path === '/v1/chat/completions' && req.method === 'POST') {
@@ -376,6 +379,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (patch.tokensPerSecond !== undefined) settings.tokensPerSecond = patch.tokensPerSecond;
       if (patch.words !== undefined) settings.words = patch.words;
       if (patch.contextTokens !== undefined) settings.contextTokens = patch.contextTokens;
+      if (patch.listModels !== undefined) settings.listModels = patch.listModels;
     },
     close: () =>
       new Promise<void>((resolve) => {
