@@ -1,7 +1,7 @@
 // Classification of every failure the SDK can report, produced for real by
 // the simulator over HTTP and read through the real openai SDK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError, EngineError, parseRetryAfter, redactSecrets } from '../../electron/engine/errors.ts';
+import { classifyError, type EngineError, parseRetryAfter, redactSecrets } from '../../electron/engine/errors.ts';
 import type { ProviderClient } from '../../electron/engine/provider/client.ts';
 import { startSimulator, type Fault, type Simulator } from '../../electron/engine/simulator/index.ts';
 import { simClient, userMessages } from './helpers.ts';

@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ProviderProfile } from '../../../shared/domain.ts';
-import { classifyError, EngineError, type ErrorContext } from '../errors.ts';
+import { classifyError, type EngineError, type ErrorContext } from '../errors.ts';
 import { REQUEST_KEY_HEADER } from '../simulator/server.ts';
 import { type KeyDeps, resolveApiKey } from './keys.ts';
 
