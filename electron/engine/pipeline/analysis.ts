@@ -4,7 +4,7 @@
 // resume (after a crash, a kill, a pause) picks up exactly what is missing;
 // every model call is memoised, so a resume, re-run or fork never pays twice.
 import { createHash } from 'node:crypto';
-import type { Reason, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
@@ -82,7 +82,7 @@ export class AnalysisError extends Error {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NO_FINDINGS = /^\s*no findings\.?\s*$/i;
 
-interface Ctx {
+export interface Ctx {
   deps: AnalysisDeps;
   store: CheckpointStoreApi;
   sessionId: string;
@@ -126,36 +126,8 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     const session = store.getSession(sessionId);
     setStatus('running', null);
     const cfg = session.config;
-    const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
-    const clock = deps.clock ?? realClock;
-    const runner = new StepRunner({
-      store,
-      client,
-      prices: deps.prices ?? new PriceTable(),
-      budget: new SessionBudget(cfg.budgetUsd, session.usage.costUsd),
-      gate: new RateLimitGate(clock),
-      retry: { maxAttempts: cfg.maxAttempts, ...deps.retry },
-      clock,
-      flushMs: deps.flushMs ?? 250,
-      stallMs: deps.stallMs ?? 60_000,
-      resumePolicy: cfg.resumePolicy,
-    });
     const progress = new ProgressTracker(0, cfg.concurrency);
-    let waiting = false;
-    runner.on('delta', (e) => emit({ type: 'delta', stepKey: e.stepKey, attempt: e.attempt, text: e.text }));
-    runner.on('attempt', (e) => {
-      counters.requests += 1;
-      if (waiting) {
-        waiting = false;
-        setStatus('running', null);
-      }
-      emit({ type: 'attempt', stepKey: e.stepKey, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
-    });
-    runner.on('waiting', (e) => {
-      waiting = true;
-      setStatus('waiting', e.reason, e.until);
-      emit({ type: 'waiting', stepKey: e.stepKey, until: e.until, reason: e.reason });
-    });
+    const { runner, client } = await createRunner(session, deps, emit, counters, setStatus);
     const ctx: Ctx = { deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
@@ -198,7 +170,48 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
   }
 }
 
-function failOutcome(
+/** The provider client and step runner for a session, with its events wired to `emit`. */
+export async function createRunner(
+  session: Session,
+  deps: AnalysisDeps,
+  emit: (e: AnalysisEvent) => void,
+  counters: { requests: number; memoHits: number },
+  setStatus: (status: SessionStatus, reason: Reason | null, retryAt?: string | null) => void,
+): Promise<{ runner: StepRunner; client: ProviderClient }> {
+  const cfg = session.config;
+  const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
+  const clock = deps.clock ?? realClock;
+  const runner = new StepRunner({
+    store: deps.store,
+    client,
+    prices: deps.prices ?? new PriceTable(),
+    budget: new SessionBudget(cfg.budgetUsd, session.usage.costUsd),
+    gate: new RateLimitGate(clock),
+    retry: { maxAttempts: cfg.maxAttempts, ...deps.retry },
+    clock,
+    flushMs: deps.flushMs ?? 250,
+    stallMs: deps.stallMs ?? 60_000,
+    resumePolicy: cfg.resumePolicy,
+  });
+  let waiting = false;
+  runner.on('delta', (e) => emit({ type: 'delta', stepKey: e.stepKey, attempt: e.attempt, text: e.text }));
+  runner.on('attempt', (e) => {
+    counters.requests += 1;
+    if (waiting) {
+      waiting = false;
+      setStatus('running', null);
+    }
+    emit({ type: 'attempt', stepKey: e.stepKey, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
+  });
+  runner.on('waiting', (e) => {
+    waiting = true;
+    setStatus('waiting', e.reason, e.until);
+    emit({ type: 'waiting', stepKey: e.stepKey, until: e.until, reason: e.reason });
+  });
+  return { runner, client };
+}
+
+export function failOutcome(
   err: unknown,
   setStatus: (s: SessionStatus, r: Reason | null, retryAt?: string | null) => void,
   counters: { requests: number; memoHits: number },
@@ -313,7 +326,7 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
 }
 
 /** Runs one model step; a memo hit is recorded on this session's path at no cost. */
-async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
+export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
   const outcome = await ctx.runner.run(spec, ctx.signal);
   if (outcome.memoHit) {
     ctx.counters.memoHits += 1;
@@ -401,7 +414,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
   // Leave room for the answer and for the tokenizer's distance from the provider's.
   const budget = Math.floor(window * 0.6);
   let level = 0;
-  let items = chunks
+  let items: Array<{ label: string | null; text: string }> = chunks
     .filter((c) => !NO_FINDINGS.test(findings.get(c.index) ?? ''))
     .map((c) => ({ label: c.label, text: findings.get(c.index) ?? '' }));
   if (items.length === 0) items = [{ label: 'document', text: 'No findings in any passage.' }];
@@ -429,7 +442,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
       const stepKey = reduceKey(level, g, sha256(JSON.stringify(messages)));
       const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } });
       ctx.progress.stepDone(null);
-      reduced.push({ label: group.map((x) => x.label).join(', ').slice(0, 200), text });
+      reduced.push({ label: null, text });
     }
     items = reduced;
   }

@@ -1,8 +1,8 @@
 // Builds the messages for a follow-up question within the model's context
 // window. Always kept: the system prompt, the task, the report (summarised to
-// fit) and the question. Then the most recent question/answer pairs, whole —
-// a question is never sent without its answer — and then the most relevant
-// passages. What was left out is reported so it can be checkpointed.
+// fit) and the question. Then the most relevant passages (a bounded share),
+// the most recent question/answer pairs, whole — a question is never sent
+// without its answer — and more passages if room remains. What was left out is reported so it can be checkpointed.
 import type { ChatMessage } from './prompts.ts';
 
 export interface Turn {
@@ -65,7 +65,25 @@ export function buildAskContext(input: AskContextInput): AskContext {
   let contextText = head + report;
   used += count(contextText) + PER_MESSAGE;
 
-  // Most recent pairs first, whole pairs only.
+  // The best passages get up to 40% of what is left; then the most recent
+  // question/answer pairs, whole pairs only; then more passages if room remains.
+  const passages: string[] = [];
+  let passageText = '';
+  const taken = new Set<number>();
+  const addPassages = (limit: number) => {
+    for (const [i, p] of input.passages.entries()) {
+      if (taken.has(i)) continue;
+      const block = `\n\nPassage [${p.label}]:\n${p.text}`;
+      const cost = count(block);
+      if (used + cost > limit) continue;
+      taken.add(i);
+      passageText += block;
+      passages.push(p.label);
+      used += cost;
+    }
+  };
+  addPassages(used + Math.floor((budget - used) * 0.4));
+
   const kept: Turn[] = [];
   for (let i = input.history.length - 1; i >= 0; i--) {
     const t = input.history[i]!;
@@ -74,17 +92,7 @@ export function buildAskContext(input: AskContextInput): AskContext {
     kept.unshift(t);
     used += cost;
   }
-
-  const passages: string[] = [];
-  let passageText = '';
-  for (const p of input.passages) {
-    const block = `\n\nPassage [${p.label}]:\n${p.text}`;
-    const cost = count(block);
-    if (used + cost > budget) continue;
-    passageText += block;
-    passages.push(p.label);
-    used += cost;
-  }
+  addPassages(budget);
   if (passageText) contextText += '\n\nRelevant passages:' + passageText;
 
   const messages: ChatMessage[] = [
