@@ -1,6 +1,6 @@
 // Opaque pagination cursors: base64url JSON of the last row's sort key.
 // Decoding validates the shape, so a tampered cursor is refused, not executed.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { StoreError } from './errors.ts';
 
 export function encodeCursor(key: readonly (string | number)[]): string {

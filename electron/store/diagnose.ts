@@ -2,8 +2,7 @@
 // happens, look at the files themselves to tell the person the real cause:
 // no space left, a read-only disk, or a file they may not write.
 import fs from 'node:fs';
-import { StoreError } from './errors.ts';
-import { toStoreError } from './errors.ts';
+import { toStoreError, type StoreError } from './errors.ts';
 import { dbPath } from './paths.ts';
 
 export function diagnoseIoError(err: StoreError, dataDir: string, action: string): StoreError {

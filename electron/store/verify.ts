@@ -13,7 +13,7 @@ export function verify(db: Database.Database, sessionId: Id | null): VerifyRepor
   const note = (checkpointId: string, problem: string): void => {
     if (damaged.length < MAX_REPORTED) damaged.push({ checkpointId: checkpointId.slice(0, 64), problem: problem.slice(0, 1_000) });
   };
-  let integrityCheck = '';
+  let integrityCheck: string;
   try {
     const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
     integrityCheck = rows.map((r) => r.integrity_check).join('; ').slice(0, 10_000);
