@@ -5,3 +5,4 @@ export {
   CONTINUATION_INSTRUCTION, CONTINUATION_OVERLAP_WORDS, extractMarkers, extractPassages, generateAnalysis, generateReply,
   messagesHash, splitIntoTokens, type ChatMessageLike, type GenerateOptions,
 } from './generator.ts';
+export { FaultFlagError, parseFaultFlag } from './fault-flags.ts';
