@@ -29,6 +29,8 @@ export interface SettingsSlice {
 export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], SettingsSlice> => (set, get) => ({
   settings: { value: null, providers: [], keys: null, info: null, load: { status: 'idle' } },
   loadSettings: async () => {
+    // The shell and the settings view both ask at start-up: one request is enough.
+    if (get().settings.load.status === 'loading') return;
     set((s) => ({ settings: { ...s.settings, load: { status: 'loading' } } }));
     try {
       const [value, providers, keys, info] = await Promise.all([api.settingsGet({}), api.providersList({}), api.keysStatus({}), api.appInfo({})]);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { PriceEntry, Settings } from '../../shared/settings.ts';
 import { useSettingsActions, useSettingsState } from '../state/hooks.ts';
 
@@ -49,6 +49,17 @@ export function PricesSection({ settings }: { settings: Settings }) {
   );
 }
 
+function NumberField({ label, value, onChange, hint, ok }: { label: string; value: string; onChange(v: string): void; hint: string; ok: boolean }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!ok} aria-describedby={`${id}-hint`} />
+      <small id={`${id}-hint`} className={ok ? 'muted' : 'field-error'}>{hint}</small>
+    </div>
+  );
+}
+
 const intIn = (s: string, min: number, max: number): number | null => {
   const n = Number(s);
   return s.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : null;
@@ -74,11 +85,7 @@ export function EngineSection({ settings }: { settings: Settings }) {
     }, 'Engine settings');
   };
   const num = (label: string, value: string, set: (v: string) => void, hint: string, ok: boolean) => (
-    <label className="field">
-      <span>{label}</span>
-      <input type="number" value={value} onChange={(e) => set(e.target.value)} aria-invalid={!ok} />
-      <small className={ok ? 'muted' : 'field-error'}>{hint}</small>
-    </label>
+    <NumberField label={label} value={value} onChange={set} hint={hint} ok={ok} />
   );
   return (
     <section aria-labelledby="engine-heading">
@@ -119,11 +126,11 @@ export function GeneralSection({ settings }: { settings: Settings }) {
         </select>
       </label>
       <form onSubmit={(e) => { e.preventDefault(); void saveSettings({ dataDir: dataDir.trim() || null }, 'Data directory'); }}>
-        <label className="field">
-          <span>Data directory (shared with the cairn command)</span>
-          <input value={dataDir} onChange={(e) => setDataDir(e.target.value)} placeholder={info?.dataDir ?? 'Default location'} />
-          <small className="muted">Currently in use: <span className="mono break">{info?.dataDir ?? '—'}</span>. Leave empty for the default. Takes effect after a restart.</small>
-        </label>
+        <div className="field">
+          <label htmlFor="data-dir">Data directory (shared with the cairn command)</label>
+          <input id="data-dir" value={dataDir} onChange={(e) => setDataDir(e.target.value)} placeholder={info?.dataDir ?? 'Default location'} aria-describedby="data-dir-hint" />
+          <small id="data-dir-hint" className="muted">Currently in use: <span className="mono break">{info?.dataDir ?? '—'}</span>. Leave empty for the default. Takes effect after a restart.</small>
+        </div>
         <div className="actions"><button type="submit" className="btn">Save data directory</button></div>
       </form>
       {info ? <p className="muted">Cairn {info.version} on {info.platform}</p> : null}
