@@ -90,7 +90,8 @@ export interface StepRunnerOptions {
 
 interface AttemptResult {
   text: string;
-  finishReason: string;
+  /** null when the stream ended with [DONE] but no finish_reason. */
+  finishReason: string | null;
   usage: { prompt_tokens: number; completion_tokens: number } | null;
   /** Text the model produced in this attempt (before stitching), for usage estimates. */
   generated: string;
@@ -344,6 +345,16 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         controller.abort(err);
       },
     );
+    // The SDK swallows `data: [DONE]`; watch the raw bytes for it, since it is a terminal event too.
+    const decoder = new TextDecoder();
+    let rawTail = '';
+    let sawDone = false;
+    const onBytes = (bytes: Uint8Array): void => {
+      stallTimer.refresh();
+      const seen = rawTail + decoder.decode(bytes, { stream: true });
+      if (/(^|\n)data: ?\[DONE\]/.test(seen)) sawDone = true;
+      rawTail = seen.slice(-32);
+    };
     const stitcher = prefix ? new OverlapStitcher(prefix) : null;
     let text = prefix;
     let generated = '';
@@ -362,7 +373,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       const params = spec.parameters ?? {};
       const stream = await this.#client.openStream(
         { messages: sent, temperature: params.temperature, maxTokens: params.maxTokens },
-        { signal: controller.signal, onBytes: () => stallTimer.refresh(), requestKey: memoKey },
+        { signal: controller.signal, onBytes, requestKey: memoKey },
       );
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
@@ -377,7 +388,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       if (stitcher) take(stitcher.end());
       if (storeError !== null) throw storeError;
       if (stalled || controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
-      if (finishReason === null) throw noTerminalEventError(this.#client.errorContext());
+      if (finishReason === null && !sawDone) throw noTerminalEventError(this.#client.errorContext());
       batcher.flush();
       return { text, finishReason, usage, generated };
     } catch (err) {

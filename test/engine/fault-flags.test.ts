@@ -17,6 +17,7 @@ describe('fault flags', () => {
     expect(parseFaultFlag('404').fault).toEqual({ kind: 'model_not_found' });
     expect(parseFaultFlag('context').fault).toEqual({ kind: 'context_length' });
     expect(parseFaultFlag('no-usage').fault).toEqual({ kind: 'no_usage' });
+    expect(parseFaultFlag('no-finish-reason').fault).toEqual({ kind: 'no_finish_reason' });
     expect(parseFaultFlag('reject-stream-options').fault).toEqual({ kind: 'reject_stream_options' });
   });
 

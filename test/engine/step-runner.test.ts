@@ -193,6 +193,13 @@ describe('StepRunner', () => {
     expect(env.sim.log.completions()).toHaveLength(3);
   });
 
+  it('accepts [DONE] without a finish_reason as the terminal event', async () => {
+    env = await setup({ words: WORDS, faults: [{ fault: { kind: 'no_finish_reason' } }] });
+    const out = await runner(env).run(spec(env));
+    expect(out).toMatchObject({ output: expected, finishReason: null, attempts: 1 });
+    expect(env.sim.log.completions()[0]).toMatchObject({ done: true, terminal: true });
+  });
+
   it('counts usage with the tokenizer, marked estimated, when the provider sends none', async () => {
     env = await setup({ words: WORDS, faults: [{ fault: { kind: 'no_usage' } }] });
     const out = await runner(env).run(spec(env));

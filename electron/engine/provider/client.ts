@@ -22,8 +22,8 @@ export interface ChatParams {
 
 export interface StreamOptions {
   signal?: AbortSignal;
-  /** Called whenever response bytes arrive (SSE comments included): feeds stall detection. */
-  onBytes?: () => void;
+  /** Called with every piece of the response body as it arrives (SSE comments included): stall and [DONE] detection. */
+  onBytes?: (bytes: Uint8Array) => void;
   /** Sent to the simulator so its log can tell steps apart; never sent to real providers. */
   requestKey?: string;
 }
@@ -41,14 +41,14 @@ function toSdkMessages(messages: readonly ChatMessage[]): ChatCompletionMessageP
 }
 
 /** Wraps the body so every byte that arrives is noticed (the SDK only surfaces whole events). */
-function watchingFetch(base: typeof fetch, onBytes: () => void): typeof fetch {
+function watchingFetch(base: typeof fetch, onBytes: (bytes: Uint8Array) => void): typeof fetch {
   return async (input, init) => {
     const res = await base(input, init);
     if (!res.body) return res;
     const watched = res.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          onBytes();
+          onBytes(chunk);
           controller.enqueue(chunk);
         },
       }),

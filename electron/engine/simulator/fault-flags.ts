@@ -1,11 +1,11 @@
 // Faults written as short command-line flags (`cairn simulator --fault 429:5`),
 // so the CLI and scripts can schedule them without JSON.
 //   drop@N  stall@N  no-done@N  malformed@N   (after N content chunks)
-//   429  429:SECONDS  429:ms=MILLIS  429:date   500  503  401  403  404  context  no-usage  reject-stream-options
+//   429  429:SECONDS  429:ms=MILLIS  429:date   500  503  401  403  404  context  no-usage  no-finish-reason  reject-stream-options
 // A suffix `xK` applies it to the next K requests; `x*` to every request.
 import type { Fault, FaultRule } from './faults.ts';
 
-const USAGE = 'Use e.g. drop@5, stall@10, no-done@3, malformed@2, 429, 429:30, 429:ms=1500, 429:date, 500, 503, 401, 403, 404, context, no-usage, reject-stream-options, with an optional x3 or x* suffix.';
+const USAGE = 'Use e.g. drop@5, stall@10, no-done@3, malformed@2, 429, 429:30, 429:ms=1500, 429:date, 500, 503, 401, 403, 404, context, no-usage, no-finish-reason, reject-stream-options, with an optional x3 or x* suffix.';
 
 export class FaultFlagError extends Error {
   override readonly name = 'FaultFlagError';
@@ -32,6 +32,7 @@ function parseFault(body: string): Fault {
     '404': { kind: 'model_not_found' },
     context: { kind: 'context_length' },
     'no-usage': { kind: 'no_usage' },
+    'no-finish-reason': { kind: 'no_finish_reason' },
     'reject-stream-options': { kind: 'reject_stream_options' },
   };
   const hit = simple[body];

@@ -26,6 +26,8 @@ export const FaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('no_done'), afterChunks: z.number().int().nonnegative() }),
   /** Send a chunk that is not JSON after N chunks, then close. */
   z.strictObject({ kind: z.literal('malformed'), afterChunks: z.number().int().nonnegative() }),
+  /** End with [DONE] but without a finish_reason chunk, as some servers do. */
+  z.strictObject({ kind: z.literal('no_finish_reason') }),
   /** Answer normally but never send usage, as providers without include_usage do. */
   z.strictObject({ kind: z.literal('no_usage') }),
 ]);

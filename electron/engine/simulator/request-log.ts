@@ -25,7 +25,7 @@ export interface RequestLogEntry {
   sent: string;
   /** Assistant text written, piece by piece, with the time of each write. */
   content: SentPiece[];
-  /** A finish_reason chunk was written. */
+  /** A terminal event (a finish_reason chunk or [DONE]) was written. */
   terminal: boolean;
   /** `data: [DONE]` was written. */
   done: boolean;

@@ -290,11 +290,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       write(chunkJson(r.id, r.created, r.model, { content: piece }, null, r.includeUsage));
       entry.content.push({ at: Date.now(), text: piece });
     }
-    write(chunkJson(r.id, r.created, r.model, {}, r.finishReason, r.includeUsage));
-    entry.terminal = true;
+    if (r.fault?.kind !== 'no_finish_reason') {
+      write(chunkJson(r.id, r.created, r.model, {}, r.finishReason, r.includeUsage));
+      entry.terminal = true;
+    }
     if (r.includeUsage) write(usageChunkJson(r.id, r.created, r.model, r.usage));
     write('[DONE]');
     entry.done = true;
+    entry.terminal = true;
     entry.finished = true;
     res.end();
   }
