@@ -186,20 +186,22 @@ export function parseRetryAfter(headers: Headers | null | undefined, nowMs: numb
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
+// The SDK error is not kept as `cause`: providers echo keys in their messages
+// and a logged cause would print them. `detail` keeps the scrubbed wording.
 function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError {
   const status = err.status ?? null;
   const detail = redactSecrets(err.message, ctx.secret);
   const code = typeof err.code === 'string' ? err.code : '';
   if (status === 401) {
     return new EngineError({
-      category: 'auth', code: 'unauthorized', status, detail, cause: err,
+      category: 'auth', code: 'unauthorized', status, detail,
       message: `The API key from ${ctx.keySource} was rejected by ${ctx.provider} (401).`,
       hint: `Replace the key in ${ctx.keySource} (or in Settings → Providers) and resume.`,
     });
   }
   if (status === 403) {
     return new EngineError({
-      category: 'auth', code: 'forbidden', status, detail, cause: err,
+      category: 'auth', code: 'forbidden', status, detail,
       message: `${ctx.provider} refused access to ${ctx.model} with the key from ${ctx.keySource} (403).`,
       hint: 'Check that this key may use this model (project, organisation, region), or use another key or model.',
     });
@@ -208,7 +210,7 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
     const aboutModel = code === 'model_not_found'
       || (/model/i.test(err.message) && /not (exist|found|available)|does not exist|unknown model|no such model|invalid model/i.test(err.message));
     return new EngineError({
-      category: aboutModel ? 'model_not_found' : 'invalid_request', code: aboutModel ? 'model_not_found' : 'not_found', status, detail, cause: err,
+      category: aboutModel ? 'model_not_found' : 'invalid_request', code: aboutModel ? 'model_not_found' : 'not_found', status, detail,
       message: aboutModel
         ? `The model "${ctx.model}" is not available at ${ctx.provider} (404).`
         : `${ctx.provider} answered 404 Not Found: the base URL may be wrong (many servers expect it to end in /v1).`,
@@ -217,7 +219,7 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
   }
   if (status === 400 && (code === 'context_length_exceeded' || /context length|context window|maximum context|too many tokens|reduce the length/i.test(err.message))) {
     return new EngineError({
-      category: 'context_length', code: 'context_length_exceeded', status, detail, cause: err,
+      category: 'context_length', code: 'context_length_exceeded', status, detail,
       message: `The input is too long for ${ctx.model} at ${ctx.provider} (400 context length exceeded).`,
       hint: 'Use smaller chunks or a model with a larger context window.',
     });
@@ -225,32 +227,32 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
   if (status === 429) {
     if (code === 'insufficient_quota') {
       return new EngineError({
-        category: 'auth', code: 'insufficient_quota', status, detail, cause: err,
+        category: 'auth', code: 'insufficient_quota', status, detail,
         message: `${ctx.provider} says the account behind ${ctx.keySource} has no credit left (429 insufficient_quota).`,
         hint: 'Add credit with the provider or use another key, then resume.',
       });
     }
     const retryAfterMs = parseRetryAfter(err.headers, nowMs);
     return new EngineError({
-      category: 'rate_limit', code: 'rate_limited', status, detail, cause: err, retryAfterMs,
+      category: 'rate_limit', code: 'rate_limited', status, detail, retryAfterMs,
       message: `${ctx.provider} is rate limiting requests (429)${retryAfterMs === null ? '' : `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s`}.`,
     });
   }
   if (status !== null && (status >= 500 || status === 408 || status === 409)) {
     return new EngineError({
-      category: 'transient', code: `http_${status}`, status, detail, cause: err,
+      category: 'transient', code: `http_${status}`, status, detail,
       message: `${ctx.provider} had a server error (${status}); retrying.`,
     });
   }
   if (status === null) {
     // An error event inside the stream.
     return new EngineError({
-      category: 'transient', code: 'stream_error', detail, cause: err,
+      category: 'transient', code: 'stream_error', detail,
       message: `${ctx.provider} reported an error in the middle of the answer (${detail}); retrying.`,
     });
   }
   return new EngineError({
-    category: 'invalid_request', code: `http_${status}`, status, detail, cause: err,
+    category: 'invalid_request', code: `http_${status}`, status, detail,
     message: `${ctx.provider} rejected the request (${status}): ${detail}`,
   });
 }

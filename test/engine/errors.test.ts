@@ -1,5 +1,6 @@
 // Classification of every failure the SDK can report, produced for real by
 // the simulator over HTTP and read through the real openai SDK.
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError, type EngineError, parseRetryAfter, redactSecrets } from '../../electron/engine/errors.ts';
 import type { ProviderClient } from '../../electron/engine/provider/client.ts';
@@ -143,6 +144,7 @@ describe('redactSecrets', () => {
       expect(keyed.log.entries[0]?.sent).toContain(secret); // the server did echo it
       expect(err?.category).toBe('auth');
       expect(JSON.stringify([err?.message, err?.hint, err?.detail, err?.toReason()])).not.toContain(secret);
+      expect(inspect(err, { depth: 10, showHidden: true })).not.toContain(secret);
     } finally {
       await keyed.close();
     }

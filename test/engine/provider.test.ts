@@ -1,4 +1,5 @@
 // Key resolution and the connection test, against the simulator over HTTP.
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderClient } from '../../electron/engine/provider/client.ts';
 import { testConnection } from '../../electron/engine/provider/connection-test.ts';
@@ -89,8 +90,11 @@ describe('connection test', () => {
     expect(r.message).toMatch(/Cannot reach Simulator|connection to Simulator was cut/);
   });
 
-  it('a created client sends the key from its source', async () => {
+  it('a created client sends the key from its source, and never shows it', async () => {
     const client = await createProviderClient(withKey(), deps);
     expect(await client.listModels()).toContain('gpt-4o-mini');
+    expect(JSON.stringify(client)).not.toContain('sk-sim-secret-0001');
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain('sk-sim-secret-0001');
+    expect(JSON.stringify(sim.log.entries)).not.toContain('sk-sim-secret-0001');
   });
 });

@@ -60,7 +60,8 @@ function watchingFetch(base: typeof fetch, onBytes: (bytes: Uint8Array) => void)
 export class ProviderClient {
   readonly profile: ProviderProfile;
   readonly keySource: string;
-  readonly sdk: OpenAI;
+  // Private so that logging or serialising the client can never print the key the SDK holds.
+  readonly #sdk: OpenAI;
   readonly #secret: string;
   readonly #fetch: typeof fetch;
   /** Learned on the first rejection; then usage is counted locally. */
@@ -71,7 +72,7 @@ export class ProviderClient {
     this.keySource = key.source;
     this.#secret = key.apiKey;
     this.#fetch = opts.fetch ?? globalThis.fetch;
-    this.sdk = new OpenAI({
+    this.#sdk = new OpenAI({
       baseURL: profile.baseUrl,
       apiKey: key.apiKey,
       maxRetries: 0,
@@ -83,13 +84,17 @@ export class ProviderClient {
     });
   }
 
+  toJSON(): { profile: string; model: string; keySource: string } {
+    return { profile: this.profile.name, model: this.profile.model, keySource: this.keySource };
+  }
+
   errorContext(): ErrorContext {
     return { provider: this.profile.name, keySource: this.keySource, model: this.profile.model, secret: this.#secret };
   }
 
   /** Opens a streamed chat completion. Errors before the first byte are thrown as-is (classify them). */
   async openStream(params: ChatParams, opts: StreamOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
-    const client = opts.onBytes ? this.sdk.withOptions({ fetch: watchingFetch(this.#fetch, opts.onBytes) }) : this.sdk;
+    const client = opts.onBytes ? this.#sdk.withOptions({ fetch: watchingFetch(this.#fetch, opts.onBytes) }) : this.#sdk;
     const headers: Record<string, string> = {};
     if (this.profile.simulator && opts.requestKey) headers[REQUEST_KEY_HEADER] = opts.requestKey;
     const body = {
@@ -114,7 +119,7 @@ export class ProviderClient {
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const ids: string[] = [];
-    for await (const m of this.sdk.models.list({ signal })) {
+    for await (const m of this.#sdk.models.list({ signal })) {
       ids.push(m.id);
       if (ids.length >= 5_000) break;
     }
@@ -123,7 +128,7 @@ export class ProviderClient {
 
   /** A one-token, non-streamed completion: the cheapest proof that the model answers. */
   async ping(signal?: AbortSignal): Promise<void> {
-    await this.sdk.chat.completions.create(
+    await this.#sdk.chat.completions.create(
       { model: this.profile.model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 1 },
       { signal },
     );
