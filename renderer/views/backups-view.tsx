@@ -43,15 +43,16 @@ function RestoreDialog({ backup, onClose }: { backup: BackupInfo; onClose(): voi
 
 function Retention() {
   const { value } = useSettingsState();
+  const retention = value?.backupRetention ?? null;
+  // Remount the form when the stored values change, so the draft starts from them.
+  return <RetentionForm key={retention ? `${retention.keepLast}/${retention.dailyDays}` : 'none'} initial={retention} />;
+}
+
+function RetentionForm({ initial }: { initial: { keepLast: number; dailyDays: number } | null }) {
   const { saveSettings } = useSettingsActions();
-  const [keepLast, setKeepLast] = useState('');
-  const [dailyDays, setDailyDays] = useState('');
-  useEffect(() => {
-    if (value) {
-      setKeepLast(String(value.backupRetention.keepLast));
-      setDailyDays(String(value.backupRetention.dailyDays));
-    }
-  }, [value]);
+  const value = initial;
+  const [keepLast, setKeepLast] = useState(initial ? String(initial.keepLast) : '');
+  const [dailyDays, setDailyDays] = useState(initial ? String(initial.dailyDays) : '');
   const k = Number(keepLast);
   const d = Number(dailyDays);
   const valid = Number.isInteger(k) && k >= 1 && k <= 1000 && Number.isInteger(d) && d >= 0 && d <= 3650;

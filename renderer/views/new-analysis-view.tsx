@@ -49,8 +49,8 @@ export function NewAnalysisView() {
   const [template, setTemplate] = useState<TaskTemplate>('summary');
   const [task, setTask] = useState(TEMPLATES[0]?.task ?? '');
   const [name, setName] = useState('');
-  const [providerName, setProviderName] = useState('');
-  const [model, setModel] = useState('');
+  const [chosenProvider, setChosenProvider] = useState<string | null>(null);
+  const [chosenModel, setChosenModel] = useState<string | null>(null);
   const [budget, setBudget] = useState('');
   const [estimate, setEstimate] = useState<{ key: string; value: Estimate } | null>(null);
   const [estimateError, setEstimateError] = useState<ErrorInfo | null>(null);
@@ -62,17 +62,12 @@ export function NewAnalysisView() {
     if (settingsLoad.status === 'idle') void loadSettings();
   }, [settingsLoad.status, loadSettings]);
 
-  // Default to the configured provider once settings arrive.
-  useEffect(() => {
-    if (providerName || providers.length === 0) return;
-    const preferred = providers.find((p) => p.name === settings?.defaultProvider) ?? providers[0];
-    if (preferred) {
-      setProviderName(preferred.name);
-      setModel(preferred.model);
-    }
-  }, [providers, settings?.defaultProvider, providerName]);
-
+  // Until the user picks, the configured default provider and its model apply.
+  const fallback = providers.find((p) => p.name === settings?.defaultProvider) ?? providers[0];
+  const providerName = chosenProvider ?? fallback?.name ?? '';
   const profile = providers.find((p) => p.name === providerName);
+  const model = chosenModel ?? profile?.model ?? '';
+  const setModel = (m: string) => setChosenModel(m);
   const budgetNumber = budget.trim() === '' ? null : Number(budget);
   const budgetInvalid = budgetNumber !== null && (!Number.isFinite(budgetNumber) || budgetNumber <= 0);
   const readyDocs = docs.filter((d) => d.ok);
@@ -215,7 +210,7 @@ export function NewAnalysisView() {
         <div className="grid-2">
           <label className="field">
             <span>Provider</span>
-            <select value={providerName} onChange={(e) => { setProviderName(e.target.value); setModel(providers.find((p) => p.name === e.target.value)?.model ?? ''); }}>
+            <select value={providerName} onChange={(e) => { setChosenProvider(e.target.value); setChosenModel(null); }}>
               {providers.length === 0 ? <option value="">No providers</option> : null}
               {providers.map((p) => <option key={p.name} value={p.name}>{p.name}{p.simulator ? ' (simulator)' : ''}</option>)}
             </select>

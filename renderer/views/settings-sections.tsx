@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { PriceEntry, Settings } from '../../shared/settings.ts';
 import { useSettingsActions, useSettingsState } from '../state/hooks.ts';
 
@@ -8,8 +8,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export function PricesSection({ settings }: { settings: Settings }) {
   const { saveSettings } = useSettingsActions();
-  const [rows, setRows] = useState<PriceDraft[]>([]);
-  useEffect(() => setRows(settings.prices.map((p) => ({ model: p.model, input: String(p.inputPerMTok), output: String(p.outputPerMTok), setAt: p.setAt }))), [settings.prices]);
+  const [rows, setRows] = useState<PriceDraft[]>(() => settings.prices.map((p) => ({ model: p.model, input: String(p.inputPerMTok), output: String(p.outputPerMTok), setAt: p.setAt })));
   const parsed: (PriceEntry | null)[] = rows.map((r) => {
     const i = Number(r.input);
     const o = Number(r.output);

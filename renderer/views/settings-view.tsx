@@ -36,7 +36,7 @@ export function SettingsView({ section = 'providers' }: { section?: SettingsSect
       </div>
       <div id="settings-panel" role="tabpanel" aria-labelledby={`settings-tab-${active}`} className="card">
         {active === 'providers' ? <ProvidersSection /> : null}
-        {value && active === 'prices' ? <PricesSection settings={value} /> : null}
+        {value && active === 'prices' ? <PricesSection key={JSON.stringify(value.prices)} settings={value} /> : null}
         {value && active === 'engine' ? <EngineSection key={JSON.stringify([value.checkpointIntervalMs, value.retry, value.resumePolicy, value.autoResume])} settings={value} /> : null}
         {value && active === 'general' ? <GeneralSection key={value.dataDir ?? ''} settings={value} /> : null}
         {!value && load.status === 'loading' ? <p className="muted" role="status">Loading settings…</p> : null}

@@ -93,13 +93,14 @@ describe('Backups view', () => {
 
   it('saves retention settings', async () => {
     const fake = setup();
-    const keep = (await screen.findByLabelText('Keep the last N backups')) as HTMLInputElement;
-    await waitFor(() => expect(keep.value).toBe('10'));
-    fireEvent.change(keep, { target: { value: '25' } });
+    const keep = () => screen.getByLabelText('Keep the last N backups') as HTMLInputElement;
+    await waitFor(() => expect(keep().value).toBe('10'));
+    fireEvent.change(keep(), { target: { value: '25' } });
     fireEvent.change(screen.getByLabelText('Also keep one per day for N days'), { target: { value: '30' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save retention' }));
     await waitFor(() => expect(fake.callsOf('settingsSet')).toEqual([{ backupRetention: { keepLast: 25, dailyDays: 30 } }]));
-    fireEvent.change(keep, { target: { value: '0' } });
+    await waitFor(() => expect(keep().value).toBe('25'));
+    fireEvent.change(keep(), { target: { value: '0' } });
     expect((screen.getByRole('button', { name: 'Save retention' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
