@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../electron/engine/documents/chunker.ts';
 import { checkCitations, parseCitations, resolveCitations } from '../../electron/engine/documents/citations.ts';
+import { sectionKey } from '../../electron/engine/documents/section-label.ts';
 import { numberedDocument, pagedDocument, paragraph, plainDocument, prng } from './synthetic-document.ts';
 
 describe('parseCitations', () => {
@@ -68,5 +69,17 @@ describe('resolveCitations', () => {
     const [second, beyond] = resolveCitations(parseCitations(`[chunk 2] [chunk ${chunks.length + 1}]`), chunks);
     expect(second?.chunkIndex).toBe(1);
     expect(beyond?.flagged).toBe(true);
+  });
+});
+
+describe('sectionKey', () => {
+  it('cites numbered headings by number, named parts by name, and other headings by text', () => {
+    expect(sectionKey('3.2 Payment Terms')).toBe('3.2');
+    expect(sectionKey('3. Fees and Payment')).toBe('3');
+    expect(sectionKey('Section 14.1 Indemnity')).toBe('14.1');
+    expect(sectionKey('Schedule 2 — Charges')).toBe('Schedule 2');
+    expect(sectionKey('Part A – Run Services')).toBe('Part A');
+    expect(sectionKey('2025 Annual Report')).toBe('2025 Annual Report');
+    expect(sectionKey('Background')).toBe('Background');
   });
 });

@@ -11,3 +11,5 @@ export type { Chunk, ChunkableDocument, ChunkOptions, ChunkSource } from './chun
 export { parseCitations, resolveCitations, checkCitations } from './citations.ts';
 export type { Citation, CitationTarget, ResolvedCitation } from './citations.ts';
 export { sectionKey } from './section-label.ts';
+export { ingestMany } from './ingest-many.ts';
+export type { IngestManyOptions, IngestResult } from './ingest-many.ts';

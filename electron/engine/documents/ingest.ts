@@ -12,7 +12,7 @@ import { markdownToBlocks } from './format-markdown.ts';
 import { readPdf } from './format-pdf.ts';
 import { textToBlocks } from './format-text.ts';
 import { htmlToBlocks } from './html-blocks.ts';
-import { readWholeFile, type ReadHooks } from './read-file.ts';
+import { readWholeFile } from './read-file.ts';
 import { DEFAULT_MAX_BYTES, type DocumentFormat, type FormatResult, type IngestedDocument, type IngestOptions } from './types.ts';
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
@@ -52,7 +52,7 @@ async function readFormat(format: DocumentFormat, bytes: Uint8Array, file: strin
   }
 }
 
-export async function ingestFile(path: string, opts: IngestOptions = {}, hooks: ReadHooks = {}): Promise<IngestedDocument> {
+export async function ingestFile(path: string, opts: IngestOptions = {}): Promise<IngestedDocument> {
   const file = resolve(path);
   const name = displayName(file);
   const format = formatOf(file);
@@ -66,7 +66,7 @@ export async function ingestFile(path: string, opts: IngestOptions = {}, hooks: 
     );
   }
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const bytes = await readWholeFile(file, maxBytes, hooks);
+  const bytes = await readWholeFile(file, maxBytes);
   const { blocks, pages, warnings } = await readFormat(format, bytes, file);
   const { text, sourceMap } = assembleBlocks(blocks);
   if (text.trim() === '') {

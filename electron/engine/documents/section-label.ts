@@ -3,7 +3,8 @@
 // The same functions build chunk labels and read citations back, so the two
 // can never disagree about what "3.2" means.
 
-const NUMBERED = /^(?:(?:section|article|clause|chapter|§)\s*)?(\d{1,4}(?:\.\d{1,4})*)(?:[.)]|\s|$)/i;
+// Up to three digits, so a heading that starts with a year ("2025 Annual Report") is cited by its text.
+const NUMBERED = /^(?:(?:section|article|clause|chapter|§)\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:[.)]|\s|$)/i;
 const NAMED_PART = /^(schedule|annex|appendix|exhibit|part|attachment)\s+([A-Z0-9]{1,4}(?:\.\d{1,4})*)\b/i;
 const MAX_TEXT_KEY = 80;
 
