@@ -20,5 +20,6 @@ if (!canStripTypes) {
   const r = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 } else {
-  await import('../electron/cli/main.ts');
+  const { main } = await import('../electron/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
 }

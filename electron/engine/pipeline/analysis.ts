@@ -45,7 +45,7 @@ export interface AnalysisDeps extends KeyDeps {
 export type AnalysisEvent =
   | { type: 'status'; status: SessionStatus; reason: Reason | null; retryAt: string | null }
   | { type: 'progress'; done: number; total: number; failed: number; etaSeconds: number | null; usage: Usage }
-  | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string }
+  | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string; memoKey?: string }
   | { type: 'delta'; stepKey: string; attempt: number; text: string }
   | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
@@ -247,7 +247,7 @@ export function failOutcome(
   if (err instanceof AnalysisError) {
     if (err.code === 'lease_lost') return { status: 'running', reason: { code: err.code, message: err.message }, exitCode: 4, ...base };
     const reason: Reason = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
-    return record('failed', reason, err.code === 'no_documents' ? 3 : 1);
+    return record('failed', reason, err.code === 'no_documents' ? 2 : 1);
   }
   const e = err as { code?: unknown; message?: unknown; hint?: unknown };
   if (e && typeof e.code === 'string' && ['disk_full', 'read_only', 'permission_denied', 'io_error', 'busy'].includes(e.code)) {
@@ -337,10 +337,10 @@ export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
         state: { ...(typeof spec.state === 'object' && spec.state && !Array.isArray(spec.state) ? spec.state : {}), memoOf: outcome.checkpointId },
         output: outcome.output,
       });
-      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id });
+      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey });
     }
   } else {
-    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId });
+    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey });
   }
   return outcome.output;
 }

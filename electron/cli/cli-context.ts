@@ -1,0 +1,101 @@
+// What every command needs: where the data lives, the settings shared with the
+// desktop app, the store, and how to talk (NDJSON, a TTY, or plain lines).
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { ProviderProfile } from '../../shared/domain.ts';
+import type { Settings } from '../../shared/settings.ts';
+import { defaultDataDir, resolveDataDir } from '../data-dir.ts';
+import { PriceTable } from '../engine/pricing.ts';
+import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
+import { CheckpointStore } from '../store/checkpoint-store.ts';
+import { loadSettings, type LoadedSettings } from './cli-settings.ts';
+import { CliError } from './cli-error.ts';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+}
+
+export const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+export class CliContext {
+  readonly json: boolean;
+  readonly io: CliIo;
+  readonly settingsDir: string;
+  readonly loaded: LoadedSettings;
+  readonly dataDir: string;
+  readonly owner = `cli-${process.pid}-${randomBytes(4).toString('hex')}`;
+  #store: CheckpointStore | null = null;
+  #simulator: Simulator | null = null;
+
+  constructor(opts: GlobalOptions, io: CliIo = processIo) {
+    this.json = Boolean(opts.json);
+    this.io = io;
+    if (opts.dataDir !== undefined && (opts.dataDir.trim() === '' || opts.dataDir.includes('\0'))) {
+      throw new CliError(2, 'invalid_input', 'The --data-dir value is empty or not a valid path.');
+    }
+    // --data-dir works like CAIRN_DATA_DIR: settings and sessions both live there.
+    this.settingsDir = opts.dataDir ? resolve(opts.dataDir) : defaultDataDir();
+    this.loaded = loadSettings(this.settingsDir);
+    if (this.loaded.problem) this.warn(`${this.loaded.problem}. Using default settings for this run; the file is left as it is.`);
+    this.dataDir = opts.dataDir ? resolve(opts.dataDir) : resolveDataDir(this.loaded.settings.dataDir);
+  }
+
+  get settings(): Settings {
+    return this.loaded.settings;
+  }
+
+  get prices(): PriceTable {
+    return new PriceTable(this.settings.prices);
+  }
+
+  store(): CheckpointStore {
+    if (!this.#store) {
+      this.#store = CheckpointStore.open({ dataDir: this.dataDir, appVersion: APP_VERSION });
+      this.#store.recoverInterrupted();
+    }
+    return this.#store;
+  }
+
+  /** The built-in simulator, started on first use on a free local port. */
+  async simulator(): Promise<Simulator> {
+    if (!this.#simulator) this.#simulator = await startSimulator({ words: 90, tokensPerSecond: Number(process.env.CAIRN_SIMULATOR_SPEED ?? 400) });
+    return this.#simulator;
+  }
+
+  simulatorProfile(sim: Simulator): ProviderProfile {
+    return { name: 'Simulator', baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
+  }
+
+  print(text: string): void {
+    this.io.out(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  emitJson(value: unknown): void {
+    this.io.out(JSON.stringify(value) + '\n');
+  }
+
+  warn(text: string): void {
+    if (this.json) this.io.out(JSON.stringify({ type: 'warning', message: text }) + '\n');
+    else this.io.err(`warning: ${text}\n`);
+  }
+
+  async close(): Promise<void> {
+    this.#store?.close();
+    this.#store = null;
+    await this.#simulator?.close();
+    this.#simulator = null;
+  }
+}
+
+export const APP_VERSION = '0.1.0';

@@ -1,0 +1,151 @@
+// `cairn run` and `cairn resume`: the same engine as the desktop app, headless.
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
+import { formatOf, SUPPORTED_EXTENSIONS } from '../../engine/documents/ingest.ts';
+import { runSession } from '../../engine/pipeline/analysis.ts';
+import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
+import { taskFor } from '../../engine/pipeline/prompts.ts';
+import type { CliContext } from '../cli-context.ts';
+import { CliError, type ExitCode } from '../cli-error.ts';
+import { RunReporter } from '../run-reporter.ts';
+
+export interface RunOptions {
+  task?: string;
+  template?: string;
+  provider?: string;
+  baseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  name?: string;
+  chunkTokens?: string;
+  concurrency?: string;
+  budgetUsd?: string;
+  resumePolicy?: string;
+  dryRun?: boolean;
+}
+
+function positiveInt(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(2, 'invalid_input', `${flag} must be a positive whole number (got "${v}").`);
+  return n;
+}
+
+function checkFiles(files: string[]): string[] {
+  if (files.length === 0) throw new CliError(2, 'invalid_input', 'Name at least one document to analyse.', 'Example: cairn run contract.pdf --task "List every obligation"');
+  return files.map((f) => {
+    const path = resolve(f);
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new CliError(2, 'not_found', `${f}: no such file.`, 'Check the path; quote names that contain spaces.');
+    }
+    if (!st.isFile()) throw new CliError(2, 'invalid_input', `${f} is not a file.`);
+    if (!formatOf(path)) throw new CliError(2, 'unsupported_format', `${f}: Cairn cannot read ${basename(path).includes('.') ? `.${basename(path).split('.').pop()}` : 'files without an extension'} files.`, `Supported: ${SUPPORTED_EXTENSIONS.join(', ')}.`);
+    return path;
+  });
+}
+
+async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<ProviderProfile> {
+  if (opts.provider && (opts.baseUrl || opts.model)) throw new CliError(2, 'invalid_input', 'Use either --provider or --base-url with --model, not both.');
+  if (opts.baseUrl || opts.apiKeyEnv) {
+    if (!opts.baseUrl || !opts.model) throw new CliError(2, 'invalid_input', '--base-url needs --model (and --api-key-env when the provider needs a key).');
+    let host: string;
+    try {
+      host = new URL(opts.baseUrl).host;
+    } catch {
+      throw new CliError(2, 'invalid_input', `--base-url "${opts.baseUrl}" is not a URL.`, 'Example: --base-url https://api.deepseek.com/v1');
+    }
+    return {
+      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: false,
+      keySource: opts.apiKeyEnv ? { kind: 'env', variable: opts.apiKeyEnv } : { kind: 'none' },
+    };
+  }
+  const name = opts.provider ?? ctx.settings.defaultProvider;
+  if (name) {
+    const p = ctx.settings.providers.find((x) => x.name === name);
+    if (!p) throw new CliError(3, 'unknown_provider', `No provider named "${name}".`, `Known: ${ctx.settings.providers.map((x) => x.name).join(', ') || 'none'}. Add one with: cairn providers add --name … --base-url … --model …`);
+    const profile = opts.model ? { ...p, model: opts.model } : p;
+    return profile.simulator ? ctx.simulatorProfile(await ctx.simulator()) : profile;
+  }
+  return ctx.simulatorProfile(await ctx.simulator());
+}
+
+export async function runCommand(ctx: CliContext, files: string[], opts: RunOptions): Promise<ExitCode> {
+  const documents = checkFiles(files);
+  const template = TaskTemplateSchema.safeParse(opts.template ?? 'custom');
+  if (!template.success) throw new CliError(2, 'invalid_input', `Unknown --template "${opts.template}".`, `Use one of: ${TaskTemplateSchema.options.join(', ')}.`);
+  if (!opts.task && template.data === 'custom') throw new CliError(2, 'invalid_input', 'Say what to do with --task "…" or pick a --template.', `Templates: ${TaskTemplateSchema.options.filter((t) => t !== 'custom').join(', ')}.`);
+  const provider = await resolveProvider(ctx, opts);
+  const parsed = SessionConfigSchema.safeParse({
+    task: taskFor(template.data, opts.task),
+    template: template.data,
+    provider,
+    documents,
+    chunkTokens: positiveInt('--chunk-tokens', opts.chunkTokens),
+    concurrency: positiveInt('--concurrency', opts.concurrency),
+    budgetUsd: opts.budgetUsd === undefined ? null : Number(opts.budgetUsd),
+    resumePolicy: opts.resumePolicy ?? ctx.settings.resumePolicy,
+    maxAttempts: ctx.settings.retry.maxAttempts,
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new CliError(2, 'invalid_input', `Invalid setting ${i?.path.join('.') ?? ''}: ${i?.message}.`);
+  }
+  const config = parsed.data;
+
+  if (opts.dryRun) {
+    const est = await estimateAnalysis(config, { prices: ctx.prices });
+    if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, simulator: provider.simulator });
+    else {
+      for (const d of est.documents) ctx.print(`${d.name}: ${d.pages ?? '–'} pages, ${d.tokens} tokens, ${d.chunks} chunks`);
+      ctx.print(`Estimate for ${provider.model}${provider.simulator ? ' (built-in simulator, free)' : ''}: ${est.calls} calls, ~${est.inputTokens} input + ~${est.outputTokens} output tokens, ${est.priceKnown ? `~$${est.costUsd.toFixed(4)}` : 'cost unknown (no price for this model: add one in Settings → Prices)'}${est.seconds !== null ? `, ~${est.seconds}s` : ''}.`);
+      ctx.print('Nothing was sent (dry run).');
+    }
+    return 0;
+  }
+
+  const name = opts.name ?? `${basename(documents[0]!)}${documents.length > 1 ? ` +${documents.length - 1}` : ''} — ${config.task.slice(0, 60)}`;
+  const session = ctx.store().createSession({ name: name.slice(0, 200), config });
+  return execute(ctx, session, false);
+}
+
+export async function resumeCommand(ctx: CliContext, id: string): Promise<ExitCode> {
+  const store = ctx.store();
+  let session = store.getSession(id);
+  if (session.config.provider.simulator) {
+    // The simulator listens on a new port each time; the memo does not depend on it.
+    const sim = await ctx.simulator();
+    session = store.updateSession(id, { config: { ...session.config, provider: ctx.simulatorProfile(sim) } });
+  }
+  return execute(ctx, session, true);
+}
+
+export async function execute(ctx: CliContext, session: Session, resumed: boolean): Promise<ExitCode> {
+  const reporter = new RunReporter(ctx);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130); // everything persisted so far is already durable
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    reporter.start(session, resumed);
+    const outcome = await runSession(session.id, {
+      store: ctx.store(), owner: ctx.owner, prices: ctx.prices,
+      retry: { baseMs: ctx.settings.retry.baseMs, capMs: ctx.settings.retry.capMs },
+      flushMs: ctx.settings.checkpointIntervalMs, stallMs: ctx.settings.retry.stallMs,
+      contextWindows: ctx.settings.contextWindows,
+    }, { signal: controller.signal, onEvent: (e) => reporter.event(e) });
+    reporter.finish(outcome, ctx.store().getSession(session.id));
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

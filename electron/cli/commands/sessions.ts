@@ -1,0 +1,145 @@
+// Commands that read or move a session's history: sessions, show, timeline,
+// rollback, undo-rollback, fork, ask, verify, export.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SessionStatusSchema } from '../../../shared/domain.ts';
+import { askQuestion } from '../../engine/pipeline/ask.ts';
+import { renderExport } from '../../engine/pipeline/export.ts';
+import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
+import type { CliContext } from '../cli-context.ts';
+import { CliError, type ExitCode } from '../cli-error.ts';
+
+const money = (usd: number) => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
+
+export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?: string; limit?: string; all?: boolean }): ExitCode {
+  const status = opts.status === undefined ? undefined : SessionStatusSchema.safeParse(opts.status);
+  if (status && !status.success) throw new CliError(2, 'invalid_input', `Unknown --status "${opts.status}".`, `Use one of: ${SessionStatusSchema.options.join(', ')}.`);
+  const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(2, 'invalid_input', '--limit must be between 1 and 500.');
+  const page = ctx.store().listSessions({ limit, ...(status?.success ? { status: status.data } : {}), ...(opts.query ? { query: opts.query } : {}), includeArchived: Boolean(opts.all) });
+  if (ctx.json) {
+    ctx.emitJson(page.items.map((s) => ({ id: s.id, name: s.name, status: s.status, progress: s.progress, usage: s.usage, updatedAt: s.updatedAt, simulator: s.config.provider.simulator })));
+    return 0;
+  }
+  if (page.items.length === 0) {
+    ctx.print('No sessions yet. Start one with: cairn run <file> --task "…"');
+    return 0;
+  }
+  for (const s of page.items) {
+    ctx.print(`${s.id}  ${s.status.padEnd(11)} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
+    if (s.reason && s.status !== 'done') ctx.print(`${' '.repeat(28)}${s.reason.message}`);
+  }
+  return 0;
+}
+
+export function showCommand(ctx: CliContext, id: string): ExitCode {
+  const r = readResults(ctx.store(), id);
+  if (ctx.json) {
+    ctx.emitJson(toShowJson(r));
+    return 0;
+  }
+  const s = r.session;
+  ctx.print(`${s.name}\n  id: ${s.id}\n  status: ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}`);
+  if (s.reason?.hint) ctx.print(`  ${s.reason.hint}`);
+  ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — the built-in simulator, not a real model' : ''}`);
+  ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
+  ctx.print(`  usage: ${s.usage.inputTokens} in, ${s.usage.outputTokens} out${s.usage.estimated ? ' (estimated)' : ''}, ${money(s.usage.costUsd)}`);
+  if (r.report) ctx.print(`\n${r.report.text}`);
+  const bad = r.report?.citations.filter((c) => !c.valid) ?? [];
+  if (bad.length) ctx.print(`\nCitations that match no passage: ${bad.map((c) => `[${c.label}]`).join(', ')}`);
+  return 0;
+}
+
+export function timelineCommand(ctx: CliContext, id: string, opts: { limit?: string; cursor?: string }): ExitCode {
+  const limit = opts.limit === undefined ? 100 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 5_000) throw new CliError(2, 'invalid_input', '--limit must be between 1 and 5000.');
+  const page = ctx.store().timeline(id, { limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+  if (ctx.json) {
+    ctx.emitJson({ total: page.total, nextCursor: page.nextCursor, items: page.items.map((r) => ({ ...r.checkpoint, onHeadPath: r.onHeadPath, isHead: r.isHead, depth: r.depth })) });
+    return 0;
+  }
+  for (const row of page.items) {
+    const c = row.checkpoint;
+    ctx.print(`${row.isHead ? '▶' : row.onHeadPath ? '•' : ' '} ${c.id}  ${c.createdAt.slice(11, 19)}  ${c.kind.padEnd(11)} ${(c.stepKey ?? '').padEnd(32).slice(0, 32)}  ${c.usage.inputTokens + c.usage.outputTokens} tok  ${money(c.usage.costUsd)}`);
+  }
+  ctx.print(`${page.items.length} of ${page.total} checkpoints${page.nextCursor ? ` — more: --cursor ${page.nextCursor}` : ''} (▶ head, • on the head's path)`);
+  return 0;
+}
+
+export function rollbackCommand(ctx: CliContext, id: string, to: string): ExitCode {
+  const r = ctx.store().rollback(id, to);
+  if (ctx.json) ctx.emitJson({ id, headId: r.session.headId, hidden: r.hidden, backupId: r.backupId ?? null });
+  else ctx.print(`Rolled back to ${to}: ${r.hidden} later checkpoints are hidden, not deleted.${r.backupId ? ` Backup taken first: ${r.backupId}.` : ''}\nUndo with: cairn undo-rollback ${id}`);
+  return 0;
+}
+
+export function undoRollbackCommand(ctx: CliContext, id: string): ExitCode {
+  const s = ctx.store().undoRollback(id);
+  if (ctx.json) ctx.emitJson({ id, headId: s.headId });
+  else ctx.print(`Head restored to ${s.headId}.`);
+  return 0;
+}
+
+export function forkCommand(ctx: CliContext, id: string, opts: { from: string; task?: string; name?: string }): ExitCode {
+  const store = ctx.store();
+  const base = store.getSession(id);
+  const config = opts.task ? { ...base.config, task: opts.task, template: 'custom' as const } : undefined;
+  const fork = store.fork(id, opts.from, { ...(opts.name ? { name: opts.name } : {}), ...(config ? { config } : {}) });
+  if (ctx.json) ctx.emitJson({ id: fork.id, forkOf: fork.forkOf, name: fork.name });
+  else ctx.print(`Forked ${fork.id} from ${opts.from}. Run it with: cairn resume ${fork.id}`);
+  return 0;
+}
+
+export async function askCommand(ctx: CliContext, id: string, question: string): Promise<ExitCode> {
+  const store = ctx.store();
+  const s = store.getSession(id);
+  if (s.config.provider.simulator) {
+    const sim = await ctx.simulator();
+    store.updateSession(id, { config: { ...s.config, provider: ctx.simulatorProfile(sim) } });
+    if (!ctx.json) ctx.io.err('(answered by the built-in simulator, not a real model)\n');
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    const r = await askQuestion(id, question, {
+      store, owner: ctx.owner, prices: ctx.prices, flushMs: ctx.settings.checkpointIntervalMs, contextWindows: ctx.settings.contextWindows,
+    }, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (ctx.json) ctx.emitJson(e);
+        else if (e.type === 'delta') ctx.io.out(e.text);
+      },
+    });
+    if (ctx.json) ctx.emitJson({ type: 'done', answer: r.answer, checkpointId: r.checkpointId, droppedTurns: r.droppedTurns, simulator: s.config.provider.simulator });
+    else ctx.print(r.cached ? r.answer : '');
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+export function verifyCommand(ctx: CliContext, id?: string): ExitCode {
+  const r = ctx.store().verify(id);
+  if (ctx.json) ctx.emitJson(r);
+  else {
+    ctx.print(`${r.ok ? 'OK' : 'DAMAGED'}: ${r.checkedCheckpoints} checkpoints and ${r.checkedBlobs} texts checked; integrity_check: ${r.integrityCheck}`);
+    for (const d of r.damaged) ctx.print(`  ${d.checkpointId}: ${d.problem}`);
+    if (!r.ok) ctx.print('Restore the newest verified backup with: cairn backup list, then cairn backup restore <id>');
+  }
+  return r.ok ? 0 : 1;
+}
+
+export function exportCommand(ctx: CliContext, id: string, opts: { format: string; out: string }): ExitCode {
+  if (!['md', 'json', 'html'].includes(opts.format)) throw new CliError(2, 'invalid_input', `Unknown --format "${opts.format}".`, 'Use md, json or html.');
+  const text = renderExport(toExportModel(readResults(ctx.store(), id)), opts.format as 'md' | 'json' | 'html');
+  const out = resolve(opts.out);
+  try {
+    writeFileSync(out, text);
+  } catch (err) {
+    throw new CliError(2, 'unwritable', `Could not write ${out}: ${err instanceof Error ? err.message : String(err)}.`, 'Choose a folder you can write to.');
+  }
+  if (ctx.json) ctx.emitJson({ id, format: opts.format, out, bytes: Buffer.byteLength(text) });
+  else ctx.print(`Wrote ${out}`);
+  return 0;
+}
