@@ -20,10 +20,23 @@ function classicScriptForFileUrls(): Plugin {
   };
 }
 
+/**
+ * The dev server needs React refresh's inline preamble; main already sends a
+ * dev CSP header that allows it, so the page's own strict meta policy is only
+ * kept in the built file.
+ */
+function devWithoutMetaCsp(): Plugin {
+  return {
+    name: 'cairn-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, ''),
+  };
+}
+
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react(), classicScriptForFileUrls()],
+  plugins: [react(), classicScriptForFileUrls(), devWithoutMetaCsp()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -38,7 +38,7 @@ export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: {
   return (
     <section className="banner banner-warning" role="alert" aria-label="Interrupted sessions" data-testid="interrupted-banner">
       <p>
-        <strong>{count} {count === 1 ? 'session was' : 'sessions were'} interrupted</strong> — Cairn stopped before they finished. Everything they had checkpointed is kept.
+        <strong>{count} {count === 1 ? 'session was' : 'sessions were'} interrupted</strong> — Cairn stopped before {count === 1 ? 'it' : 'they'} finished. Everything already checkpointed is kept.
       </p>
       <div className="actions">
         <button type="button" className="btn btn-primary" onClick={onResumeAll}>Resume all</button>

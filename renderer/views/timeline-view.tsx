@@ -60,6 +60,8 @@ export function TimelineView({ session }: { session: Session }) {
 
   const mine = sessionId === session.id;
   const list = mine ? rows : [];
+  // The app does not use the React Compiler; the virtualiser's unmemoisable API is fine here.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: list.length,
     getScrollElement: () => scrollRef.current,
