@@ -5,7 +5,7 @@ import type { Session } from '../../shared/domain.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
 
-const SIMULATOR_NOTE = 'Provider: the built-in simulator — answers are generated locally for trying Cairn, not by a real model.';
+const SIMULATOR_NOTE = 'Provider: a Cairn simulator — answers are generated locally for trying Cairn, not by a real model.';
 
 function money(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
@@ -73,7 +73,7 @@ export class RunReporter {
         const until = Date.parse(e.until);
         const line = () => `waiting ${Math.max(0, Math.ceil((until - Date.now()) / 1000))}s: ${e.reason.message}`;
         if (this.#bar) {
-          this.#countdown && clearInterval(this.#countdown);
+          if (this.#countdown) clearInterval(this.#countdown);
           this.#countdown = setInterval(() => {
             if (Date.now() >= until && this.#countdown) clearInterval(this.#countdown);
             this.#bar?.update({ tail: line() });

@@ -13,7 +13,7 @@ import { parseCitations, resolveCitations } from '../documents/citations.ts';
 import { isDocumentError } from '../documents/document-error.ts';
 import { ingestInWorker } from '../documents/ingest-in-worker.ts';
 import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
-import { EngineError, isEngineError } from '../errors.ts';
+import { cancelledError, isEngineError } from '../errors.ts';
 import { PriceTable } from '../pricing.ts';
 import { createProviderClient, type ProviderClient } from '../provider/client.ts';
 import type { KeyDeps } from '../provider/keys.ts';
@@ -61,8 +61,8 @@ export interface RunOptions {
 export interface RunOutcome {
   status: SessionStatus;
   reason: Reason | null;
-  /** CLI exit code: 0 done, 3 configuration/auth, 4 paused and resumable, 130 interrupted, 1 failed. */
-  exitCode: 0 | 1 | 3 | 4 | 130;
+  /** CLI exit code: 0 done, 2 bad input, 3 configuration/auth, 4 paused and resumable, 130 interrupted, 1 failed. */
+  exitCode: 0 | 1 | 2 | 3 | 4 | 130;
   report: string | null;
   requests: number;
   memoHits: number;
@@ -140,7 +140,11 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     };
 
     const findings = await mapChunks(ctx, chunks, cfg.task, cfg.temperature, cfg.concurrency, publish, opts.onlyChunks);
-    if (stopAll.signal.aborted) throw stopAll.signal.reason ?? new EngineError({ category: 'cancelled', code: 'cancelled', message: 'Stopped.' });
+    if (stopAll.signal.aborted) {
+      // A fault that stopped every worker carries its reason; anything else is the user (or a signal) stopping the run.
+      const r: unknown = stopAll.signal.reason;
+      throw isEngineError(r) || r instanceof AnalysisError ? r : cancelledError();
+    }
     const failed = chunks.filter((c) => !findings.has(c.index)).map((c) => c.index);
     if (failed.length > 0) {
       const reason: Reason = {

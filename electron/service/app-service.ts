@@ -1,0 +1,365 @@
+// The application service: every channel that needs the engine or the store,
+// in plain Node. Sessions run in the background here; their progress, status,
+// checkpoints and (coalesced) streamed text go out as contract events.
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { SessionConfigSchema, type ProviderProfile, type Session, type SessionConfig } from '../../shared/domain.ts';
+import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
+import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
+import { SettingsSchema, type Settings } from '../../shared/settings.ts';
+import { resolveDataDir } from '../data-dir.ts';
+import { chunkDocument } from '../engine/documents/chunker.ts';
+import { isDocumentError } from '../engine/documents/document-error.ts';
+import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
+import { runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pipeline/analysis.ts';
+import { askQuestion } from '../engine/pipeline/ask.ts';
+import { estimateAnalysis } from '../engine/pipeline/estimate.ts';
+import { renderExport } from '../engine/pipeline/export.ts';
+import { taskFor } from '../engine/pipeline/prompts.ts';
+import { readResults, toExportModel, toSessionDetail } from '../engine/pipeline/read-model.ts';
+import { PriceTable } from '../engine/pricing.ts';
+import { testConnection } from '../engine/provider/connection-test.ts';
+import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
+import { CheckpointStore } from '../store/checkpoint-store.ts';
+import { lineDiff } from './line-diff.ts';
+import { StreamCoalescer } from './stream-coalescer.ts';
+import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
+
+export const SIMULATOR_PROVIDER = 'Simulator';
+const STREAM_EVENT_MS = 50;
+
+export interface AppServiceOptions {
+  /** Overrides the data directory the settings name (tests, the CLI-shared default). */
+  dataDir?: string;
+  appVersion?: string;
+  /** Simulator options for the built-in provider (tests make it slow or faulty). */
+  simulator?: Parameters<typeof startSimulator>[0];
+  /** Passed to every run: retry timing in tests. */
+  runDeps?: Partial<Pick<AnalysisDeps, 'retry' | 'stallMs' | 'heartbeatMs'>>;
+}
+
+class ServiceError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(code: string, message: string, hint?: string) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<void>;
+  live: Map<string, 'running'>;
+}
+
+type Handlers = { [C in ServiceChannel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+
+export async function createAppService(opts: AppServiceOptions = {}): Promise<AppService & { interruptedAtStart(): string[] }> {
+  const listeners = new Set<ServiceEventListener>();
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    for (const l of listeners) l(name, payload);
+  };
+  const owner = `app-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let config: ServiceConfig = { settings: SettingsSchema.parse({}), keys: {} };
+  let store: CheckpointStore | null = null;
+  let interrupted: string[] = [];
+  let configured: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (configured = resolve));
+  let simulator: Promise<Simulator> | null = null;
+  const running = new Map<string, Running>();
+
+  const openStore = (settings: Settings) => {
+    if (store) return;
+    store = CheckpointStore.open({ dataDir: opts.dataDir ?? resolveDataDir(settings.dataDir), appVersion: opts.appVersion ?? '0.1.0' });
+    interrupted = store.recoverInterrupted();
+  };
+  if (opts.dataDir) {
+    openStore(config.settings);
+    configured();
+  }
+  const db = (): CheckpointStore => {
+    if (!store) throw new ServiceError('not_ready', 'The engine is still starting.', 'Try again in a moment.');
+    return store;
+  };
+
+  const coalescer = new StreamCoalescer(STREAM_EVENT_MS, ({ key, text, done }) => {
+    const [sessionId = '', attempt = '0', ...rest] = key.split('|');
+    emit('stream:text', { sessionId, stepKey: rest.join('|'), attempt: Number(attempt), text, done });
+  });
+
+  const getSimulator = () => (simulator ??= startSimulator({ words: 90, tokensPerSecond: 60, ...opts.simulator }));
+  const simulatorProfile = (sim: Simulator): ProviderProfile => ({ name: SIMULATOR_PROVIDER, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true });
+
+  const findProvider = async (name: string, model?: string): Promise<ProviderProfile> => {
+    if (name === SIMULATOR_PROVIDER) return simulatorProfile(await getSimulator());
+    const p = config.settings.providers.find((x) => x.name === name);
+    if (!p) throw new ServiceError('unknown_provider', `There is no provider named "${name}".`, 'Open Settings → Providers to add it, or pick another.');
+    if (p.simulator) return simulatorProfile(await getSimulator());
+    return model ? { ...p, model } : p;
+  };
+
+  const configFor = async (req: NewSession): Promise<SessionConfig> => {
+    const provider = await findProvider(req.providerName, req.model);
+    const parsed = SessionConfigSchema.safeParse({
+      task: taskFor(req.template, req.task),
+      template: req.template,
+      provider,
+      documents: req.documents,
+      ...(req.chunkTokens ? { chunkTokens: req.chunkTokens } : {}),
+      ...(req.concurrency ? { concurrency: req.concurrency } : {}),
+      budgetUsd: req.budgetUsd ?? null,
+      resumePolicy: req.resumePolicy ?? config.settings.resumePolicy,
+      maxAttempts: config.settings.retry.maxAttempts,
+    });
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new ServiceError('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
+    }
+    return parsed.data;
+  };
+
+  const sessionChanged = (id: string) => {
+    try {
+      emit('session:changed', db().getSession(id));
+    } catch {
+      // The session may have been deleted meanwhile.
+    }
+  };
+
+  const deps = (): AnalysisDeps => ({
+    store: db(),
+    owner,
+    prices: new PriceTable(config.settings.prices),
+    retry: { baseMs: config.settings.retry.baseMs, capMs: config.settings.retry.capMs, ...opts.runDeps?.retry },
+    flushMs: config.settings.checkpointIntervalMs,
+    stallMs: opts.runDeps?.stallMs ?? config.settings.retry.stallMs,
+    ...(opts.runDeps?.heartbeatMs ? { heartbeatMs: opts.runDeps.heartbeatMs } : {}),
+    contextWindows: config.settings.contextWindows,
+    keyStore: { get: async (profile: string) => config.keys[profile] ?? null },
+    env: process.env,
+  });
+
+  const onAnalysisEvent = (sessionId: string, live: Map<string, 'running'>) => (e: AnalysisEvent) => {
+    switch (e.type) {
+      case 'status':
+        sessionChanged(sessionId);
+        break;
+      case 'progress':
+        emit('session:progress', { sessionId, progress: { done: e.done, total: e.total, failed: e.failed, etaSeconds: e.etaSeconds }, usage: e.usage });
+        break;
+      case 'attempt':
+        live.set(e.stepKey, 'running');
+        break;
+      case 'delta':
+        coalescer.push(`${sessionId}|${e.attempt}|${e.stepKey}`, e.text);
+        break;
+      case 'step': {
+        live.delete(e.stepKey);
+        coalescer.endAll(`${sessionId}|`);
+        try {
+          emit('checkpoint:added', { sessionId, checkpoint: db().getCheckpoint(e.checkpointId) });
+        } catch {
+          // A memo hit can point at another session's checkpoint; the session's own follows.
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  /** Starts (or resumes) a session in the background. */
+  const launch = async (id: string, onlyChunks?: number[]): Promise<Session> => {
+    if (running.has(id)) return db().getSession(id);
+    const session = db().getSession(id);
+    if (session.config.provider.simulator) {
+      // The simulator listens on a new port each launch; memo keys do not depend on it.
+      db().updateSession(id, { config: { ...session.config, provider: simulatorProfile(await getSimulator()) } });
+    }
+    const controller = new AbortController();
+    const live = new Map<string, 'running'>();
+    const done = runSession(id, deps(), { signal: controller.signal, onEvent: onAnalysisEvent(id, live), ...(onlyChunks ? { onlyChunks } : {}) })
+      .then(() => undefined, (err: unknown) => {
+        const e = err as { code?: string; message?: string; hint?: string };
+        try {
+          db().updateSession(id, { status: 'paused', reason: { code: e.code ?? 'internal', message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) } });
+        } catch {
+          // nothing more to record
+        }
+      })
+      .finally(() => {
+        coalescer.endAll(`${id}|`);
+        running.delete(id);
+        sessionChanged(id);
+      });
+    running.set(id, { controller, done, live });
+    return db().getSession(id);
+  };
+
+  const stopRun = async (id: string): Promise<Session> => {
+    const r = running.get(id);
+    if (r) {
+      r.controller.abort(new Error('paused by the user'));
+      await Promise.race([r.done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    }
+    return db().getSession(id);
+  };
+
+  const preview = async (path: string, chunkTokens: number, model: string): Promise<DocumentPreview> => {
+    try {
+      const doc = await ingestInWorker(path);
+      const chunks = chunkDocument(doc, { model, chunkTokens, overlapTokens: Math.min(100, Math.floor(chunkTokens / 2)) });
+      return {
+        path, name: doc.name, ok: true, error: null, pages: doc.pages, sample: doc.text.slice(0, 600),
+        tokens: chunks.reduce((s, c) => s + c.tokens, 0), chunks: chunks.length, warnings: doc.warnings.slice(0, 20).map((w) => w.slice(0, 1_000)),
+      };
+    } catch (err) {
+      if (!isDocumentError(err)) throw err;
+      return { path, name: basename(path), ok: false, error: { code: err.code, message: err.message, hint: err.hint }, pages: null, sample: '', tokens: 0, chunks: 0, warnings: [] };
+    }
+  };
+
+  const handlers: Handlers = {
+    'sessions:list': (req) => db().listSessions({ limit: req.limit, ...(req.cursor ? { cursor: req.cursor } : {}), ...(req.status ? { status: req.status } : {}), ...(req.query ? { query: req.query } : {}), ...(req.includeArchived ? { includeArchived: true } : {}) }),
+    'sessions:get': (req) => db().getSession(req.id),
+    'sessions:detail': (req) => toSessionDetail(readResults(db(), req.id, running.get(req.id)?.live)),
+    'sessions:create': async (req) => {
+      const cfg = await configFor(req);
+      const name = req.name?.trim() || `${basename(req.documents[0]!)}${req.documents.length > 1 ? ` +${req.documents.length - 1}` : ''} — ${cfg.task.slice(0, 60)}`;
+      const session = db().createSession({ name: name.slice(0, 200), config: cfg });
+      emit('session:changed', session);
+      return req.start ? launch(session.id) : session;
+    },
+    'sessions:start': (req) => launch(req.id),
+    'sessions:resume': (req) => launch(req.id),
+    'sessions:pause': (req) => stopRun(req.id),
+    'sessions:stop': (req) => stopRun(req.id),
+    'sessions:resumeAll': async () => {
+      const ids = db().listSessions({ status: 'interrupted', limit: 500 }).items.map((s) => s.id);
+      for (const id of ids) await launch(id);
+      return { resumed: ids };
+    },
+    'sessions:rename': (req) => {
+      const s = db().updateSession(req.id, { name: req.name });
+      emit('session:changed', s);
+      return s;
+    },
+    'sessions:archive': (req) => {
+      const s = db().archiveSession(req.id, true);
+      emit('session:changed', s);
+      return s;
+    },
+    'sessions:delete': async (req) => {
+      await stopRun(req.id);
+      db().deleteSession(req.id);
+      return { ok: true as const };
+    },
+    'sessions:retryChunk': (req) => launch(req.id, [req.index]),
+    'sessions:ask': async (req) => {
+      if (running.has(req.id)) throw new ServiceError('busy', 'The analysis is still running.', 'Ask once it has finished, or pause it first.');
+      const s = db().getSession(req.id);
+      if (s.config.provider.simulator) db().updateSession(req.id, { config: { ...s.config, provider: simulatorProfile(await getSimulator()) } });
+      const live = new Map<string, 'running'>();
+      const r = await askQuestion(req.id, req.question, deps(), { onEvent: onAnalysisEvent(req.id, live) });
+      return { answer: r.answer, checkpointId: r.checkpointId };
+    },
+    'sessions:export': (req) => ({ content: renderExport(toExportModel(readResults(db(), req.id)), req.format), savedTo: null }),
+    'sessions:estimate': async (req) => {
+      const cfg = await configFor(req);
+      const est = await estimateAnalysis(cfg, { prices: new PriceTable(config.settings.prices) });
+      return { chunks: est.chunks, inputTokens: est.inputTokens, outputTokens: est.outputTokens, costUsd: est.priceKnown ? est.costUsd : null, seconds: est.seconds };
+    },
+    'documents:preview': async (req) => {
+      const model = config.settings.providers.find((p) => p.name === config.settings.defaultProvider)?.model ?? SIMULATOR_MODEL;
+      const chunkTokens = req.chunkTokens ?? 1_500;
+      const documents: DocumentPreview[] = [];
+      for (const path of req.paths) documents.push(await preview(path, chunkTokens, model));
+      return { documents };
+    },
+    'checkpoints:timeline': (req) => db().timeline(req.sessionId, { limit: req.limit, ...(req.cursor ? { cursor: req.cursor } : {}) }),
+    'checkpoints:inspect': (req) => {
+      const store = db();
+      const checkpoint = store.getCheckpoint(req.checkpointId);
+      const session = store.getSession(checkpoint.sessionId);
+      const output = checkpoint.outputHash ? store.getBlob(checkpoint.outputHash) : null;
+      const path = store.headPath(session.id);
+      const at = path.findIndex((c) => c.id === checkpoint.id);
+      const head = path.at(-1);
+      const headOutput = head?.outputHash ? store.getBlob(head.outputHash) : '';
+      return {
+        checkpoint,
+        output: output === null ? null : output.slice(0, 2_000_000),
+        hiddenByRollback: at >= 0 ? path.length - 1 - at : 0,
+        diffAgainstHead: head && head.id !== checkpoint.id ? lineDiff(output ?? '', headOutput).slice(0, 10_000).map((d) => ({ op: d.op, text: d.text.slice(0, 200_000) })) : [],
+      };
+    },
+    'checkpoints:rollback': async (req) => {
+      if (running.has(req.sessionId)) throw new ServiceError('busy', 'Pause the session before rolling it back.', 'Press Pause, then roll back.');
+      const r = db().rollback(req.sessionId, req.checkpointId);
+      emit('session:changed', r.session);
+      return { session: r.session, hidden: r.hidden, backupId: r.backupId ?? null };
+    },
+    'checkpoints:undoRollback': (req) => {
+      if (running.has(req.sessionId)) throw new ServiceError('busy', 'Pause the session before undoing the rollback.');
+      const s = db().undoRollback(req.sessionId);
+      emit('session:changed', s);
+      return s;
+    },
+    'checkpoints:fork': (req) => {
+      const base = db().getSession(req.sessionId);
+      const cfg = req.task ? { ...base.config, task: req.task, template: 'custom' as const } : undefined;
+      const s = db().fork(req.sessionId, req.checkpointId, { ...(req.name ? { name: req.name } : {}), ...(cfg ? { config: cfg } : {}) });
+      emit('session:changed', s);
+      return s;
+    },
+    'checkpoints:verify': (req) => db().verify(req.sessionId),
+    'backups:list': () => ({ items: db().listBackups() }),
+    'backups:create': async () => {
+      const b = await db().createBackup({ reason: 'manual' });
+      emit('backup:created', b);
+      return b;
+    },
+    'backups:verify': (req) => db().verifyBackup(req.id),
+    'backups:restore': async (req) => {
+      if (req.mode === 'replace' && running.size > 0) throw new ServiceError('busy', 'Sessions are running.', 'Pause every running session before replacing the data with a backup.');
+      const r = await db().restoreBackup(req.id, req.mode, req.sessionId);
+      for (const id of r.restoredSessions) sessionChanged(id);
+      return { safetyBackupId: r.safetyBackupId, restoredSessions: r.restoredSessions };
+    },
+    'backups:prune': () => ({ removed: db().pruneBackups(config.settings.backupRetention) }),
+    'providers:test': async (req) => {
+      const profile = await findProvider(req.name);
+      return testConnection(profile, { env: process.env, keyStore: { get: async (p) => config.keys[p] ?? null } });
+    },
+  };
+
+  return {
+    interruptedAtStart: () => [...interrupted],
+    async handle(channel, request) {
+      await ready;
+      const h = handlers[channel] as (req: typeof request) => Promise<ResponseOf<typeof channel>> | ResponseOf<typeof channel>;
+      return h(request);
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    configure(next) {
+      config = { settings: SettingsSchema.parse(next.settings), keys: { ...next.keys } };
+      openStore(config.settings);
+      configured();
+    },
+    running: () => [...running.keys()],
+    async shutdown() {
+      const all = [...running.values()];
+      for (const r of all) r.controller.abort(new Error('Cairn is quitting'));
+      await Promise.race([Promise.all(all.map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      coalescer.endAll();
+      store?.close();
+      store = null;
+      if (simulator) await (await simulator).close();
+    },
+  };
+}
