@@ -2,7 +2,7 @@
 // desktop app, the store, and how to talk (NDJSON, a TTY, or plain lines).
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { ProviderProfile } from '../../shared/domain.ts';
+import type { ProviderProfile, Session } from '../../shared/domain.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { defaultDataDir, resolveDataDir } from '../data-dir.ts';
 import { PriceTable } from '../engine/pricing.ts';
@@ -74,7 +74,19 @@ export class CliContext {
   }
 
   simulatorProfile(sim: Simulator): ProviderProfile {
-    return { name: 'Simulator', baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
+    return { name: BUILT_IN_SIMULATOR_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
+  }
+
+  /**
+   * A session on the built-in simulator names a port of a process that has
+   * ended; resume and ask start a new one. A simulator the user runs
+   * (`--base-url … --model cairn-simulator`) keeps its address.
+   */
+  async refreshBuiltInSimulator(session: Session): Promise<Session> {
+    const p = session.config.provider;
+    if (!p.simulator || p.name !== BUILT_IN_SIMULATOR_NAME) return session;
+    const sim = await this.simulator();
+    return this.store().updateSession(session.id, { config: { ...session.config, provider: this.simulatorProfile(sim) } });
   }
 
   print(text: string): void {
@@ -99,3 +111,4 @@ export class CliContext {
 }
 
 export const APP_VERSION = '0.1.0';
+export const BUILT_IN_SIMULATOR_NAME = 'Simulator';

@@ -6,6 +6,7 @@ import { formatOf, SUPPORTED_EXTENSIONS } from '../../engine/documents/ingest.ts
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
 import { taskFor } from '../../engine/pipeline/prompts.ts';
+import { SIMULATOR_MODEL } from '../../engine/simulator/index.ts';
 import type { CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 import { RunReporter } from '../run-reporter.ts';
@@ -58,8 +59,9 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
     } catch {
       throw new CliError(2, 'invalid_input', `--base-url "${opts.baseUrl}" is not a URL.`, 'Example: --base-url https://api.deepseek.com/v1');
     }
+    // A Cairn simulator the user started (`cairn simulator`) is labelled as one, and its log can then tell steps apart.
     return {
-      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: false,
+      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: opts.model === SIMULATOR_MODEL,
       keySource: opts.apiKeyEnv ? { kind: 'env', variable: opts.apiKeyEnv } : { kind: 'none' },
     };
   }
@@ -114,12 +116,8 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
 
 export async function resumeCommand(ctx: CliContext, id: string): Promise<ExitCode> {
   const store = ctx.store();
-  let session = store.getSession(id);
-  if (session.config.provider.simulator) {
-    // The simulator listens on a new port each time; the memo does not depend on it.
-    const sim = await ctx.simulator();
-    session = store.updateSession(id, { config: { ...session.config, provider: ctx.simulatorProfile(sim) } });
-  }
+  // The built-in simulator listens on a new port each time; the memo does not depend on it.
+  const session = await ctx.refreshBuiltInSimulator(store.getSession(id));
   return execute(ctx, session, true);
 }
 

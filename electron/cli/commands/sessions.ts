@@ -41,7 +41,7 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
   const s = r.session;
   ctx.print(`${s.name}\n  id: ${s.id}\n  status: ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}`);
   if (s.reason?.hint) ctx.print(`  ${s.reason.hint}`);
-  ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — the built-in simulator, not a real model' : ''}`);
+  ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);
   ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
   ctx.print(`  usage: ${s.usage.inputTokens} in, ${s.usage.outputTokens} out${s.usage.estimated ? ' (estimated)' : ''}, ${money(s.usage.costUsd)}`);
   if (r.report) ctx.print(`\n${r.report.text}`);
@@ -92,12 +92,8 @@ export function forkCommand(ctx: CliContext, id: string, opts: { from: string; t
 
 export async function askCommand(ctx: CliContext, id: string, question: string): Promise<ExitCode> {
   const store = ctx.store();
-  const s = store.getSession(id);
-  if (s.config.provider.simulator) {
-    const sim = await ctx.simulator();
-    store.updateSession(id, { config: { ...s.config, provider: ctx.simulatorProfile(sim) } });
-    if (!ctx.json) ctx.io.err('(answered by the built-in simulator, not a real model)\n');
-  }
+  const s = await ctx.refreshBuiltInSimulator(store.getSession(id));
+  if (s.config.provider.simulator && !ctx.json) ctx.io.err('(answered by a Cairn simulator, not a real model)\n');
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
