@@ -1,0 +1,71 @@
+// `npm run bench`: every benchmark of issue 8 (and issue 3's commit latency)
+// in one run, one table, and bench/results.json. `--quick` runs the same code
+// at small sizes (part of `npm test`) and writes bench/results.quick.json.
+// Benchmarks print figures; they never fail on speed, only on a crash.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commitLatency } from './commit-latency.ts';
+import { writeAmplification } from './write-amplification.ts';
+import { streamOverhead } from './stream-overhead.ts';
+import { lossWindow } from './loss-window.ts';
+import { describeMachine } from './lib/machine.ts';
+import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+const seedArg = process.argv.find((a) => a.startsWith('--seed='));
+const seed = seedArg ? Number(seedArg.slice('--seed='.length)) : Math.floor(Math.random() * 2 ** 31);
+
+const ctx: BenchContext = {
+  quick,
+  seed,
+  log: (m) => process.stderr.write(`  · ${m}\n`),
+};
+
+const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchResult> }> = [
+  { name: 'stream-overhead', run: streamOverhead },
+  { name: 'commit-latency', run: commitLatency },
+  { name: 'write-amplification', run: writeAmplification },
+  { name: 'loss-window', run: lossWindow },
+];
+
+const machine = describeMachine();
+process.stderr.write(`cairn bench${quick ? ' --quick' : ''}: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.filesystem}, seed ${seed}\n`);
+
+const started = Date.now();
+const rows: BenchRow[] = [];
+const keys: Record<string, JsonNumberTree> = {};
+const details: Record<string, JsonNumberTree> = {};
+const timings: Record<string, number> = {};
+for (const b of BENCHMARKS) {
+  if (only && !only.includes(b.name)) continue;
+  const t = Date.now();
+  process.stderr.write(`▶ ${b.name}\n`);
+  const r = await b.run(ctx);
+  timings[b.name] = Math.round((Date.now() - t) / 100) / 10;
+  process.stderr.write(`  done in ${timings[b.name]} s\n`);
+  rows.push(...r.rows);
+  Object.assign(keys, r.keys);
+  Object.assign(details, r.details);
+}
+
+const command = `npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only=${only.join(',')}` : ''} (seed ${seed})`;
+console.log('');
+console.log(printTable(rows));
+console.log(`\n${command}; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; ${Math.round((Date.now() - started) / 1000)} s in all.`);
+
+const out = {
+  generatedAt: new Date().toISOString(),
+  command,
+  quick,
+  seed,
+  machine,
+  ...keys,
+  details,
+  secondsPerBenchmark: timings,
+};
+const file = path.join(here, quick || only ? 'results.quick.json' : 'results.json');
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+process.stderr.write(`wrote ${path.relative(process.cwd(), file)}\n`);

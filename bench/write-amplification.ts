@@ -1,0 +1,141 @@
+// Issue 8 item 2 / issue 3: bytes written to storage per byte of response while
+// a long answer streams, Cairn's store beside the naive snapshot pattern, in
+// the same run, on the same answer.
+//
+// The answer is replayed at a stated model speed on a virtual clock: Cairn's
+// step runner appends one stream part per 250 ms of stream time and completes
+// the step with the whole answer, exactly these store calls, without making
+// the benchmark wait out the minutes a slow model would take. The naive
+// checkpointer rewrites its whole snapshot every 5 tokens (speed-independent).
+// Bytes come from /proc/self/io write_bytes (every fsync'd page counts), and
+// include closing the store, which folds the WAL back into the database.
+import path from 'node:path';
+import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
+import { countChatTokens } from '../electron/engine/tokens.ts';
+import { longAnswerPieces, samplePrompt, sessionConfig, zeroUsage } from './lib/fixtures.ts';
+import { startWriteMeter } from './lib/io-meter.ts';
+import { NaiveFileCheckpointer } from './naive-checkpointer.ts';
+import { type BenchContext, type BenchResult, type BenchRow, fmtBytes, type JsonNumberTree } from './lib/report.ts';
+import { round } from './lib/stats.ts';
+import { withTempDir } from './lib/temp.ts';
+
+const FLUSH_MS = 250;
+/** Tokens per second of the replayed stream: a typical hosted model's speed (slower models mean more parts per token). */
+export const STREAM_TOKENS_PER_SECOND = 50;
+
+interface Measured {
+  tokens: number;
+  responseBytes: number;
+  cairnBytes: number;
+  cairnParts: number;
+  naiveBytes: number;
+  naiveWrites: number;
+  source: 'proc' | 'files';
+  cairnSeconds: number;
+  naiveSeconds: number;
+}
+
+async function measure(tokens: number, dir: string, rate: number, withNaive: boolean): Promise<Measured> {
+  const messages = samplePrompt(6_000);
+  const pieces = longAnswerPieces(messages, tokens);
+  const answer = pieces.join('');
+  const responseBytes = Buffer.byteLength(answer);
+
+  // Cairn: the step runner's store calls at `rate` tokens per second.
+  const dataDir = path.join(dir, 'cairn');
+  let store = CheckpointStore.open({ dataDir });
+  const session = store.createSession({ name: 'write amplification', config: sessionConfig('http://127.0.0.1:9/v1') });
+  const dbFiles = () => ['cairn.db', 'cairn.db-wal', 'cairn.db-shm'].map((f) => path.join(dataDir, f));
+  let t = Date.now();
+  const cairnMeter = startWriteMeter(dbFiles);
+  let buffer = '';
+  let parts = 0;
+  let nextFlush = FLUSH_MS;
+  for (let i = 0; i < pieces.length; i += 1) {
+    buffer += pieces[i] as string;
+    const at = ((i + 1) * 1000) / rate;
+    if (at >= nextFlush) {
+      store.appendStreamPart(session.id, 'map:0', 1, buffer);
+      parts += 1;
+      buffer = '';
+      nextFlush = at + FLUSH_MS;
+    }
+  }
+  if (buffer) {
+    store.appendStreamPart(session.id, 'map:0', 1, buffer);
+    parts += 1;
+  }
+  store.completeStep(session.id, {
+    stepKey: 'map:0', attempt: 1, kind: 'map', memoKey: 'bench-write-amplification', output: answer,
+    usage: zeroUsage(countChatTokens(messages, 'cairn-simulator'), pieces.length),
+  });
+  store.close();
+  const cairnBytes = cairnMeter.stop();
+  const cairnSeconds = (Date.now() - t) / 1000;
+  // Sanity: the answer really is there, whole.
+  store = CheckpointStore.open({ dataDir });
+  const head = store.headPath(session.id).at(-1);
+  if (!head?.outputHash || store.getBlob(head.outputHash) !== answer) throw new Error('write amplification: the completed answer was not stored intact');
+  store.close();
+
+  if (!withNaive) {
+    return { tokens: pieces.length, responseBytes, cairnBytes, cairnParts: parts, naiveBytes: 0, naiveWrites: 0, source: cairnMeter.source, cairnSeconds, naiveSeconds: 0 };
+  }
+  // Naive: the whole snapshot, history included, rewritten every 5 tokens with fsync.
+  const naiveFile = path.join(dir, 'naive-checkpoint.json');
+  t = Date.now();
+  const naiveMeter = startWriteMeter(() => [naiveFile]);
+  const naive = new NaiveFileCheckpointer(naiveFile, messages, 5);
+  for (const piece of pieces) naive.token(piece);
+  naive.finish();
+  const measuredNaive = naiveMeter.stop();
+  // Without /proc/self/io, file growth would only see the last snapshot: count what was handed to write() instead.
+  const naiveBytes = naiveMeter.source === 'proc' ? measuredNaive : naive.bytesHandedToWrite;
+  return {
+    tokens: pieces.length, responseBytes, cairnBytes, cairnParts: parts, naiveBytes, naiveWrites: naive.writes,
+    source: cairnMeter.source, cairnSeconds, naiveSeconds: (Date.now() - t) / 1000,
+  };
+}
+
+export async function writeAmplification(ctx: BenchContext): Promise<BenchResult> {
+  const sizes = ctx.quick ? [2_000, 10_000] : [10_000, 100_000];
+  const rows: BenchRow[] = [];
+  const runs: Record<string, JsonNumberTree> = {};
+  let last: Measured | null = null;
+  for (const tokens of sizes) {
+    const m = await withTempDir('wamp', (dir) => measure(tokens, dir, STREAM_TOKENS_PER_SECOND, true));
+    ctx.log(`${tokens} tokens: Cairn ${m.cairnSeconds.toFixed(1)} s, naive ${m.naiveSeconds.toFixed(1)} s`);
+    const cairn = round(m.cairnBytes / m.responseBytes, 2);
+    const naive = round(m.naiveBytes / m.responseBytes, 1);
+    const label = `${m.tokens.toLocaleString('en')}-token answer (${fmtBytes(m.responseBytes)})`;
+    rows.push({
+      benchmark: 'Write amplification',
+      metric: `${label} at ${STREAM_TOKENS_PER_SECOND} tok/s: bytes written / response bytes, Cairn (${m.cairnParts} parts) vs naive (${m.naiveWrites} rewrites)`,
+      value: `${cairn}x vs ${naive}x (${fmtBytes(m.cairnBytes)} vs ${fmtBytes(m.naiveBytes)})`,
+      target: tokens === sizes.at(-1) ? 'Cairn ≤ 10x' : undefined,
+    });
+    runs[String(m.tokens)] = {
+      tokens: m.tokens, responseBytes: m.responseBytes, cairnBytesWritten: m.cairnBytes, naiveBytesWritten: m.naiveBytes,
+      cairn, naive, cairnParts: m.cairnParts, naiveRewrites: m.naiveWrites, bytesSource: m.source === 'proc' ? '/proc/self/io write_bytes' : 'file growth',
+    };
+    last = m;
+  }
+  if (!last) throw new Error('no sizes');
+  // Cairn's figure depends on the model's speed (one part per 250 ms); the naive one does not (every 5 tokens).
+  const sweep: Record<string, JsonNumberTree> = {};
+  const sweepTokens = ctx.quick ? 2_000 : 10_000;
+  for (const rate of ctx.quick ? [200] : [20, 200, 1_000]) {
+    const m = await withTempDir('wamp', (dir) => measure(sweepTokens, dir, rate, false));
+    sweep[String(rate)] = round(m.cairnBytes / m.responseBytes, 2);
+    rows.push({
+      benchmark: 'Write amplification',
+      metric: `${m.tokens.toLocaleString('en')}-token answer at ${rate} tok/s: Cairn bytes written / response bytes (${m.cairnParts} parts)`,
+      value: `${sweep[String(rate)]}x (${fmtBytes(m.cairnBytes)}, ${fmtBytes(Math.round(m.cairnBytes / m.cairnParts))} per part)`,
+    });
+  }
+  return {
+    rows,
+    keys: { writeAmplification: { cairn: round(last.cairnBytes / last.responseBytes, 2), naive: round(last.naiveBytes / last.responseBytes, 1) } },
+    details: { writeAmplification: { streamTokensPerSecond: STREAM_TOKENS_PER_SECOND, flushMs: FLUSH_MS, naiveEveryTokens: 5, runs, cairnBySpeed: { tokens: sweepTokens, ratioByTokensPerSecond: sweep } } },
+  };
+}
