@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Session } from '../../shared/domain.ts';
 import type { EventName } from '../../shared/ipc/index.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
-import { createAppService } from '../../electron/service/app-service.ts';
+import { createAppService, type AppServiceOptions } from '../../electron/service/app-service.ts';
 import { StreamCoalescer } from '../../electron/service/stream-coalescer.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
 
@@ -14,7 +14,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function setup(simulator: Parameters<typeof createAppService>[0]['simulator'] = { tokensPerSecond: 0, words: 30 }) {
+async function setup(simulator: AppServiceOptions['simulator'] = { tokensPerSecond: 0, words: 30 }) {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-service-'));
   dirs.push(dir);
   const doc = join(dir, 'contract.md');
