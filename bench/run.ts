@@ -9,6 +9,8 @@ import { commitLatency } from './commit-latency.ts';
 import { writeAmplification } from './write-amplification.ts';
 import { streamOverhead } from './stream-overhead.ts';
 import { lossWindow } from './loss-window.ts';
+import { storageGrowth } from './storage-growth.ts';
+import { listing } from './listing.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -29,6 +31,8 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'commit-latency', run: commitLatency },
   { name: 'write-amplification', run: writeAmplification },
   { name: 'loss-window', run: lossWindow },
+  { name: 'storage-growth', run: storageGrowth },
+  { name: 'listing', run: listing },
 ];
 
 const machine = describeMachine();
