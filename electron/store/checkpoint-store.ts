@@ -46,6 +46,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   #now: () => Date;
   #migrations: readonly Migration[];
   #closed = false;
+  #lastAtMs = 0;
 
   private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[]) {
     this.dataDir = dataDir;
@@ -83,8 +84,15 @@ export class CheckpointStore implements CheckpointStoreApi {
     return { dataDir: this.dataDir, now: this.#now, appVersion: this.appVersion };
   }
 
+  /**
+   * Strictly increasing within this process, so "last activity" orders writes
+   * made in the same millisecond correctly (a rename right after a create must
+   * sort first).
+   */
   #at(): string {
-    return this.#now().toISOString();
+    const ms = Math.max(this.#now().getTime(), this.#lastAtMs + 1);
+    this.#lastAtMs = ms;
+    return new Date(ms).toISOString();
   }
 
   #id(): Id {

@@ -8,6 +8,16 @@ import { cleanupTempDirs, config, openStore, tempDir, usage } from './helpers.ts
 afterEach(cleanupTempDirs);
 
 describe('sessions', () => {
+  it('orders by last activity even when writes share a millisecond', () => {
+    const frozen = new Date('2026-11-27T12:00:00.000Z');
+    const store = CheckpointStore.open({ dataDir: tempDir(), now: () => frozen });
+    const a = store.createSession({ name: 'A', config }).id;
+    store.createSession({ name: 'B', config });
+    store.updateSession(a, { name: 'A renamed' });
+    expect(store.listSessions({ limit: 5 }).items.map((s) => s.name)).toEqual(['A renamed', 'B']);
+    store.close();
+  });
+
   it('creates, lists by last activity with opaque cursors, filters, renames, archives and trashes', () => {
     const store = openStore();
     const ids = Array.from({ length: 5 }, (_, i) => store.createSession({ name: `S${i}`, config }).id);
