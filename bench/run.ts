@@ -11,6 +11,7 @@ import { streamOverhead } from './stream-overhead.ts';
 import { lossWindow } from './loss-window.ts';
 import { storageGrowth } from './storage-growth.ts';
 import { listing } from './listing.ts';
+import { mapReduce } from './map-reduce.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -33,6 +34,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'loss-window', run: lossWindow },
   { name: 'storage-growth', run: storageGrowth },
   { name: 'listing', run: listing },
+  { name: 'map-reduce', run: mapReduce },
 ];
 
 const machine = describeMachine();
