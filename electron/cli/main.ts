@@ -4,13 +4,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION, CliContext, processIo, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { toCliError, type ExitCode } from './cli-error.ts';
-import { backupCommand } from './commands/backup.ts';
-import { providersCommand } from './commands/providers.ts';
-import { resumeCommand, runCommand, type RunOptions } from './commands/run.ts';
-import {
-  askCommand, exportCommand, forkCommand, rollbackCommand, sessionsCommand, showCommand, timelineCommand, undoRollbackCommand, verifyCommand,
-} from './commands/sessions.ts';
-import { simulatorCommand } from './commands/simulator.ts';
+import type { RunOptions } from './commands/run.ts';
+
+// Commands load on use: `show` or `sessions` should not pay for the document readers and the model client.
+const runModule = () => import('./commands/run.ts');
+const sessionsModule = () => import('./commands/sessions.ts');
 
 type Action = (ctx: CliContext, ...args: never[]) => ExitCode | Promise<ExitCode>;
 
@@ -56,48 +54,49 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .option('--budget-usd <x>', 'pause before a call would take the session past this cost')
     .addOption(new Option('--resume-policy <policy>', 'what to do with an interrupted answer').choices(['restart', 'continue']))
     .option('--dry-run', 'print the estimated tokens and cost; send nothing')
-    .action(wrap((ctx, files: string[], opts: RunOptions) => runCommand(ctx, files, opts)));
+    .action(wrap(async (ctx, files: string[], opts: RunOptions) => (await runModule()).runCommand(ctx, files, opts)));
 
   program.command('resume').description('resume an interrupted, paused or waiting session').argument('<session>')
-    .action(wrap((ctx, id: string) => resumeCommand(ctx, id)));
+    .option('--budget-usd <x>', 'a new budget for the session (e.g. to continue after a budget pause)')
+    .action(wrap(async (ctx, id: string, opts: { budgetUsd?: string }) => (await runModule()).resumeCommand(ctx, id, opts)));
   program.command('sessions').description('list sessions, most recent first')
     .option('--status <status>').option('--query <text>').option('--limit <n>').option('--all', 'include archived sessions')
-    .action(wrap((ctx, opts: { status?: string; query?: string; limit?: string; all?: boolean }) => sessionsCommand(ctx, opts)));
+    .action(wrap(async (ctx, opts: { status?: string; query?: string; limit?: string; all?: boolean }) => (await sessionsModule()).sessionsCommand(ctx, opts)));
   program.command('show').description('a session\'s status, usage and report').argument('<session>')
-    .action(wrap((ctx, id: string) => showCommand(ctx, id)));
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).showCommand(ctx, id)));
   program.command('timeline').description('a session\'s checkpoints, newest first').argument('<session>')
     .option('--limit <n>').option('--cursor <cursor>')
-    .action(wrap((ctx, id: string, opts: { limit?: string; cursor?: string }) => timelineCommand(ctx, id, opts)));
+    .action(wrap(async (ctx, id: string, opts: { limit?: string; cursor?: string }) => (await sessionsModule()).timelineCommand(ctx, id, opts)));
   program.command('rollback').description('move the session\'s head back to a checkpoint (nothing is deleted)').argument('<session>')
     .requiredOption('--to <checkpoint>', 'the checkpoint to roll back to')
-    .action(wrap((ctx, id: string, opts: { to: string }) => rollbackCommand(ctx, id, opts.to)));
+    .action(wrap(async (ctx, id: string, opts: { to: string }) => (await sessionsModule()).rollbackCommand(ctx, id, opts.to)));
   program.command('undo-rollback').description('undo the last rollback').argument('<session>')
-    .action(wrap((ctx, id: string) => undoRollbackCommand(ctx, id)));
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).undoRollbackCommand(ctx, id)));
   program.command('fork').description('a new session that starts from a checkpoint').argument('<session>')
     .requiredOption('--from <checkpoint>').option('--task <text>', 'an edited task for the fork').option('--name <text>')
-    .action(wrap((ctx, id: string, opts: { from: string; task?: string; name?: string }) => forkCommand(ctx, id, opts)));
+    .action(wrap(async (ctx, id: string, opts: { from: string; task?: string; name?: string }) => (await sessionsModule()).forkCommand(ctx, id, opts)));
   program.command('ask').description('ask a follow-up question about a finished analysis').argument('<session>').argument('<question>')
-    .action(wrap((ctx, id: string, question: string) => askCommand(ctx, id, question)));
+    .action(wrap(async (ctx, id: string, question: string) => (await sessionsModule()).askCommand(ctx, id, question)));
   program.command('backup').description('create, list, verify, restore or prune backups')
     .argument('<action>', 'create | list | verify | restore | prune').argument('[id]', 'the backup, for verify and restore')
     .addOption(new Option('--mode <mode>', 'restore mode').choices(['replace', 'new-session']))
     .option('--session <id>', 'with --mode new-session: the session to bring back')
     .option('--keep-last <n>').option('--daily-days <n>')
-    .action(wrap((ctx, action: string, id: string | undefined, opts: { mode?: string; session?: string; keepLast?: string; dailyDays?: string }) => backupCommand(ctx, action, id, opts)));
+    .action(wrap(async (ctx, action: string, id: string | undefined, opts: { mode?: string; session?: string; keepLast?: string; dailyDays?: string }) => (await import('./commands/backup.ts')).backupCommand(ctx, action, id, opts)));
   program.command('verify').description('re-hash checkpoints and texts and check the database').argument('[session]')
-    .action(wrap((ctx, id: string | undefined) => verifyCommand(ctx, id)));
+    .action(wrap(async (ctx, id: string | undefined) => (await sessionsModule()).verifyCommand(ctx, id)));
   program.command('export').description('export a session\'s report and findings').argument('<session>')
     .addOption(new Option('--format <format>').choices(['md', 'json', 'html']).default('md'))
     .requiredOption('--out <file>')
-    .action(wrap((ctx, id: string, opts: { format: string; out: string }) => exportCommand(ctx, id, opts)));
+    .action(wrap(async (ctx, id: string, opts: { format: string; out: string }) => (await sessionsModule()).exportCommand(ctx, id, opts)));
   program.command('simulator').description('run the built-in OpenAI-compatible simulator')
     .option('--port <n>').option('--fault <spec...>', 'faults to inject, e.g. drop@5 429:3 500x2').option('--speed <tokens/s>').option('--words <n>')
-    .action(wrap((ctx, opts: { port?: string; fault?: string[]; speed?: string; words?: string }) => simulatorCommand(ctx, opts)));
+    .action(wrap(async (ctx, opts: { port?: string; fault?: string[]; speed?: string; words?: string }) => (await import('./commands/simulator.ts')).simulatorCommand(ctx, opts)));
   program.command('providers').description('list, add or test provider profiles (shared with the desktop app)')
     .argument('<action>', 'list | add | test').argument('[name]')
     .option('--name <name>').option('--base-url <url>').option('--model <id>').option('--api-key-env <VAR>')
     .option('--header <name=value...>', 'extra HTTP headers').option('--default', 'make it the default provider')
-    .action(wrap((ctx, action: string, name: string | undefined, opts: { name?: string; baseUrl?: string; model?: string; apiKeyEnv?: string; header?: string[]; default?: boolean }) => providersCommand(ctx, action, name, opts)));
+    .action(wrap(async (ctx, action: string, name: string | undefined, opts: { name?: string; baseUrl?: string; model?: string; apiKeyEnv?: string; header?: string[]; default?: boolean }) => (await import('./commands/providers.ts')).providersCommand(ctx, action, name, opts)));
   return program;
 }
 

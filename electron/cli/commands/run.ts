@@ -2,7 +2,6 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
-import { formatOf, SUPPORTED_EXTENSIONS } from '../../engine/documents/ingest.ts';
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
 import { taskFor } from '../../engine/pipeline/prompts.ts';
@@ -33,7 +32,9 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-function checkFiles(files: string[]): string[] {
+async function checkFiles(files: string[]): Promise<string[]> {
+  // The readers (pdf.js, mammoth) run in a worker; this process only needs the list of extensions.
+  const { formatOf, SUPPORTED_EXTENSIONS } = await import('../../engine/documents/ingest.ts');
   if (files.length === 0) throw new CliError(2, 'invalid_input', 'Name at least one document to analyse.', 'Example: cairn run contract.pdf --task "List every obligation"');
   return files.map((f) => {
     const path = resolve(f);
@@ -76,7 +77,7 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
 }
 
 export async function runCommand(ctx: CliContext, files: string[], opts: RunOptions): Promise<ExitCode> {
-  const documents = checkFiles(files);
+  const documents = await checkFiles(files);
   const template = TaskTemplateSchema.safeParse(opts.template ?? 'custom');
   if (!template.success) throw new CliError(2, 'invalid_input', `Unknown --template "${opts.template}".`, `Use one of: ${TaskTemplateSchema.options.join(', ')}.`);
   if (!opts.task && template.data === 'custom') throw new CliError(2, 'invalid_input', 'Say what to do with --task "…" or pick a --template.', `Templates: ${TaskTemplateSchema.options.filter((t) => t !== 'custom').join(', ')}.`);
@@ -88,7 +89,7 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
     documents,
     chunkTokens: positiveInt('--chunk-tokens', opts.chunkTokens),
     concurrency: positiveInt('--concurrency', opts.concurrency),
-    budgetUsd: opts.budgetUsd === undefined ? null : Number(opts.budgetUsd),
+    budgetUsd: budget(opts.budgetUsd),
     resumePolicy: opts.resumePolicy ?? ctx.settings.resumePolicy,
     maxAttempts: ctx.settings.retry.maxAttempts,
   });
@@ -114,10 +115,19 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
   return execute(ctx, session, false);
 }
 
-export async function resumeCommand(ctx: CliContext, id: string): Promise<ExitCode> {
+function budget(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(2, 'invalid_input', `--budget-usd must be a positive amount in US dollars (got "${v}").`, 'Example: --budget-usd 2.50');
+  return n;
+}
+
+export async function resumeCommand(ctx: CliContext, id: string, opts: { budgetUsd?: string } = {}): Promise<ExitCode> {
   const store = ctx.store();
+  const newBudget = budget(opts.budgetUsd);
   // The built-in simulator listens on a new port each time; the memo does not depend on it.
-  const session = await ctx.refreshBuiltInSimulator(store.getSession(id));
+  let session = await ctx.refreshBuiltInSimulator(store.getSession(id));
+  if (newBudget !== null) session = store.updateSession(id, { config: { ...session.config, budgetUsd: newBudget } });
   return execute(ctx, session, true);
 }
 
