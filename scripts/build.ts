@@ -2,7 +2,7 @@
 // preload, engine host) bundled for Electron. Native and Electron modules stay
 // external; the preload is one CommonJS file because sandboxed preloads cannot
 // load modules.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -12,27 +12,38 @@ const external = ['electron', 'better-sqlite3', 'pdfjs-dist', /^pdfjs-dist\//, .
 
 await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 
-const entries: Record<string, string> = {};
-for (const [name, file] of Object.entries({ main: 'electron/main.ts', preload: 'electron/preload.ts', 'engine-host': 'electron/engine-host.ts' })) {
-  if (existsSync(join(root, file))) entries[name] = join(root, file);
-}
-
-await build({
+const node = (input: Record<string, string>, emptyOutDir: boolean, single: boolean) => build({
   configFile: false,
   root,
   logLevel: 'warn',
   build: {
     ssr: true,
     outDir: join(root, 'dist-electron'),
-    emptyOutDir: true,
+    emptyOutDir,
     target: 'node24',
     sourcemap: true,
     rollupOptions: {
-      input: entries,
+      input,
       external,
-      output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', ...(single ? { codeSplitting: false } : {}) },
     },
   },
   ssr: { noExternal: true, external: ['better-sqlite3', 'pdfjs-dist'] },
 });
-console.log(`built renderer → dist/renderer, electron → dist-electron (${Object.keys(entries).join(', ')})`);
+
+const entries: Record<string, string> = {};
+for (const [name, file] of Object.entries({
+  main: 'electron/main.ts',
+  'engine-host': 'electron/engine-host.ts',
+  // Documents are parsed in a worker thread; in the bundle it sits beside engine-host.cjs.
+  'ingest-worker': 'electron/engine/documents/ingest-worker.ts',
+})) {
+  if (existsSync(join(root, file))) entries[name] = join(root, file);
+}
+await node(entries, true, false);
+// A sandboxed preload can only require('electron'): it must be one self-contained file.
+await node({ preload: join(root, 'electron/preload.ts') }, false, true);
+const preload = readFileSync(join(root, 'dist-electron', 'preload.cjs'), 'utf8');
+if (/require\(["']\.\.?\//.test(preload)) throw new Error('dist-electron/preload.cjs requires a local chunk; a sandboxed preload cannot load it.');
+
+console.log(`built renderer → dist/renderer, electron → dist-electron (${[...Object.keys(entries), 'preload'].join(', ')})`);

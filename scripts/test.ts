@@ -30,7 +30,7 @@ mkdirSync(join(root, 'test-results'), { recursive: true });
 await step('typecheck', 'tsc', ['-p', 'tsconfig.node.json']);
 await step('typecheck renderer', 'tsc', ['-p', 'tsconfig.web.json']);
 await step('lint', 'eslint', ['.']);
-if (existsSync(join(root, 'renderer', 'index.html'))) await step('build renderer', 'vite', ['build', '--logLevel', 'warn']);
+await step('build (renderer and Electron bundles)', 'node', ['scripts/build.ts']);
 
 const report = join(root, 'test-results', 'vitest.json');
 await step('unit, integration, crash and e2e tests (vitest)', 'vitest', ['run', '--project', 'node', '--project', 'renderer', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);

@@ -1,7 +1,9 @@
 // Runs ingestFile in a worker thread so PDF parsing and hashing never block
 // the caller's event loop (the main process must stay responsive). The result
 // or the DocumentError is validated and rebuilt on this side.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DocumentError, displayName } from './document-error.ts';
 import type { IngestedDocument, IngestOptions } from './types.ts';
@@ -14,7 +16,10 @@ export interface IngestInWorkerOptions extends IngestOptions {
   timeoutMs?: number;
 }
 
-const WORKER_URL = new URL('./ingest-worker.ts', import.meta.url);
+// From source the worker is the .ts beside this file; in the packaged app it is
+// bundled as ingest-worker.cjs beside the engine bundle.
+const SOURCE_WORKER = new URL('./ingest-worker.ts', import.meta.url);
+const WORKER_URL = existsSync(fileURLToPath(SOURCE_WORKER)) ? SOURCE_WORKER : new URL('./ingest-worker.cjs', import.meta.url);
 
 export function ingestInWorker(path: string, opts: IngestInWorkerOptions = {}): Promise<IngestedDocument> {
   const file = resolve(path);

@@ -18,4 +18,5 @@ async function run(): Promise<WorkerOutput> {
 
 if (parentPort === null) throw new Error('ingest-worker.ts must be started as a worker thread by ingestInWorker().');
 const port = parentPort;
-port.postMessage(await run());
+// No top-level await: the packaged app bundles this file as CommonJS.
+void run().then((out) => port.postMessage(out));
