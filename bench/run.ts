@@ -12,6 +12,7 @@ import { lossWindow } from './loss-window.ts';
 import { storageGrowth } from './storage-growth.ts';
 import { listing } from './listing.ts';
 import { mapReduce } from './map-reduce.ts';
+import { resumeTime } from './resume-time.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -32,6 +33,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'commit-latency', run: commitLatency },
   { name: 'write-amplification', run: writeAmplification },
   { name: 'loss-window', run: lossWindow },
+  { name: 'resume-time', run: resumeTime },
   { name: 'storage-growth', run: storageGrowth },
   { name: 'listing', run: listing },
   { name: 'map-reduce', run: mapReduce },

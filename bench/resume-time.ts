@@ -1,0 +1,116 @@
+// Issue 8 item 4: from process start to the first new token when the CLI
+// resumes a session with ~10,000 checkpoints and ~5 MB of content
+// (`cairn resume <id> --json`, timed from spawn to the first `delta` line).
+// The session is built by the real pipeline over a large document with small
+// chunks, stopped part-way, so the resume has real history to load.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { ROOT, SAMPLE } from './lib/fixtures.ts';
+import { type BenchContext, type BenchResult, fmtBytes, fmtMs } from './lib/report.ts';
+import { median, round } from './lib/stats.ts';
+import { withTempDir } from './lib/temp.ts';
+
+const BUILDER = path.join(ROOT, 'bench', 'children', 'build-resume-session.ts');
+const CLI = path.join(ROOT, 'bin', 'cairn.js');
+const Built = z.object({ sessionId: z.string(), status: z.string(), checkpoints: z.number(), contentBytes: z.number(), maps: z.number() });
+
+/** The sample contract repeated, each copy marked so every passage (and so every memo key) is distinct. */
+function largeDocument(file: string, bytes: number): void {
+  const sample = readFileSync(SAMPLE, 'utf8');
+  const parts: string[] = [];
+  let size = 0;
+  for (let copy = 1; size < bytes; copy += 1) {
+    const marked = sample.replace(/^(?=\S)/gm, `(Schedule ${copy}) `);
+    parts.push(marked);
+    size += Buffer.byteLength(marked);
+  }
+  writeFileSync(file, parts.join('\n\n'));
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('exit', (code) => resolve({ stdout, stderr, code }));
+  });
+}
+
+/** Spawns the CLI and resolves at its first streamed token; the process is then killed (the rest of the run is not measured). */
+function timeToFirstToken(dataDir: string, sessionId: string): Promise<{ firstTokenMs: number; sessionLineMs: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, '--json', 'resume', sessionId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffered = '';
+    let stderr = '';
+    let sessionLineMs = Number.NaN;
+    let settled = false;
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.on('data', (b: Buffer) => {
+      buffered += b.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.includes('"type":"session"') && Number.isNaN(sessionLineMs)) sessionLineMs = performance.now() - t0;
+        if (line.includes('"type":"delta"') && !settled) {
+          settled = true;
+          const firstTokenMs = performance.now() - t0;
+          child.kill('SIGKILL');
+          resolve({ firstTokenMs, sessionLineMs });
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      if (!settled) reject(new Error(`resume time: the CLI exited (${code}) before streaming a token. ${stderr.slice(0, 2_000)} ${buffered.slice(0, 500)}`));
+    });
+  });
+}
+
+export async function resumeTime(ctx: BenchContext): Promise<BenchResult> {
+  const targetMaps = ctx.quick ? 600 : 9_995;
+  const docBytes = ctx.quick ? 180_000 : 2_900_000;
+  const repeats = ctx.quick ? 2 : 5;
+  return withTempDir('resume', async (dir) => {
+    const doc = path.join(dir, 'large-contract.md');
+    largeDocument(doc, docBytes);
+    const dataDir = path.join(dir, 'data');
+    const t = Date.now();
+    const built = await runChild([BUILDER, dataDir, doc, String(targetMaps), '50']);
+    if (built.code !== 0) throw new Error(`resume time: building the session failed. ${built.stderr.slice(0, 2_000)}`);
+    const info = Built.parse(JSON.parse(built.stdout.trim().split('\n').at(-1) ?? '{}'));
+    ctx.log(`built ${info.checkpoints} checkpoints, ${fmtBytes(info.contentBytes)} in ${((Date.now() - t) / 1000).toFixed(1)} s (${info.status})`);
+
+    const baseline: number[] = [];
+    const first: number[] = [];
+    const sessionLine: number[] = [];
+    for (let i = 0; i < repeats; i += 1) {
+      // Node's own start-up on this machine, for scale: the part of the figure Cairn does not control.
+      const t0 = performance.now();
+      await runChild(['-e', '0']);
+      baseline.push(performance.now() - t0);
+      const r = await timeToFirstToken(dataDir, info.sessionId);
+      first.push(r.firstTokenMs);
+      sessionLine.push(r.sessionLineMs);
+    }
+    const resumeMs = round(median(first), 1);
+    return {
+      rows: [
+        { benchmark: 'Resume time', metric: `cairn resume --json, ${info.checkpoints.toLocaleString('en')} checkpoints / ${fmtBytes(info.contentBytes)} of content: process start → first new token, median of ${repeats}`, value: fmtMs(resumeMs), target: '≤ 300 ms' },
+        { benchmark: 'Resume time', metric: 'of which: process start → session opened (first NDJSON line) / bare `node -e 0`', value: `${fmtMs(median(sessionLine))} / ${fmtMs(median(baseline))}` },
+      ],
+      keys: { resumeMs },
+      details: {
+        resume: {
+          checkpoints: info.checkpoints, contentBytes: info.contentBytes, mapStepsCommitted: info.maps, builtStatus: info.status,
+          firstTokenMs: first.map((x) => round(x, 1)), sessionOpenedMs: sessionLine.map((x) => round(x, 1)), bareNodeStartMs: baseline.map((x) => round(x, 1)),
+        },
+      },
+    };
+  });
+}
