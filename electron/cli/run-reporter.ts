@@ -41,10 +41,10 @@ export class RunReporter {
     this.#ctx.print(sim ? SIMULATOR_NOTE : `Provider: ${session.config.provider.name} (${session.config.provider.model})`);
     if (this.#ctx.io.isTTY) {
       this.#bar = new cliProgress.SingleBar({
-        format: ' {bar} {value}/{total} steps | {tokens} tok | {cost} | ETA {eta} | {tail}',
+        format: ' {bar} {value}/{total} steps | {tokens} tok | {cost} | ETA {remaining} | {tail}',
         barsize: 24, hideCursor: true, clearOnComplete: false, stopOnComplete: false, etaBuffer: 1, fps: 10,
       }, cliProgress.Presets.shades_classic);
-      this.#bar.start(session.progress.total || 1, session.progress.done, { tokens: '0', cost: money(session.usage.costUsd), eta: '…', tail: '' });
+      this.#bar.start(session.progress.total || 1, session.progress.done, { tokens: '0', cost: money(session.usage.costUsd), remaining: '…', tail: '' });
     }
   }
 
@@ -57,7 +57,7 @@ export class RunReporter {
       case 'progress':
         if (this.#bar) {
           this.#bar.setTotal(Math.max(1, e.total));
-          this.#bar.update(e.done, { tokens: tokens(e.usage.inputTokens + e.usage.outputTokens), cost: money(e.usage.costUsd), eta: eta(e.etaSeconds) });
+          this.#bar.update(e.done, { tokens: tokens(e.usage.inputTokens + e.usage.outputTokens), cost: money(e.usage.costUsd), remaining: eta(e.etaSeconds) });
         }
         break;
       case 'delta':

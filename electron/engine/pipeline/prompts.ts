@@ -44,11 +44,11 @@ export function mapMessages(task: string, passage: { label: string; text: string
 export function reduceMessages(task: string, findings: Array<{ label: string | null; text: string }>, final: boolean): ChatMessage[] {
   const body = findings.map((f, i) => `### ${f.label === null ? `Combined findings, part ${i + 1}` : `From [${f.label}]`}\n${f.text.trim()}`).join('\n\n');
   const ask = final
-    ? 'Write the final report for the task from these findings. Merge duplicates, keep every citation as written (e.g. [p. 12], [§ 3.2]), and order the report so an analyst can act on it.'
-    : 'Combine these findings into one shorter list for the task. Merge duplicates and keep every citation as written.';
+    ? 'Write the final report for the task from these findings. Merge duplicates, keep every citation exactly as written, and order the report so an analyst can act on it.'
+    : 'Combine these findings into one shorter list for the task. Merge duplicates and keep every citation exactly as written.';
   return [
     { role: 'system', content: SYSTEM },
-    { role: 'user', content: `Task: ${task}\n\nFindings:\n${body}\n\n${ask}` },
+    { role: 'user', content: `Task: ${task}\n\nFindings:\n"""\n${body}\n"""\n\n${ask}` },
   ];
 }
 

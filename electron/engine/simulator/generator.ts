@@ -95,8 +95,11 @@ function quote(passage: string, rnd: () => number): string {
 export function generateAnalysis(messages: readonly ChatMessageLike[], opts: GenerateOptions): string {
   const rnd = prng(messagesHash(messages));
   const userText = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-  const passages = extractPassages(userText);
-  const markers = extractMarkers(userText);
+  // Quote the material (inside """ fences, as Cairn sends it), not the instructions around it.
+  const fenced = [...userText.matchAll(/"""\n?([\s\S]*?)\n?"""/g)].map((m) => m[1] ?? '').join('\n');
+  const source = fenced.trim() ? fenced : userText;
+  const passages = extractPassages(source);
+  const markers = extractMarkers(source);
   const target = Math.max(1, Math.floor(opts.words));
 
   const lines: string[] = ['Findings:'];
