@@ -2,7 +2,7 @@
 // theme), its window API bridged to an AppHost whose engine is a real child
 // process on a temp data directory. Also collects what must never happen:
 // page errors and Content-Security-Policy violations.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -36,9 +36,33 @@ export interface Shared {
   close(): Promise<void>;
 }
 
-/** One browser and one static server per test file. */
+/**
+ * A private copy of the built renderer, so a rebuild of dist/ during the run
+ * (another `vite build`) cannot pull the page out from under a test. Retries
+ * while the copy is incomplete (caught mid-build: index.html names assets
+ * that are not there yet).
+ */
+async function snapshotRenderer(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-renderer-'));
+  for (let attempt = 1; ; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      cpSync(RENDERER_DIR, dir, { recursive: true });
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+      if (assets.length >= 2 && assets.every((a) => existsSync(join(dir, a)))) return dir;
+    } catch {
+      // dist/renderer was being rewritten; try again
+    }
+    if (attempt >= 20) throw new Error(`${RENDERER_DIR} has no complete build: run \`npx vite build\` first.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** One browser and one static server (over a snapshot of the build) per test file. */
 export async function startShared(): Promise<Shared> {
-  const server = await serveDir(RENDERER_DIR);
+  const dir = await snapshotRenderer();
+  const server = await serveDir(dir);
   const browser = await launchChromium();
   return {
     browser,
@@ -46,6 +70,7 @@ export async function startShared(): Promise<Shared> {
     close: async () => {
       await browser.close();
       await server.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

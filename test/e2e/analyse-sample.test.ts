@@ -1,0 +1,90 @@
+// Issue 7, e2e 1: analyse the sample agreement through the New analysis view,
+// watch the live stream and the progress, finish, export Markdown.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openApp, SAMPLE_MD, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { NewAnalysisPage } from './pages/new-analysis.page.ts';
+import { SessionPage } from './pages/session.page.ts';
+import { SessionsPage } from './pages/sessions.page.ts';
+
+let shared: Shared;
+let app: E2EApp | null = null;
+beforeAll(async () => {
+  shared = await startShared();
+});
+afterAll(async () => {
+  await app?.close();
+  await shared?.close();
+});
+
+test('analyse the sample through New analysis, with live stream and progress, then export Markdown', async () => {
+  app = await openApp(shared, {
+    simulator: { tokensPerSecond: 40, words: 24 },
+    settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
+  });
+  const { page, host } = app;
+
+  const form = new NewAnalysisPage(page);
+  await form.goto();
+  host.pickQueue.push([SAMPLE_MD]);
+  await form.addDocuments(1);
+  const preview = form.previews.first();
+  expect(await preview.textContent()).toContain('master-services-agreement.md');
+  expect(await preview.textContent()).toMatch(/\d+ chunks/);
+  expect(await preview.locator('blockquote').textContent()).toContain('Master Services Agreement');
+
+  await form.chooseTemplate('Obligations');
+  expect(await form.task.inputValue()).toMatch(/obligation/i);
+  expect(await form.provider.inputValue()).toBe('Simulator');
+  expect(await form.startButton.isDisabled()).toBe(true); // only after an estimate
+  await form.runEstimate();
+  const chunks = Number(await form.estimate.locator('dt:text-is("Chunks") + dd').textContent());
+  expect(chunks).toBeGreaterThan(3);
+  await form.start();
+
+  const session = new SessionPage(page);
+  await session.progressbar.waitFor();
+  // The stream is painted as it arrives: some live text, then more of it, before the step ends.
+  await session.liveStreams.first().waitFor({ timeout: 30_000 });
+  const seen = new Set<string>();
+  const progressSeen = new Set<number>();
+  for (let i = 0; i < 200 && progressSeen.size < 3; i++) {
+    const text = await session.liveOutput.textContent().catch(() => null);
+    if (text) seen.add(text);
+    progressSeen.add((await session.progress())[0]);
+    if (i === 10) await app.screenshot('analyse-running', 'running-session');
+    await page.waitForTimeout(50);
+  }
+  expect(seen.size).toBeGreaterThan(2);
+  expect([...seen].some((t) => t.includes('Findings'))).toBe(true);
+  expect(progressSeen.size).toBeGreaterThanOrEqual(3);
+
+  await session.waitForStatus('done', 90_000);
+  await session.report.waitFor();
+  const [done, total] = await session.progress();
+  expect(done).toBe(total);
+  expect(total).toBeGreaterThan(chunks);
+  expect(await session.chunkRows.count()).toBe(chunks);
+  expect(await session.liveOutput.count()).toBe(0); // finished streams leave the live panel
+
+  await session.exportAs('Markdown');
+  const toast = session.toast(/^Exported Markdown to /);
+  await toast.waitFor();
+  const savedTo = ((await toast.locator('p').first().textContent()) ?? '').replace('Exported Markdown to ', '');
+  const saved = readFileSync(savedTo, 'utf8');
+  const [item] = (await host.request('sessions:list', { limit: 10 })).items;
+  const fresh = await host.request('sessions:export', { id: item!.id, format: 'md', save: false });
+  const withoutTime = (md: string) => md.replace(/exported \S+Z/g, 'exported <time>');
+  expect(withoutTime(saved)).toBe(withoutTime(fresh.content));
+  expect(saved).toMatch(/^# master-services-agreement\.md/);
+  const reportText = (await session.report.locator('.markdown li').first().textContent()) ?? '';
+  expect(reportText.length).toBeGreaterThan(10);
+  expect(saved).toContain(reportText.slice(0, 30));
+  await app.screenshot('analyse-done');
+
+  const sessions = new SessionsPage(page);
+  await sessions.goto();
+  expect(await sessions.rowsWithStatus('done').count()).toBe(1);
+  expect(app.pageErrors).toEqual([]);
+  expect(host.invalidEvents).toEqual([]);
+});
