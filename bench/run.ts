@@ -13,6 +13,7 @@ import { storageGrowth } from './storage-growth.ts';
 import { listing } from './listing.ts';
 import { mapReduce } from './map-reduce.ts';
 import { resumeTime } from './resume-time.ts';
+import { rendererSmoothness } from './renderer-smoothness.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -36,6 +37,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'resume-time', run: resumeTime },
   { name: 'storage-growth', run: storageGrowth },
   { name: 'listing', run: listing },
+  { name: 'renderer', run: rendererSmoothness },
   { name: 'map-reduce', run: mapReduce },
 ];
 
