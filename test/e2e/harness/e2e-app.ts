@@ -85,6 +85,8 @@ export interface E2EApp {
   reload(): Promise<void>;
   /** CSP violations the page reported (an attempt to run or load something the policy forbids). */
   cspViolations(): Promise<string[]>;
+  /** Closes every notification (for a clean screenshot). */
+  dismissToasts(): Promise<void>;
   /** Saves test-results/<name>.png; with `readme`, also docs/screenshots/<readme>.png. */
   screenshot(name: string, readme?: string): Promise<string>;
   close(): Promise<void>;
@@ -117,6 +119,10 @@ export async function openApp(shared: Shared, opts: Omit<AppHostOptions, 'dir'> 
       dir, host, page, bridge, pageErrors,
       reload: load,
       cspViolations: () => page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations.slice()),
+      dismissToasts: async () => {
+        const close = page.getByRole('button', { name: 'Dismiss notification' });
+        for (let i = 0; i < 10 && (await close.count()) > 0; i++) await close.first().click();
+      },
       screenshot: async (name, readme) => {
         mkdirSync(RESULTS_DIR, { recursive: true });
         const file = join(RESULTS_DIR, `${name}.png`);
