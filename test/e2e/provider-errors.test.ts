@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
 import type { ProviderProfile } from '../../shared/domain.ts';
 import { openApp, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
-import { until, writeShortContract } from './harness/fixtures.ts';
+import { writeShortContract } from './harness/fixtures.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
 
