@@ -5,8 +5,8 @@ import { resolve } from 'node:path';
 import type { ProviderProfile, Session } from '../../shared/domain.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { defaultDataDir, resolveDataDir } from '../data-dir.ts';
-import { PriceTable } from '../engine/pricing.ts';
-import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
+import type { PriceTable } from '../engine/pricing.ts';
+import type { Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { loadSettings, type LoadedSettings } from './cli-settings.ts';
 import { CliError } from './cli-error.ts';
@@ -55,7 +55,10 @@ export class CliContext {
     return this.loaded.settings;
   }
 
-  get prices(): PriceTable {
+  // The tokenizer, the model client and the simulator load only for commands that call a model:
+  // `show`, `sessions` or `timeline` start in a fraction of the time.
+  async prices(): Promise<PriceTable> {
+    const { PriceTable } = await import('../engine/pricing.ts');
     return new PriceTable(this.settings.prices);
   }
 
@@ -69,12 +72,13 @@ export class CliContext {
 
   /** The built-in simulator, started on first use on a free local port. */
   async simulator(): Promise<Simulator> {
+    const { startSimulator } = await import('../engine/simulator/index.ts');
     if (!this.#simulator) this.#simulator = await startSimulator({ words: 90, tokensPerSecond: Number(process.env.CAIRN_SIMULATOR_SPEED ?? 400) });
     return this.#simulator;
   }
 
   simulatorProfile(sim: Simulator): ProviderProfile {
-    return { name: BUILT_IN_SIMULATOR_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
+    return { name: BUILT_IN_SIMULATOR_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL_ID, headers: {}, keySource: { kind: 'none' }, simulator: true };
   }
 
   /**
@@ -112,3 +116,5 @@ export class CliContext {
 
 export const APP_VERSION = '0.1.0';
 export const BUILT_IN_SIMULATOR_NAME = 'Simulator';
+/** The simulator's model id (SIMULATOR_MODEL), without loading the simulator. */
+export const SIMULATOR_MODEL_ID = 'cairn-simulator';

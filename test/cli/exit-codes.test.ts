@@ -9,28 +9,35 @@ import { startSimulator, type Simulator } from '../../electron/engine/simulator/
 import { contractMarkdown } from '../pipeline/helpers.ts';
 import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, writeSettings } from './helpers.ts';
 
-let sim: Simulator;
 let root: string;
 let doc: string;
 let cleanup: () => void;
+const sims: Simulator[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   const t = tempDir('exit');
   root = t.dir;
   cleanup = t.cleanup;
-  sim = await startSimulator({ words: 30 });
   doc = join(root, 'contract.md');
   writeFileSync(doc, contractMarkdown(2));
 });
 afterAll(async () => {
-  await sim.close();
+  await Promise.all(sims.map((s) => s.close()));
   cleanup();
 });
 
+/** Each test has its own simulator, so the tests can run side by side without taking each other's faults. */
+async function simulator(): Promise<Simulator> {
+  const sim = await startSimulator({ words: 30 });
+  sims.push(sim);
+  return sim;
+}
+
 const data = (name: string) => join(root, name);
 
-describe('usage and bad input exit 2 with a message that says which and why', () => {
+describe.concurrent('usage and bad input exit 2 with a message that says which and why', () => {
   it('an unknown file type, a missing file, a bad session id, an unknown command', async () => {
+    const sim = await simulator();
     const odd = join(root, 'notes.xyz');
     writeFileSync(odd, 'plain words');
     const dir = data('bad-input');
@@ -38,7 +45,6 @@ describe('usage and bad input exit 2 with a message that says which and why', ()
       { args: ['run', odd, '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /notes\.xyz: Cairn cannot read \.xyz files[\s\S]*Supported: .*\.pdf/ },
       { args: ['run', join(root, 'nowhere.pdf'), '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /nowhere\.pdf: no such file/ },
       { args: ['show', '../etc'], message: /"\.\.\/etc" is not a valid session id[\s\S]*26-character/ },
-      { args: ['resume', '../etc'], message: /"\.\.\/etc" is not a valid session id[\s\S]*26-character/ },
       { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
       { args: ['run', doc, ...simArgs(sim.baseURL)], message: /Say what to do with --task/ },
     ];
@@ -56,8 +62,9 @@ describe('usage and bad input exit 2 with a message that says which and why', ()
   });
 });
 
-describe('provider faults', () => {
+describe.concurrent('provider faults', () => {
   it('a 429 with Retry-After is waited out, shown as a countdown, and the run ends 0', async () => {
+    const sim = await simulator();
     sim.faults.next({ kind: 'rate_limit', retryAfterSeconds: 1 });
     const r = await runCli(['run', doc, '--task', 'Summarise', '--concurrency', '1', '--chunk-tokens', '400', ...simArgs(sim.baseURL)], { dataDir: data('429') });
     expect(r.code, r.stderr).toBe(0);
@@ -72,10 +79,10 @@ describe('provider faults', () => {
   });
 
   it('attempts exhausted (500 on every request) pauses with exit 4; after the provider recovers, resume ends 0', async () => {
+    const sim = await simulator();
     const dir = data('500');
     mkdirSync(dir, { recursive: true });
     writeSettings(dir, { retry: { maxAttempts: 2, baseMs: 20, capMs: 100, stallMs: 60_000 } });
-    sim.log.clear();
     sim.setFaults([{ fault: { kind: 'server_error' }, times: null }]);
     const r = await runCli(['run', doc, '--task', 'Summarise', '--concurrency', '2', '--chunk-tokens', '400', ...simArgs(sim.baseURL), '--json'], { dataDir: dir });
     expect(r.code, r.stderr).toBe(4);

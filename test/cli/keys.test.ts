@@ -13,7 +13,6 @@ const KEY = `sk-cairn-test-${randomBytes(12).toString('hex')}`;
 const WRONG = `sk-cairn-wrong-${randomBytes(12).toString('hex')}`;
 const VAR = 'CAIRN_TEST_KEY';
 
-let sim: Simulator;
 let root: string;
 let doc: string;
 let cleanup: () => void;
@@ -22,16 +21,23 @@ beforeAll(async () => {
   const t = tempDir('keys');
   root = t.dir;
   cleanup = t.cleanup;
-  sim = await startSimulator({ apiKey: KEY, words: 200, tokensPerSecond: 400 });
   doc = join(root, 'contract.md');
   writeFileSync(doc, contractMarkdown(3));
 });
+const sims: Simulator[] = [];
 afterAll(async () => {
-  await sim.close();
+  await Promise.all(sims.map((s) => s.close()));
   cleanup();
 });
 
-const args = () => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '2', ...simArgs(sim.baseURL), '--api-key-env', VAR];
+/** A provider that accepts only KEY; one per test so the tests can run side by side. */
+async function provider(): Promise<Simulator> {
+  const sim = await startSimulator({ apiKey: KEY, words: 200, tokensPerSecond: 400 });
+  sims.push(sim);
+  return sim;
+}
+
+const args = (sim: Simulator) => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '2', ...simArgs(sim.baseURL), '--api-key-env', VAR];
 
 function expectNoSecret(outputs: CliResult[], dataDir: string, secret: string): void {
   for (const r of outputs) {
@@ -41,14 +47,15 @@ function expectNoSecret(outputs: CliResult[], dataDir: string, secret: string): 
   expect(filesContaining(dataDir, secret)).toEqual([]);
 }
 
-describe('API keys', () => {
+describe.concurrent('API keys', () => {
   it('the key is sent to the provider and appears in no output, database, WAL or backup', async () => {
+    const sim = await provider();
     const dataDir = join(root, 'good');
     const env = { [VAR]: KEY };
     const outputs: CliResult[] = [];
 
     // Killed mid-stream first, so the WAL and a partial stream are on disk when the data dir is searched.
-    const proc = startCli([...args(), '--json'], { dataDir, env });
+    const proc = startCli([...args(sim), '--json'], { dataDir, env });
     await proc.waitFor((e) => e.type === 'delta');
     await sleep(300);
     proc.child.kill('SIGKILL');
@@ -62,7 +69,7 @@ describe('API keys', () => {
     const resumed = await runCli(['resume', id, '--json'], { dataDir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
     outputs.push(resumed);
-    outputs.push(await runCli(['run', ...args().slice(1)], { dataDir, env })); // the human-readable output too
+    outputs.push(await runCli(['run', ...args(sim).slice(1)], { dataDir, env })); // the human-readable output too
     expect(outputs.at(-1)?.code, outputs.at(-1)?.stderr).toBe(0);
     outputs.push(await runCli(['show', id, '--json'], { dataDir, env }));
     outputs.push(await runCli(['backup', 'create', '--json'], { dataDir, env }));
@@ -80,9 +87,10 @@ describe('API keys', () => {
   });
 
   it('a rejected key stops the run with exit 3, naming the provider and the key source, and is never shown', async () => {
+    const sim = await provider();
     const dataDir = join(root, 'wrong');
     const before = sim.log.completions().length;
-    const text = await runCli(args(), { dataDir, env: { [VAR]: WRONG } });
+    const text = await runCli(args(sim), { dataDir, env: { [VAR]: WRONG } });
     expect(text.code, text.stderr).toBe(3);
     expect(text.stderr).toMatch(new RegExp(`The API key from environment variable ${VAR} was rejected by 127\\.0\\.0\\.1:${sim.port} \\(401\\)`));
     expect(text.stderr).toMatch(new RegExp(`Replace the key in environment variable ${VAR}`));
@@ -91,13 +99,13 @@ describe('API keys', () => {
     expect(rejected.length).toBeGreaterThan(0);
     expect(rejected[0]!.sent).toContain(WRONG);
 
-    const json = await runCli([...args(), '--json'], { dataDir, env: { [VAR]: WRONG } });
+    const json = await runCli([...args(sim), '--json'], { dataDir, env: { [VAR]: WRONG } });
     expect(json.code).toBe(3);
     expect(lastEvent(json)).toMatchObject({ type: 'paused', exitCode: 3, reason: { message: expect.stringMatching(/rejected by .*\(401\)/) } });
     const show = await runCli(['show', sessionIdOf(json), '--json'], { dataDir });
     expect(jsonOf<{ status: string }>(show).status).toBe('paused');
 
-    const missing = await runCli(args(), { dataDir, env: { [VAR]: undefined } });
+    const missing = await runCli(args(sim), { dataDir, env: { [VAR]: undefined } });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(new RegExp(`environment variable ${VAR} is not set`));
 

@@ -8,7 +8,7 @@ import { startSimulator, type Simulator } from '../../electron/engine/simulator/
 import { jsonOf, lastEvent, runCli, SAMPLE, sessionIdOf, simArgs, sleep, startCli, TASK, tempDir, type CliEvent, type CliProcess } from './helpers.ts';
 
 const CONCURRENCY = 4;
-const KILLS = 11;
+const KILLS = 10;
 const SIM = { words: 24, tokensPerSecond: 160 };
 
 /** Small seeded PRNG so a failing schedule can be replayed from the seed in the message. */

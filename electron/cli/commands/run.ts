@@ -5,8 +5,7 @@ import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Ses
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
 import { taskFor } from '../../engine/pipeline/prompts.ts';
-import { SIMULATOR_MODEL } from '../../engine/simulator/index.ts';
-import type { CliContext } from '../cli-context.ts';
+import { SIMULATOR_MODEL_ID, type CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 import { RunReporter } from '../run-reporter.ts';
 
@@ -62,7 +61,7 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
     }
     // A Cairn simulator the user started (`cairn simulator`) is labelled as one, and its log can then tell steps apart.
     return {
-      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: opts.model === SIMULATOR_MODEL,
+      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: opts.model === SIMULATOR_MODEL_ID,
       keySource: opts.apiKeyEnv ? { kind: 'env', variable: opts.apiKeyEnv } : { kind: 'none' },
     };
   }
@@ -100,7 +99,7 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
   const config = parsed.data;
 
   if (opts.dryRun) {
-    const est = await estimateAnalysis(config, { prices: ctx.prices });
+    const est = await estimateAnalysis(config, { prices: await ctx.prices() });
     if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, simulator: provider.simulator });
     else {
       for (const d of est.documents) ctx.print(`${d.name}: ${d.pages ?? '–'} pages, ${d.tokens} tokens, ${d.chunks} chunks`);
@@ -145,7 +144,7 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   try {
     reporter.start(session, resumed);
     const outcome = await runSession(session.id, {
-      store: ctx.store(), owner: ctx.owner, prices: ctx.prices,
+      store: ctx.store(), owner: ctx.owner, prices: await ctx.prices(),
       retry: { baseMs: ctx.settings.retry.baseMs, capMs: ctx.settings.retry.capMs },
       flushMs: ctx.settings.checkpointIntervalMs, stallMs: ctx.settings.retry.stallMs,
       contextWindows: ctx.settings.contextWindows,

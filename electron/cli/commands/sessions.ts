@@ -3,7 +3,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SessionStatusSchema } from '../../../shared/domain.ts';
-import { askQuestion } from '../../engine/pipeline/ask.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -98,8 +97,9 @@ export async function askCommand(ctx: CliContext, id: string, question: string):
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   try {
+    const { askQuestion } = await import('../../engine/pipeline/ask.ts');
     const r = await askQuestion(id, question, {
-      store, owner: ctx.owner, prices: ctx.prices, flushMs: ctx.settings.checkpointIntervalMs, contextWindows: ctx.settings.contextWindows,
+      store, owner: ctx.owner, prices: await ctx.prices(), flushMs: ctx.settings.checkpointIntervalMs, contextWindows: ctx.settings.contextWindows,
     }, {
       signal: controller.signal,
       onEvent: (e) => {
