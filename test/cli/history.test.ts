@@ -136,4 +136,17 @@ describe('export, timeline, rollback, verify, backups', () => {
     expect(jsonOf(checked)).toMatchObject({ id: created.id, verified: 'ok' });
     expect((await cli('backup', 'verify', '--json')).code).toBe(2);
   });
+
+  it('ask answers a follow-up, streamed and checkpointed on the timeline', async () => {
+    const before = (await timeline(id)).length;
+    const r = await cli('ask', id, 'Which deadlines apply to the Supplier?', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const done = lastEvent(r);
+    expect(done).toMatchObject({ type: 'done', simulator: true });
+    expect(String(done.answer).length).toBeGreaterThan(0);
+    expect(r.events.some((e) => e.type === 'delta')).toBe(true);
+    const items = await timeline(id);
+    expect(items.length).toBeGreaterThan(before);
+    expect(items.find((c) => c.isHead)?.id).toBe(done.checkpointId);
+  });
 });
