@@ -1,12 +1,16 @@
 import { memo } from 'react';
 import { SafeMarkdown } from '../components/safe-markdown.tsx';
-import { useSessionStreams } from '../state/hooks.ts';
+import { useDetail, useSessionStreams } from '../state/hooks.ts';
+import { stepTitle } from '../stream/step-title.ts';
 import type { LiveStream } from '../stream/stream-store.ts';
 
-const StreamBlock = memo(function StreamBlock({ stream }: { stream: LiveStream }) {
+const StreamBlock = memo(function StreamBlock({ stream, source }: { stream: LiveStream; source: string | undefined }) {
   return (
     <article className="stream" data-testid="live-stream" data-step={stream.stepKey}>
-      <h3 className="stream-step">{stream.stepKey}{stream.attempt > 0 ? <span className="muted"> · retry {stream.attempt}</span> : null}</h3>
+      <h3 className="stream-step" title={stream.stepKey}>
+        {stepTitle(stream.stepKey, () => source)}
+        {stream.attempt > 1 ? <span className="muted"> · attempt {stream.attempt}</span> : null}
+      </h3>
       <SafeMarkdown text={stream.text} />
     </article>
   );
@@ -15,13 +19,14 @@ const StreamBlock = memo(function StreamBlock({ stream }: { stream: LiveStream }
 /** Only this panel re-renders per paint of the stream store (at most every ~50 ms). */
 export function LiveOutput({ sessionId }: { sessionId: string }) {
   const streams = useSessionStreams(sessionId);
+  const { data } = useDetail();
   const active = Object.values(streams).filter((s) => !s.done);
   if (active.length === 0) return null;
   return (
     <section className="card" aria-labelledby="live-heading" data-testid="live-output">
       <h2 id="live-heading">Live output</h2>
       <div aria-live="off">
-        {active.map((s) => <StreamBlock key={s.stepKey} stream={s} />)}
+        {active.map((s) => <StreamBlock key={s.stepKey} stream={s} source={data?.session.id === sessionId ? data.chunks.find((c) => c.stepKey === s.stepKey)?.source : undefined} />)}
       </div>
     </section>
   );

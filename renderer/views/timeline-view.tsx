@@ -36,7 +36,9 @@ const Row = memo(function Row({ row, selected, onSelect, style }: { row: Timelin
       onClick={() => onSelect(cp.id)}
     >
       <span className="tl-time">{shortTime(cp.createdAt)}</span>
-      <span className="tl-tree" style={{ paddingLeft: `${Math.min(row.depth, 12) * 14}px` }}>
+      {/* Two lanes: the head's path, and checkpoints on other branches (hidden by a rollback, or left behind by a fork).
+          `depth` is the distance from the root, so indenting by it would push a long linear history off the column. */}
+      <span className={`tl-tree ${row.onHeadPath ? 'tl-lane-head' : 'tl-lane-branch'}`}>
         <span className="tl-dot" aria-hidden="true">{row.isHead ? '◉' : row.onHeadPath ? '●' : '○'}</span>
         <span className="tl-kind">{cp.kind}</span>
       </span>

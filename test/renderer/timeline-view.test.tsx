@@ -63,7 +63,9 @@ describe('Timeline', () => {
     const off = screen.getByRole('option', { name: /on another branch, damaged$/ });
     expect(off.className).toContain('tl-off-path');
     expect(off.textContent).toContain('✗');
-    expect((off.querySelector('.tl-tree') as HTMLElement).style.paddingLeft).toBe('28px');
+    // Branches sit in their own lane; a long linear history is not indented by its depth.
+    expect(off.querySelector('.tl-tree')!.className).toContain('tl-lane-branch');
+    expect(row2.querySelector('.tl-tree')!.className).toContain('tl-lane-head');
   });
 
   it('selecting a checkpoint shows its output and the diff against the head; arrows move the selection', async () => {

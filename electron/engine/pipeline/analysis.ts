@@ -24,7 +24,7 @@ import { contextWindowFor } from './context-windows.ts';
 import { ProgressTracker } from './progress.ts';
 import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
 import {
-  chunksKey, ChunksStateSchema, docKey, DocumentStateSchema, failedKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
+  chunksKey, ChunksStateSchema, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
   type ChunkRef, type DocumentState,
 } from './step-keys.ts';
 
@@ -453,8 +453,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
 
   const messages = reduceMessages(task, items, true);
   const inputHash = sha256(JSON.stringify(messages));
-  const finalKey = reduceKey(level + 1, 0, inputHash);
-  const report = await step(ctx, { sessionId, stepKey: finalKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
+  const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
   const rKey = reportKey(inputHash);
   if (!store.headPath(sessionId).some((cp) => cp.kind === 'report' && cp.stepKey === rKey)) {
     const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({

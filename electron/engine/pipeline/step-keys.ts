@@ -14,6 +14,8 @@ export function mapSpecHash(task: string, model: string, temperature: number): s
 /** A map step is the same step only for the same passage, task, model and parameters. */
 export const mapKey = (index: number, chunkHash: string, specHash: string) => `map:${index}:${chunkHash.slice(0, 12)}:${specHash.slice(0, 8)}`;
 export const reduceKey = (level: number, group: number, inputHash: string) => `reduce:${level}:${group}:${inputHash.slice(0, 12)}`;
+/** The call that writes the report from the (combined) findings. */
+export const finalKey = (inputHash: string) => `reduce:final:${inputHash.slice(0, 12)}`;
 export const reportKey = (inputHash: string) => `report:${inputHash.slice(0, 12)}`;
 export const failedKey = (stepKey: string) => `failed:${stepKey}`;
 export const askKey = (n: number) => `ask:${n}`;
