@@ -15,7 +15,7 @@ import { runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pip
 import { askQuestion } from '../engine/pipeline/ask.ts';
 import { estimateAnalysis } from '../engine/pipeline/estimate.ts';
 import { renderExport } from '../engine/pipeline/export.ts';
-import { taskFor } from '../engine/pipeline/prompts.ts';
+import { defaultSessionName, taskFor } from '../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toSessionDetail } from '../engine/pipeline/read-model.ts';
 import { PriceTable } from '../engine/pricing.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
@@ -227,7 +227,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     'sessions:detail': (req) => toSessionDetail(readResults(db(), req.id, running.get(req.id)?.live)),
     'sessions:create': async (req) => {
       const cfg = await configFor(req);
-      const name = req.name?.trim() || `${basename(req.documents[0]!)}${req.documents.length > 1 ? ` +${req.documents.length - 1}` : ''} — ${cfg.task.slice(0, 60)}`;
+      const name = req.name?.trim() || defaultSessionName(req.documents, req.template, cfg.task);
       const session = db().createSession({ name: name.slice(0, 200), config: cfg });
       emit('session:changed', session);
       return req.start ? launch(session.id) : session;

@@ -33,3 +33,11 @@ describe('export', () => {
     expect(html).toContain('<strong>Payment</strong>');
   });
 });
+
+describe('default session names', () => {
+  test('say which document and what kind of analysis', async () => {
+    const { defaultSessionName } = await import('../../electron/engine/pipeline/prompts.ts');
+    expect(defaultSessionName(['/data/contract.pdf'], 'obligations', 'ignored')).toBe('contract.pdf — Obligations with deadlines');
+    expect(defaultSessionName(['/a/x.md', '/a/y.md'], 'custom', 'Find every clause that mentions   indemnity and the cap that applies to it in the agreement')).toBe('x.md +1 — Find every clause that mentions indemnity and the cap that…');
+  });
+});

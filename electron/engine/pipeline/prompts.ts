@@ -59,3 +59,12 @@ export function continuationMessages(request: ChatMessage[], partial: string): C
     { role: 'user', content: 'Your previous answer was cut off. Continue exactly where it stopped, without repeating anything already written.' },
   ];
 }
+
+/** "contract.pdf — Obligations with deadlines", or the task's first words for a custom task. */
+export function defaultSessionName(documents: readonly string[], template: TaskTemplate, task: string): string {
+  const first = documents[0]?.split(/[\\/]/).pop() ?? 'Analysis';
+  const docs = documents.length > 1 ? `${first} +${documents.length - 1}` : first;
+  const what = template !== 'custom' && template !== 'question' ? TASK_TEMPLATES[template].title : task.replace(/\s+/g, ' ').trim();
+  const short = what.length > 60 ? `${what.slice(0, what.lastIndexOf(' ', 60) > 30 ? what.lastIndexOf(' ', 60) : 60)}…` : what;
+  return `${docs} — ${short}`.slice(0, 200);
+}
