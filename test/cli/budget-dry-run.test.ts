@@ -9,34 +9,39 @@ import { contractMarkdown } from '../pipeline/helpers.ts';
 import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, writeSettings } from './helpers.ts';
 
 const PRICE_PER_MTOK = 100; // $100 per million tokens, in and out: a few cents per call
-let sim: Simulator;
-let dir: string;
+let root: string;
 let doc: string;
 let cleanup: () => void;
+const sims: Simulator[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   const t = tempDir('budget');
-  dir = join(t.dir, 'data');
+  root = t.dir;
   cleanup = t.cleanup;
-  sim = await startSimulator({ words: 40 });
-  doc = join(t.dir, 'contract.md');
+  doc = join(root, 'contract.md');
   writeFileSync(doc, contractMarkdown(6));
-  // The simulator is free by default; a price entry makes it cost like a real model.
-  mkdirSync(dir, { recursive: true });
-  writeSettings(dir, { prices: [{ model: 'cairn-simulator', inputPerMTok: PRICE_PER_MTOK, outputPerMTok: PRICE_PER_MTOK, setAt: '2026-01-01' }] });
 });
 afterAll(async () => {
-  await sim.close();
+  await Promise.all(sims.map((s) => s.close()));
   cleanup();
 });
 
-
-const args = (...extra: string[]) => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '1', ...simArgs(sim.baseURL), ...extra];
+/** Its own data dir (with the simulator priced) and its own simulator: the tests run side by side. */
+async function setup(name: string): Promise<{ dir: string; sim: Simulator; args: (...extra: string[]) => string[] }> {
+  const dir = join(root, name);
+  // The simulator is free by default; a price entry makes it cost like a real model.
+  mkdirSync(dir, { recursive: true });
+  writeSettings(dir, { prices: [{ model: 'cairn-simulator', inputPerMTok: PRICE_PER_MTOK, outputPerMTok: PRICE_PER_MTOK, setAt: '2026-01-01' }] });
+  const sim = await startSimulator({ words: 40 });
+  sims.push(sim);
+  return { dir, sim, args: (...extra) => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '1', ...simArgs(sim.baseURL), ...extra] };
+}
 
 interface Estimate { type: string; calls: number; chunks: number; inputTokens: number; outputTokens: number; costUsd: number; priceKnown: boolean }
 
-describe('cairn run --dry-run', () => {
+describe.concurrent('cairn run --dry-run', () => {
   it('prints the estimated tokens and cost of the plan and sends nothing', async () => {
+    const { dir, sim, args } = await setup('dry');
     const before = sim.log.entries.length;
     const r = await runCli([...args('--json', '--dry-run')], { dataDir: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -60,8 +65,9 @@ describe('cairn run --dry-run', () => {
   });
 });
 
-describe('cairn run --budget-usd', () => {
+describe.concurrent('cairn run --budget-usd', () => {
   it('pauses before a call would pass the budget (exit 4), and resumes with a raised one', async () => {
+    const { dir, sim, args } = await setup('limit');
     const est = jsonOf<Estimate>(await runCli([...args('--json', '--dry-run')], { dataDir: dir }));
     const limit = Number((est.costUsd * 0.4).toFixed(4));
 
