@@ -48,16 +48,28 @@ test('analyse the sample through New analysis, with live stream and progress, th
   await session.liveStreams.first().waitFor({ timeout: 30_000 });
   const seen = new Set<string>();
   const progressSeen = new Set<number>();
-  for (let i = 0; i < 200 && progressSeen.size < 3; i++) {
+  const titles = new Set<string>();
+  let shot = false;
+  for (let i = 0; i < 200 && (progressSeen.size < 3 || !shot); i++) {
     const text = await session.liveOutput.textContent().catch(() => null);
     if (text) seen.add(text);
-    progressSeen.add((await session.progress())[0]);
-    if (i === 10) await app.screenshot('analyse-running', 'running-session');
+    for (const t of await session.liveStreams.locator('h3').allTextContents()) titles.add(t);
+    const [doneNow] = await session.progress();
+    progressSeen.add(doneNow);
+    // The README's picture of a running session: some steps done, a model call streaming.
+    if (!shot && doneNow >= 2 && (await session.liveStreams.count()) > 0) {
+      await app.screenshot('analyse-running', 'running-session');
+      shot = true;
+    }
     await page.waitForTimeout(50);
   }
+  expect(shot).toBe(true);
   expect(seen.size).toBeGreaterThan(2);
   expect([...seen].some((t) => t.includes('Findings'))).toBe(true);
   expect(progressSeen.size).toBeGreaterThanOrEqual(3);
+  // A clean run makes one attempt per step: no stream may be labelled as a retry.
+  expect([...titles].filter((t) => /attempt|retry/i.test(t))).toEqual([]);
+  expect([...titles].some((t) => /^Passage \d+/.test(t))).toBe(true);
 
   await session.waitForStatus('done', 90_000);
   await session.report.waitFor();

@@ -17,6 +17,16 @@ afterAll(async () => {
   await shared?.close();
 });
 
+/** Kind labels of rendered timeline rows that are empty or spill out of their column. */
+const CLIPPED_KINDS = `Array.from(document.querySelectorAll('[data-testid="timeline-row"]')).flatMap((row) => {
+  const kind = row.querySelector('.tl-kind');
+  const column = row.querySelector('.tl-tree');
+  if (!kind || !column) return ['missing'];
+  const k = kind.getBoundingClientRect();
+  const c = column.getBoundingClientRect();
+  return k.width > 0 && k.left >= c.left - 1 && k.right <= c.right + 1 ? [] : [kind.textContent];
+})`;
+
 const FORK_TASK = 'List every payment term and late-payment consequence, with section citations.';
 
 test('roll back from the timeline, Undo, then fork from a checkpoint with an edited task', async () => {
@@ -44,6 +54,8 @@ test('roll back from the timeline, Undo, then fork from a checkpoint with an edi
   await timeline.rows.first().waitFor();
   const total = await timeline.total();
   expect(total).toBeGreaterThan(15);
+  // Every rendered row shows its kind inside its column, however long the history.
+  expect(await page.evaluate(CLIPPED_KINDS)).toEqual([]);
   const headBefore = await timeline.head().getAttribute('data-checkpoint-id');
   expect(headBefore).toBe(finished.headId);
 

@@ -12,7 +12,8 @@ import { launchChromium } from './browser.ts';
 import { serveDir, type StaticServer } from './static-server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
+/** The built renderer; CAIRN_E2E_RENDERER_DIR points the suite at another build (e.g. an older one, to prove a test catches a bug). */
+export const RENDERER_DIR = process.env.CAIRN_E2E_RENDERER_DIR ?? join(ROOT, 'dist', 'renderer');
 export const RESULTS_DIR = join(ROOT, 'test-results');
 export const README_SHOTS_DIR = join(ROOT, 'docs', 'screenshots');
 export const SAMPLE_MD = join(ROOT, 'samples', 'master-services-agreement.md');
