@@ -33,7 +33,7 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
 
 async function checkFiles(files: string[]): Promise<string[]> {
   // The readers (pdf.js, mammoth) run in a worker; this process only needs the list of extensions.
-  const { formatOf, SUPPORTED_EXTENSIONS } = await import('../../engine/documents/ingest.ts');
+  const { formatOf, SUPPORTED_EXTENSIONS } = await import('../../engine/documents/formats.ts');
   if (files.length === 0) throw new CliError(2, 'invalid_input', 'Name at least one document to analyse.', 'Example: cairn run contract.pdf --task "List every obligation"');
   return files.map((f) => {
     const path = resolve(f);

@@ -12,25 +12,11 @@ import { markdownToBlocks } from './format-markdown.ts';
 import { readPdf } from './format-pdf.ts';
 import { textToBlocks } from './format-text.ts';
 import { htmlToBlocks } from './html-blocks.ts';
+import { formatOf, SUPPORTED_EXTENSIONS } from './formats.ts';
 import { readWholeFile } from './read-file.ts';
 import { DEFAULT_MAX_BYTES, type DocumentFormat, type FormatResult, type IngestedDocument, type IngestOptions } from './types.ts';
 
-const FORMAT_BY_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
-  '.pdf': 'pdf',
-  '.docx': 'docx',
-  '.md': 'md',
-  '.markdown': 'md',
-  '.txt': 'txt',
-  '.text': 'txt',
-  '.html': 'html',
-  '.htm': 'html',
-};
-
-export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
-
-export function formatOf(file: string): DocumentFormat | null {
-  return FORMAT_BY_EXTENSION[extname(file).toLowerCase()] ?? null;
-}
+export { formatOf, SUPPORTED_EXTENSIONS } from './formats.ts';
 
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
