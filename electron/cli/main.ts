@@ -89,6 +89,11 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .addOption(new Option('--format <format>').choices(['md', 'json', 'html']).default('md'))
     .requiredOption('--out <file>')
     .action(wrap(async (ctx, id: string, opts: { format: string; out: string }) => (await sessionsModule()).exportCommand(ctx, id, opts)));
+  program.command('export-session').description('write one session, with its whole history, to a portable file').argument('<session>')
+    .requiredOption('--out <file>')
+    .action(wrap(async (ctx, id: string, opts: { out: string }) => (await sessionsModule()).exportSessionCommand(ctx, id, opts.out)));
+  program.command('import-session').description('add a session from a file made by export-session (verified before it is added)').argument('<file>')
+    .action(wrap(async (ctx, file: string) => (await sessionsModule()).importSessionCommand(ctx, file)));
   program.command('simulator').description('run the built-in OpenAI-compatible simulator')
     .option('--port <n>').option('--fault <spec...>', 'faults to inject, e.g. drop@5 429:3 500x2').option('--speed <tokens/s>').option('--words <n>')
     .action(wrap(async (ctx, opts: { port?: string; fault?: string[]; speed?: string; words?: string }) => (await import('./commands/simulator.ts')).simulatorCommand(ctx, opts)));

@@ -53,6 +53,8 @@ export function exportPortable(db: Database.Database, sessionId: Id, exportedAt:
 }
 
 function topological(checkpoints: Checkpoint[]): Checkpoint[] {
+  // A session that was created but never started has no checkpoints yet; it is still a session.
+  if (checkpoints.length === 0) return [];
   const ids = new Set(checkpoints.map((c) => c.id));
   const children = new Map<string | null, Checkpoint[]>();
   for (const c of checkpoints) {

@@ -101,6 +101,22 @@ describe('export, timeline, rollback, verify, backups', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('export-session writes a portable file another data directory imports with its report; a damaged file is refused', async () => {
+    const file = join(root, 'session.cairn.json');
+    expect((await cli('export-session', id, '--out', file)).code).toBe(0);
+    const other = join(root, 'other-data');
+    const imported = await runCli(['import-session', file, '--json'], { dataDir: other });
+    expect(imported.code, imported.stderr).toBe(0);
+    const copy = jsonOf<{ id: string }>(imported);
+    const shown = jsonOf<Show>(await runCli(['show', copy.id, '--json'], { dataDir: other }));
+    expect(shown.report).toBe(report);
+    expect((await runCli(['verify', '--json'], { dataDir: other })).code).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"kind":"map"/, '"kind":"note"'));
+    const refused = await runCli(['import-session', file], { dataDir: other });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/hash|not a valid/);
+  });
+
   it('timeline, rollback --to, undo-rollback, verify and backup create|list|verify', async () => {
     const items = await timeline(id);
     const head = items.find((c) => c.isHead)!;

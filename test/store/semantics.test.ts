@@ -160,6 +160,17 @@ describe('export, import and backups', () => {
     store.close();
   });
 
+  it('exports and imports a session that has no checkpoints yet', () => {
+    const store = openStore();
+    const a = store.createSession({ name: 'Not started', config });
+    const file = path.join(tempDir('export'), 'empty.cairn.json');
+    store.exportSession(a.id, file);
+    const imported = store.importSession(file);
+    expect(imported.name).toBe('Not started (imported)');
+    expect(store.headPath(imported.id)).toEqual([]);
+    store.close();
+  });
+
   it('backs up while writing, verifies, restores by replacement (after a safety backup) and as a new session', async () => {
     const dataDir = tempDir();
     const store = openStore(dataDir);

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
-import { taskFor } from '../../engine/pipeline/prompts.ts';
+import { defaultSessionName, taskFor } from '../../engine/pipeline/prompts.ts';
 import { SIMULATOR_MODEL_ID, type CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 import { RunReporter } from '../run-reporter.ts';
@@ -109,7 +109,7 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
     return 0;
   }
 
-  const name = opts.name ?? `${basename(documents[0]!)}${documents.length > 1 ? ` +${documents.length - 1}` : ''} — ${config.task.slice(0, 60)}`;
+  const name = opts.name ?? defaultSessionName(documents, config.template, config.task);
   const session = ctx.store().createSession({ name: name.slice(0, 200), config });
   return execute(ctx, session, false);
 }

@@ -139,3 +139,18 @@ export function exportCommand(ctx: CliContext, id: string, opts: { format: strin
   else ctx.print(`Wrote ${out}`);
   return 0;
 }
+
+export function exportSessionCommand(ctx: CliContext, id: string, out: string): ExitCode {
+  const file = resolve(out);
+  ctx.store().exportSession(id, file);
+  if (ctx.json) ctx.emitJson({ id, out: file });
+  else ctx.print(`Wrote ${file}. Add it to another Cairn with: cairn import-session ${file}`);
+  return 0;
+}
+
+export function importSessionCommand(ctx: CliContext, file: string): ExitCode {
+  const s = ctx.store().importSession(resolve(file));
+  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, status: s.status });
+  else ctx.print(`Imported "${s.name}" as ${s.id}.`);
+  return 0;
+}
