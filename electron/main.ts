@@ -6,12 +6,14 @@ import {
   type BrowserWindow as BrowserWindowType,
 } from 'electron';
 import ElectronStore from 'electron-store';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configureAppPaths, KEYS_FILE_NAME, WINDOW_STATE_FILE_NAME } from './app-paths.ts';
 import { resolveDataDir } from './data-dir.ts';
 import { EngineSupervisor, quitGracefully, StreamCoalescer, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
 import { KeyStore } from './key-store.ts';
+import { exportAndSave } from './export-save.ts';
 import { createMainHandlers } from './main-handlers.ts';
 import { PowerSaveGuard, SessionNotifier } from './notifications.ts';
 import {
@@ -167,6 +169,17 @@ function startApp(): void {
       const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name as ServiceChannel, request)) as ResponseOf<ChannelName>;
       (handlers as Record<string, Handler<ChannelName>>)[name] = viaEngine;
     }
+    // Export with save: the engine renders, main asks where to write it.
+    handlers['sessions:export'] = (request) => exportAndSave(request, {
+      render: async (r) => (await supervisor.request('sessions:export', r)) as ResponseOf<'sessions:export'>,
+      sessionName: async (id) => ((await supervisor.request('sessions:get', { id })) as ResponseOf<'sessions:get'>).name,
+      chooseFile: async (suggested, format) => {
+        const options = { title: 'Export report', defaultPath: suggested, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
+        const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
+      writeFile: (file, content) => writeFile(file, content, 'utf8'),
+    });
     registerIpc({ allowedOrigins: devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN], handlers, log });
 
     void supervisor.start().catch((err: unknown) => log(`engine: did not start (${(err as Error).message})`));
