@@ -6,6 +6,7 @@ import { IpcFailure } from './ipc-errors.ts';
 import type { KeyStore } from './key-store.ts';
 import { isSafeExternalUrl } from './security.ts';
 import type { SettingsStore } from './settings-store.ts';
+import { SIMULATOR_PROVIDER_NAME, withBuiltInSimulator } from '../shared/providers.ts';
 import type { MainOnlyChannel } from './service/types.ts';
 import type { ProviderProfile } from '../shared/domain.ts';
 import type { Settings } from '../shared/settings.ts';
@@ -30,7 +31,7 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
   const saveProviders = (providers: ProviderProfile[], defaultProvider: string | null) => {
     const next = deps.settings.update({ providers, defaultProvider });
     deps.onSettingsChanged(next);
-    return { items: next.providers };
+    return { items: withBuiltInSimulator(next.providers) };
   };
   const warnings = () => [deps.settings.warning, deps.keys.warning].filter((w): w is string => !!w).join('\n\n') || null;
 
@@ -65,8 +66,9 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
       return { opened: true };
     },
     'documents:pick': async () => ({ paths: await deps.pickDocuments() }),
-    'providers:list': () => ({ items: deps.settings.get().providers }),
+    'providers:list': () => ({ items: withBuiltInSimulator(deps.settings.get().providers) }),
     'providers:save': ({ profile }) => {
+      if (profile.name === SIMULATOR_PROVIDER_NAME) throw new IpcFailure('reserved_name', `"${SIMULATOR_PROVIDER_NAME}" is the built-in simulator's name.`, 'Give your provider another name.');
       const current = deps.settings.get();
       const others = current.providers.filter((p) => p.name !== profile.name);
       if (others.length >= 100) throw new IpcFailure('too_many_providers', 'At most 100 provider profiles can be saved.', 'Delete one you no longer use.');
@@ -75,6 +77,7 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
       return saveProviders(providers, current.defaultProvider ?? profile.name);
     },
     'providers:delete': async ({ name }) => {
+      if (name === SIMULATOR_PROVIDER_NAME) throw new IpcFailure('reserved_name', 'The built-in simulator cannot be removed.', 'It costs nothing and is only used when you pick it.');
       const current = deps.settings.get();
       const existing = current.providers.find((p) => p.name === name);
       if (!existing) throw new IpcFailure('not_found', `There is no provider profile named "${name}".`, 'Refresh the list in Settings → Providers.');

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ProviderProfile, Session } from '../../shared/domain.ts';
+import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { defaultDataDir, resolveDataDir } from '../data-dir.ts';
 import type { PriceTable } from '../engine/pricing.ts';
@@ -115,6 +116,6 @@ export class CliContext {
 }
 
 export const APP_VERSION = '0.1.0';
-export const BUILT_IN_SIMULATOR_NAME = 'Simulator';
+export const BUILT_IN_SIMULATOR_NAME = SIMULATOR_PROVIDER_NAME;
 /** The simulator's model id (SIMULATOR_MODEL), without loading the simulator. */
 export const SIMULATOR_MODEL_ID = 'cairn-simulator';

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { SessionConfigSchema, type ProviderProfile, type Session, type SessionConfig } from '../../shared/domain.ts';
 import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
+import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import { resolveDataDir } from '../data-dir.ts';
 import { chunkDocument } from '../engine/documents/chunker.ts';
@@ -25,7 +26,6 @@ import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
 import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
 
-export const SIMULATOR_PROVIDER = 'Simulator';
 const STREAM_EVENT_MS = 50;
 
 export interface AppServiceOptions {
@@ -90,10 +90,10 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   });
 
   const getSimulator = () => (simulator ??= startSimulator({ words: 90, tokensPerSecond: 60, ...opts.simulator }));
-  const simulatorProfile = (sim: Simulator): ProviderProfile => ({ name: SIMULATOR_PROVIDER, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true });
+  const simulatorProfile = (sim: Simulator): ProviderProfile => ({ name: SIMULATOR_PROVIDER_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true });
 
   const findProvider = async (name: string, model?: string): Promise<ProviderProfile> => {
-    if (name === SIMULATOR_PROVIDER) return simulatorProfile(await getSimulator());
+    if (name === SIMULATOR_PROVIDER_NAME) return simulatorProfile(await getSimulator());
     const p = config.settings.providers.find((x) => x.name === name);
     if (!p) throw new ServiceError('unknown_provider', `There is no provider named "${name}".`, 'Open Settings → Providers to add it, or pick another.');
     if (p.simulator) return simulatorProfile(await getSimulator());

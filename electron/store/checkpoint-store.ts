@@ -350,8 +350,10 @@ export class CheckpointStore implements CheckpointStoreApi {
     const check = checkDatabaseFile(file);
     if (!check.ok) throw new StoreError('corrupt', `Backup ${bid} cannot be restored: ${check.detail}.`, 'Choose another backup from the list.');
     if (mode === 'new-session') {
-      const sid = this.#guard('restoring a backup', () => parseId(sessionId, 'session id'));
-      return this.#restoreSession(file, sid);
+      // One session when named; otherwise every session in the backup comes back as a new one,
+      // which is how a deleted session is recovered.
+      const sids = sessionId === undefined ? null : [this.#guard('restoring a backup', () => parseId(sessionId, 'session id'))];
+      return this.#restoreSessions(file, sids);
     }
     if (mode !== 'replace') throw new StoreError('invalid_input', `Unknown restore mode ${String(mode)}.`);
     const safety = await this.createBackup({ reason: 'before-restore' });
@@ -372,13 +374,17 @@ export class CheckpointStore implements CheckpointStoreApi {
     return { safetyBackupId: safety.id, restoredSessions };
   }
 
-  #restoreSession(file: string, sid: Id): RestoreResult {
+  #restoreSessions(file: string, sids: Id[] | null): RestoreResult {
     let source: Database.Database | null = null;
     try {
       source = new Database(file, { readonly: true, fileMustExist: true });
-      const portable = exportPortable(source, sid, this.#at(), this.appVersion);
-      const restored = this.#write('restoring a session from a backup', () => importPortable(this.#db, portable, () => this.#id(), this.#at(), ' (restored)'));
-      return { safetyBackupId: null, restoredSessions: [restored] };
+      const ids = sids ?? (source.prepare('SELECT id FROM sessions ORDER BY id').pluck().all() as Id[]);
+      const restored: Id[] = [];
+      for (const sid of ids) {
+        const portable = exportPortable(source, sid, this.#at(), this.appVersion);
+        restored.push(this.#write('restoring a session from a backup', () => importPortable(this.#db, portable, () => this.#id(), this.#at(), ' (restored)')));
+      }
+      return { safetyBackupId: null, restoredSessions: restored };
     } catch (err) {
       throw this.#mapError(err, 'restoring a session from a backup');
     } finally {

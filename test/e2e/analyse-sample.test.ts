@@ -2,7 +2,7 @@
 // watch the live stream and the progress, finish, export Markdown.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, SAMPLE_MD, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { openApp, SAMPLE_MD, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
 import { NewAnalysisPage } from './pages/new-analysis.page.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
@@ -20,7 +20,8 @@ afterAll(async () => {
 test('analyse the sample through New analysis, with live stream and progress, then export Markdown', async () => {
   app = await openApp(shared, {
     simulator: { tokensPerSecond: 40, words: 24 },
-    settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
+    // A fresh install: no provider configured; the built-in simulator is offered and chosen.
+    settings: {},
   });
   const { page, host } = app;
 

@@ -109,3 +109,30 @@ describe('app:openExternal', () => {
     expect(opened).toEqual(['https://example.com/x']);
   });
 });
+
+describe('providers', () => {
+  test('the built-in simulator is always offered and cannot be replaced or removed', async () => {
+    const { SettingsSchema } = await import('../../shared/settings.ts');
+    let current = SettingsSchema.parse({});
+    const settings = { get: () => current, update: (patch: object) => (current = SettingsSchema.parse({ ...current, ...patch })) };
+    const handlers = createMainHandlers({
+      settings: settings as never,
+      keys: {} as never,
+      appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
+      openExternal: async () => undefined,
+      pickDocuments: async () => [],
+      onSettingsChanged: () => undefined,
+      onKeysChanged: () => undefined,
+    });
+    const fresh = await handlers['providers:list']({}, null as never);
+    expect(fresh.items.map((p) => [p.name, p.simulator])).toEqual([['Simulator', true]]);
+    const local = { name: 'Local', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3', headers: {}, keySource: { kind: 'none' as const }, simulator: false };
+    const saved = await handlers['providers:save']({ profile: local }, null as never);
+    expect(saved.items.map((p) => p.name)).toEqual(['Simulator', 'Local']);
+    expect(current.providers.map((p) => p.name)).toEqual(['Local']);
+    // Handlers may throw synchronously; the router awaits them either way.
+    const attempt = async (f: () => unknown) => f();
+    await expect(attempt(() => handlers['providers:save']({ profile: { ...local, name: 'Simulator' } }, null as never))).rejects.toMatchObject({ code: 'reserved_name' });
+    await expect(attempt(() => handlers['providers:delete']({ name: 'Simulator' }, null as never))).rejects.toMatchObject({ code: 'reserved_name' });
+  });
+});

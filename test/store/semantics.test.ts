@@ -186,6 +186,11 @@ describe('export, import and backups', () => {
     const asNew = await store.restoreBackup(backup.id, 'new-session', s.id);
     expect(asNew.restoredSessions).toHaveLength(1);
     expect(store.getSession(asNew.restoredSessions[0] as string).name).toBe('A (restored)');
+    // without a session: every session in the backup comes back, which recovers a deleted one
+    store.deleteSession(s.id);
+    store.emptyTrash();
+    const all = await store.restoreBackup(backup.id, 'new-session');
+    expect(all.restoredSessions.map((id) => store.getSession(id).name)).toEqual(['A (restored)']);
     const replaced = await store.restoreBackup(backup.id, 'replace');
     expect(replaced.safetyBackupId).not.toBeNull();
     expect(() => store.getSession(later.id)).toThrow(/no session/);
