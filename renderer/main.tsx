@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
 import { windowApi } from './api.ts';
 import { App } from './app/app.tsx';
 import { AppProvider } from './app/context.tsx';
 import './styles/app.css';
+
+// The page's CSP forbids eval; tell zod not to probe for it (the probe itself is a CSP violation).
+z.config({ jitless: true });
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

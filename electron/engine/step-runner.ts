@@ -288,7 +288,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     if (until === null || !this.#gate) return;
     this.emit('waiting', {
       sessionId: spec.sessionId, stepKey: spec.stepKey, until: new Date(until).toISOString(), untilMs: until, source: 'rate-limit-gate',
-      reason: { code: 'rate_limit', message: `${this.#client.profile.name} is rate limiting this session; waiting until ${new Date(until).toISOString()}.` },
+      reason: { code: 'rate_limit', message: `${this.#client.profile.name} is rate limiting this session; every call waits for its retry time, then continues.` },
     });
     try {
       await this.#gate.pass(signal);

@@ -23,12 +23,16 @@ function Controls({ session }: { session: Session }) {
     setBusy(false);
   };
   const s = session.status;
+  // 'waiting' with a retry time is a live run counting down; without one, the run gave up on some
+  // passages after every retry and waits for the user to resume it.
+  const active = s === 'running' || (s === 'waiting' && session.retryAt !== null);
+  const resumable = s === 'paused' || s === 'interrupted' || s === 'failed' || (s === 'waiting' && session.retryAt === null);
   return (
     <div className="actions" aria-label="Session controls" role="group">
       {s === 'created' ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
-      {s === 'running' || s === 'waiting' ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
-      {s === 'paused' || s === 'interrupted' || s === 'failed' ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
-      {s !== 'done' && s !== 'failed' && s !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
+      {active ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
+      {resumable ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
+      {active ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
       {confirmStop ? (
         <ConfirmDialog title="Stop this analysis?" confirmLabel="Stop analysis" danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
           <p>Steps already finished stay checkpointed; you can resume later.</p>

@@ -9,6 +9,25 @@ function open(fake: FakeCairn, id: string) {
 }
 
 describe('Session view', () => {
+  it('offers the controls that make sense for each state', async () => {
+    const cases: Array<[string, Parameters<FakeCairn['addSession']>[0], string[]]> = [
+      ['counting down', { status: 'waiting', retryAt: new Date(Date.now() + 30_000).toISOString(), reason: { code: 'rate_limit', message: 'Slow down (429).' } }, ['Pause', 'Stop']],
+      ['gave up on passages', { status: 'waiting', retryAt: null, reason: { code: 'attempts_exhausted', message: '2 passages failed after every retry.' } }, ['Resume']],
+      ['paused', { status: 'paused', reason: { code: 'stopped', message: 'Stopped on request.' } }, ['Resume']],
+      ['running', { status: 'running' }, ['Pause', 'Stop']],
+      ['done', { status: 'done' }, []],
+    ];
+    for (const [name, patch, expected] of cases) {
+      const fake = new FakeCairn();
+      const s = fake.addSession({ name, ...patch });
+      const view = open(fake, s.id);
+      const group = await screen.findByRole('group', { name: 'Session controls' });
+      const labels = within(group).queryAllByRole('button').map((b) => b.textContent);
+      expect(labels, name).toEqual(expected);
+      view.unmount();
+    }
+  });
+
   it('shows progress, tokens, cost and ETA, and the Simulator label', async () => {
     const fake = new FakeCairn();
     const s = fake.addSession({ name: 'Lease', status: 'running' });
