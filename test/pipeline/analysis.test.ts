@@ -94,3 +94,17 @@ describe('analysis pipeline', () => {
     expect(env.sim.log.completions().length - before).toBe(2); // the failed passage and the report
   });
 });
+
+describe('large documents', () => {
+  test('a document cut into more than a thousand passages keeps its whole chunk list', async () => {
+    env = await pipelineEnv({ words: 3 }, 320);
+    const s = env.store.createSession({ name: 'Big', config: env.config({ chunkTokens: 64, overlapTokens: 0, concurrency: 16 }) });
+    const out = await runSession(s.id, deps(env));
+    expect(out.status).toBe('done');
+    const r = readResults(env.store, s.id);
+    expect(r.chunks.length).toBeGreaterThan(1_000);
+    expect(r.results.every((c) => c.status === 'done')).toBe(true);
+    const chunksCp = r.path.find((cp) => cp.kind === 'chunks')!;
+    expect(JSON.stringify(chunksCp.state).length).toBeLessThan(1_000);
+  }, 120_000);
+});

@@ -4,7 +4,7 @@
 // resume (after a crash, a kill, a pause) picks up exactly what is missing;
 // every model call is memoised, so a resume, re-run or fork never pays twice.
 import { createHash } from 'node:crypto';
-import type { Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { Checkpoint, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
@@ -24,7 +24,7 @@ import { contextWindowFor } from './context-windows.ts';
 import { ProgressTracker } from './progress.ts';
 import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
 import {
-  chunksKey, ChunksStateSchema, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
+  chunkListOf, chunksKey, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
   type ChunkRef, type DocumentState,
 } from './step-keys.ts';
 
@@ -83,6 +83,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NO_FINDINGS = /^\s*no findings\.?\s*$/i;
 
 export interface Ctx {
+  /** The head path when the run started (a run never moves the head back). */
+  path: readonly Checkpoint[];
+  /** `kind|stepKey` of every step on the head path, kept current as this run appends. */
+  onPath: Set<string>;
   deps: AnalysisDeps;
   store: CheckpointStoreApi;
   sessionId: string;
@@ -128,7 +132,8 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     const cfg = session.config;
     const progress = new ProgressTracker(0, cfg.concurrency);
     const { runner, client } = await createRunner(session, deps, emit, counters, setStatus);
-    const ctx: Ctx = { deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
+    const path = store.headPath(sessionId);
+    const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
     const chunks = prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
@@ -172,6 +177,12 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
       // The lease goes stale on its own if the store cannot write now.
     }
   }
+}
+
+export const pathKey = (kind: string, stepKey: string | null) => `${kind}|${stepKey ?? ''}`;
+
+export function pathKeys(path: readonly Checkpoint[]): Set<string> {
+  return new Set(path.map((cp) => pathKey(cp.kind, cp.stepKey)));
 }
 
 /** The provider client and step runner for a session, with its events wired to `emit`. */
@@ -271,7 +282,7 @@ interface LoadedDoc {
 async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<LoadedDoc[]> {
   const { store, sessionId } = ctx;
   if (paths.length === 0) throw new AnalysisError('no_documents', 'The session has no documents to analyse.', 'Add at least one PDF, DOCX, Markdown, text or HTML file.');
-  const onPath = store.headPath(sessionId).filter((cp) => cp.kind === 'document');
+  const onPath = ctx.path.filter((cp) => cp.kind === 'document');
   const loaded: LoadedDoc[] = [];
   const problems: string[] = [];
   for (const [index, path] of paths.entries()) {
@@ -292,6 +303,7 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
       const state: DocumentState = { path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings };
       const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
+      ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
       for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
       ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
       loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
@@ -309,10 +321,10 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
 function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Array<ChunkRef & { text: string }> {
   const { store, sessionId } = ctx;
   const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), ...opts })));
-  const existing = store.headPath(sessionId).filter((cp) => cp.kind === 'chunks' && cp.stepKey === key).at(-1);
+  const existing = ctx.path.filter((cp) => cp.kind === 'chunks' && cp.stepKey === key).at(-1);
   if (existing) {
-    const st = stateOf(existing, ChunksStateSchema);
-    if (st) return st.chunks.map((c) => ({ ...c, text: store.getBlob(c.textHash) }));
+    const list = chunkListOf(existing, (h) => store.getBlob(h));
+    if (list) return list.map((c) => ({ ...c, text: store.getBlob(c.textHash) }));
   }
   const refs: Array<ChunkRef & { text: string }> = [];
   for (const d of docs) {
@@ -323,8 +335,10 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
       refs.push({ index: refs.length, doc: d.index, textHash, tokens: c.tokens, label, pages: c.source.pages, headingPath: c.source.headingPath, sections: c.source.sections, text: c.text });
     }
   }
-  const state = { ...opts, chunks: refs.map(({ text: _t, ...r }) => r) };
-  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state });
+  const state = { ...opts, count: refs.length };
+  const list = JSON.stringify(refs.map(({ text: _t, ...r }) => r));
+  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, output: list });
+  ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
   ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
   return refs;
 }
@@ -334,16 +348,17 @@ export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
   const outcome = await ctx.runner.run(spec, ctx.signal);
   if (outcome.memoHit) {
     ctx.counters.memoHits += 1;
-    const onPath = ctx.store.headPath(ctx.sessionId).some((cp) => cp.stepKey === spec.stepKey && cp.kind === spec.kind);
-    if (!onPath) {
+    if (!ctx.onPath.has(pathKey(spec.kind, spec.stepKey))) {
       const cp = ctx.store.appendCheckpoint(ctx.sessionId, {
         kind: spec.kind, stepKey: spec.stepKey,
         state: { ...(typeof spec.state === 'object' && spec.state && !Array.isArray(spec.state) ? spec.state : {}), memoOf: outcome.checkpointId },
         output: outcome.output,
       });
+      ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
       ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey });
     }
   } else {
+    ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
     ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey });
   }
   return outcome.output;
@@ -364,7 +379,7 @@ async function mapChunks(
 ): Promise<Map<number, string>> {
   const { store, sessionId } = ctx;
   const findings = new Map<number, string>();
-  const path = store.headPath(sessionId);
+  const path = ctx.path;
   const specHash = mapSpecHash(task, ctx.client.profile.model, temperature);
   for (const c of chunks) {
     const key = mapKey(c.index, c.textHash, specHash);
@@ -455,7 +470,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
   const inputHash = sha256(JSON.stringify(messages));
   const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
   const rKey = reportKey(inputHash);
-  if (!store.headPath(sessionId).some((cp) => cp.kind === 'report' && cp.stepKey === rKey)) {
+  if (!ctx.onPath.has(pathKey('report', rKey))) {
     const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({
       index: c.index, text: c.text, tokens: c.tokens, start: 0, end: c.text.length, hash: c.textHash,
       source: { label: c.label, pages: c.pages, headingPath: c.headingPath, sections: c.sections },
@@ -464,6 +479,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
     const invalid = citations.filter((c) => !c.valid);
     if (invalid.length) ctx.emit({ type: 'warning', message: `The report cites ${invalid.map((c) => `[${c.label}]`).join(', ')}, which match no passage; they are flagged in the report view.` });
     const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
+    ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
     ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });
   }
   return report;

@@ -5,7 +5,7 @@
 // stored transcript stays whole, and a 'context' checkpoint records it.
 import type { Reason, SessionStatus } from '../../../shared/domain.ts';
 import { countTokens } from '../tokens.ts';
-import { AnalysisError, createRunner, step, type AnalysisDeps, type AnalysisEvent, type Ctx } from './analysis.ts';
+import { AnalysisError, createRunner, pathKeys, step, type AnalysisDeps, type AnalysisEvent, type Ctx } from './analysis.ts';
 import { contextWindowFor } from './context-windows.ts';
 import { buildAskContext, type Turn } from './follow-up-context.ts';
 import { rankByQuery } from './lexical-rank.ts';
@@ -72,7 +72,7 @@ export async function askQuestion(sessionId: string, question: string, deps: Ana
     const onAbort = () => abort.abort(opts.signal?.reason);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const ctx: Ctx = {
-      deps, store, sessionId, emit, signal: abort.signal, abort: (r) => abort.abort(r), runner, client,
+      path: results.path, onPath: pathKeys(results.path), deps, store, sessionId, emit, signal: abort.signal, abort: (r) => abort.abort(r), runner, client,
       progress: new ProgressTracker(1, 1), counters,
     };
     const n = history.length;

@@ -7,7 +7,7 @@ import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import type { ExportModel } from './export.ts';
 import {
-  AnswerStateSchema, ChunksStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+  AnswerStateSchema, chunkListOf, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
 } from './step-keys.ts';
 
 export interface SessionResults {
@@ -40,9 +40,9 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
 
   for (const cp of path) {
     if (cp.kind === 'chunks') {
-      const st = stateOf(cp, ChunksStateSchema);
-      if (st) {
-        chunks = st.chunks;
+      const list = chunkListOf(cp, (h) => store.getBlob(h));
+      if (list) {
+        chunks = list;
         done.clear();
         failed.clear();
       }

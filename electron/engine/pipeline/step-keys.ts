@@ -44,13 +44,26 @@ export const ChunkRefSchema = z.object({
 });
 export type ChunkRef = z.infer<typeof ChunkRefSchema>;
 
+/** The chunking checkpoint's small state; the chunk list itself is its output (a JSON blob), so any document size fits. */
 export const ChunksStateSchema = z.object({
   model: z.string(),
   chunkTokens: z.number().int(),
   overlapTokens: z.number().int(),
-  chunks: z.array(ChunkRefSchema),
+  count: z.number().int().nonnegative(),
 });
 export type ChunksState = z.infer<typeof ChunksStateSchema>;
+export const ChunkListSchema = z.array(ChunkRefSchema);
+
+/** Reads a chunking checkpoint's chunk list back, validated. */
+export function chunkListOf(cp: Checkpoint, getBlob: (hash: string) => string): ChunkRef[] | null {
+  if (cp.kind !== 'chunks' || !cp.outputHash || !stateOf(cp, ChunksStateSchema)) return null;
+  try {
+    const r = ChunkListSchema.safeParse(JSON.parse(getBlob(cp.outputHash)));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export const MapStateSchema = z.object({ index: z.number().int().nonnegative(), label: z.string() });
 export const FailedStateSchema = z.object({ stepKey: z.string(), index: z.number().int().nullable(), code: z.string(), message: z.string() });
