@@ -18,7 +18,7 @@ function nullStore(): StepStore {
     appendStreamPart: () => undefined,
     partial: () => null,
     memoGet: () => null,
-    headPath: () => [],
+    stepOnHeadPath: () => [],
     appendCheckpoint: () => {
       throw new Error('not used: the benchmark stream never fails');
     },

@@ -20,6 +20,9 @@ if (!canStripTypes) {
   const r = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 } else {
+  // Reuse compiled (and type-stripped) modules across runs: a resume reaches its first token sooner.
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
   const { main } = await import('../electron/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -27,7 +27,7 @@ import { StreamBatcher } from './stream-batcher.ts';
 import { countChatTokens, countTokens } from './tokens.ts';
 
 /** The store members the runner uses; the real store and test doubles both fit. */
-export type StepStore = Pick<CheckpointStoreApi, 'appendStreamPart' | 'partial' | 'completeStep' | 'memoGet' | 'appendCheckpoint' | 'headPath'>;
+export type StepStore = Pick<CheckpointStoreApi, 'appendStreamPart' | 'partial' | 'completeStep' | 'memoGet' | 'appendCheckpoint' | 'stepOnHeadPath'>;
 
 export interface StepParameters {
   temperature?: number;
@@ -317,8 +317,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
 
   /** After a crash the same partial is found again on every resume; keep its draft only once. */
   #keepDraftOnce(spec: StepSpec, partial: PartialStream): void {
-    const already = this.#store.headPath(spec.sessionId).some((cp) => {
-      if (cp.kind !== 'interrupted' || cp.stepKey !== spec.stepKey) return false;
+    const already = this.#store.stepOnHeadPath(spec.sessionId, 'interrupted', spec.stepKey).some((cp) => {
       const s = cp.state;
       return typeof s === 'object' && s !== null && !Array.isArray(s) && s['attempt'] === partial.attempt;
     });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ZodError } from 'zod';
-import type { BackupInfo, Checkpoint, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
+import type { BackupInfo, Checkpoint, CheckpointKind, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
@@ -243,6 +243,13 @@ export class CheckpointStore implements CheckpointStoreApi {
     return this.#guard('reading the session history', () => {
       const session = sessions.readSessionRow(this.#db, parseId(sessionId, 'session id'));
       return cps.pathTo(this.#db, session.head_id as Id | null).map(cps.rowToCheckpoint);
+    });
+  }
+
+  stepOnHeadPath(sessionId: string, kind: CheckpointKind, stepKey: string): Checkpoint[] {
+    return this.#guard('reading the session history', () => {
+      const session = sessions.readSessionRow(this.#db, parseId(sessionId, 'session id'));
+      return cps.pathStepRows(this.#db, session.head_id as Id | null, kind, stepKey).map(cps.rowToCheckpoint);
     });
   }
 

@@ -150,6 +150,15 @@ export function pathTo(db: Database.Database, id: Id | null): CheckpointRow[] {
   return rows;
 }
 
+/** The checkpoints of one kind and step on the path to `id`, oldest first, without reading the rest. */
+export function pathStepRows(db: Database.Database, id: Id | null, kind: string, stepKey: string): CheckpointRow[] {
+  if (id === null) return [];
+  return stmt(db, `WITH RECURSIVE up(id, n) AS (
+      SELECT ?, 0
+      UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
+    ) SELECT c.* FROM up JOIN checkpoints c ON c.id = up.id WHERE c.kind = ? AND c.step_key = ? ORDER BY up.n DESC`).all(id, kind, stepKey) as CheckpointRow[];
+}
+
 const TimelineCursor = z.tuple([IdSchema]);
 
 export const TIMELINE_SQL = `SELECT c.*, p.hash AS parent_hash FROM checkpoints c

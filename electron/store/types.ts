@@ -131,6 +131,8 @@ export interface CheckpointStoreApi {
   putBlob(text: string): string;
   /** Checkpoints from the root to the head, oldest first: the session's current branch. */
   headPath(sessionId: string): Checkpoint[];
+  /** Checkpoints of one kind and step on the head path, oldest first (a narrow headPath). */
+  stepOnHeadPath(sessionId: string, kind: CheckpointKind, stepKey: string): Checkpoint[];
   /** Newest first, paginated, one indexed query. */
   timeline(sessionId: string, opts?: { limit?: number; cursor?: string }): Page<TimelineRow> & { total: number };
 

@@ -240,7 +240,7 @@ describe('StepRunner', () => {
       completeStep: (s, i) => store.completeStep(s, i),
       memoGet: (k) => store.memoGet(k),
       appendCheckpoint: (s, c) => store.appendCheckpoint(s, c),
-      headPath: (s) => store.headPath(s),
+      stepOnHeadPath: (s, k, key) => store.stepOnHeadPath(s, k, key),
     };
     const err = await runner(env, { store: failing, flushMs: 0 }).run(spec(env)).catch((e: EngineError) => e);
     expect(err).toMatchObject({ category: 'disk', code: 'disk_full' });

@@ -381,9 +381,9 @@ async function mapChunks(
   const findings = new Map<number, string>();
   const path = ctx.path;
   const specHash = mapSpecHash(task, ctx.client.profile.model, temperature);
+  const mapped = new Map(path.filter((x) => x.kind === 'map').map((x) => [x.stepKey, x]));
   for (const c of chunks) {
-    const key = mapKey(c.index, c.textHash, specHash);
-    const cp = path.filter((x) => x.kind === 'map' && x.stepKey === key).at(-1);
+    const cp = mapped.get(mapKey(c.index, c.textHash, specHash));
     if (cp?.outputHash) {
       findings.set(c.index, store.getBlob(cp.outputHash));
       ctx.progress.stepDone(null);
