@@ -88,7 +88,7 @@ export interface E2EApp {
   cspViolations(): Promise<string[]>;
   /** Closes every notification (for a clean screenshot). */
   dismissToasts(): Promise<void>;
-  /** Saves test-results/<name>.png; with `readme`, also docs/screenshots/<readme>.png. */
+  /** Saves test-results/<name>.png; with `readme` and CAIRN_UPDATE_SCREENSHOTS=1, also docs/screenshots/<readme>.png. */
   screenshot(name: string, readme?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -128,7 +128,8 @@ export async function openApp(shared: Shared, opts: Omit<AppHostOptions, 'dir'> 
         mkdirSync(RESULTS_DIR, { recursive: true });
         const file = join(RESULTS_DIR, `${name}.png`);
         await page.screenshot({ path: file });
-        if (readme) {
+        // README pictures change only when asked (CAIRN_UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
+        if (readme && process.env.CAIRN_UPDATE_SCREENSHOTS === '1') {
           mkdirSync(README_SHOTS_DIR, { recursive: true });
           copyFileSync(file, join(README_SHOTS_DIR, `${readme}.png`));
         }
