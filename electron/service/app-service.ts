@@ -174,15 +174,21 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const launch = async (id: string, onlyChunks?: number[]): Promise<Session> => {
     if (running.has(id)) return db().getSession(id);
     const session = db().getSession(id);
-    if (session.config.provider.simulator) {
-      // The simulator listens on a new port each launch; memo keys do not depend on it.
-      db().updateSession(id, { config: { ...session.config, provider: simulatorProfile(await getSimulator()) } });
-    }
     const controller = new AbortController();
     const live = new Map<string, 'running'>();
-    const done = runSession(id, deps(), { signal: controller.signal, onEvent: onAnalysisEvent(id, live), ...(onlyChunks ? { onlyChunks } : {}) })
+    // Registered before the first await, so a second start (a double click, resumeAll) joins this run instead of running the session twice.
+    const done = (async () => {
+      if (session.config.provider.simulator) {
+        // The simulator listens on a new port each launch; memo keys do not depend on it.
+        const sim = await getSimulator();
+        db().updateSession(id, { config: { ...db().getSession(id).config, provider: simulatorProfile(sim) } });
+      }
+      await runSession(id, deps(), { signal: controller.signal, onEvent: onAnalysisEvent(id, live), ...(onlyChunks ? { onlyChunks } : {}) });
+    })()
       .then(() => undefined, (err: unknown) => {
         const e = err as { code?: string; message?: string; hint?: string };
+        // Another process holds the session: its status is that run's to write.
+        if (e.code === 'lease_held') return;
         try {
           db().updateSession(id, { status: 'paused', reason: { code: e.code ?? 'internal', message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) } });
         } catch {
