@@ -7,7 +7,9 @@ import { formatCost, formatDuration, formatTokens } from '../format.ts';
 import type { ErrorInfo } from '../state/app-store.ts';
 import { useNavigate, useSettingsActions, useSettingsState, useUiActions } from '../state/hooks.ts';
 import { asReason } from '../state/ui-slice.ts';
-import { TEMPLATES } from './task-templates.ts';
+import { QUESTION_INSTRUCTION, TEMPLATES, taskRequest } from './task-templates.ts';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function DocumentCard({ doc, onRemove }: { doc: DocumentPreview; onRemove(): void }) {
   return (
@@ -19,9 +21,9 @@ function DocumentCard({ doc, onRemove }: { doc: DocumentPreview; onRemove(): voi
       {doc.ok ? (
         <>
           <p className="figures-inline">
-            {doc.pages !== null ? <span>{doc.pages} pages</span> : null}
+            {doc.pages !== null ? <span>{plural(doc.pages, 'page')}</span> : null}
             <span>{formatTokens(doc.tokens)} tokens</span>
-            <span>{doc.chunks} chunks</span>
+            <span>{plural(doc.chunks, 'chunk')}</span>
           </p>
           {doc.sample ? <blockquote className="sample">{doc.sample}</blockquote> : null}
           {doc.warnings.map((w) => <p key={w} className="warning">{w}</p>)}
@@ -75,8 +77,7 @@ export function NewAnalysisView() {
   const request: NewSession | null = useMemo(() => {
     if (readyDocs.length === 0 || !task.trim() || !providerName || budgetInvalid) return null;
     return {
-      task: task.trim(),
-      template,
+      ...taskRequest(template, task),
       providerName,
       documents: readyDocs.map((d) => d.path),
       budgetUsd: budgetNumber,
@@ -191,10 +192,14 @@ export function NewAnalysisView() {
             </label>
           ))}
         </fieldset>
+        {template === 'question' ? <p className="muted" id="question-instruction">{QUESTION_INSTRUCTION}</p> : null}
         <label className="field">
-          <span>Task</span>
-          <textarea rows={4} value={task} onChange={(e) => setTask(e.target.value)} />
+          <span>{template === 'question' ? 'Question' : 'Task'}</span>
+          <textarea rows={4} value={task} onChange={(e) => setTask(e.target.value)} aria-describedby={template === 'question' ? 'question-instruction' : undefined} />
         </label>
+        {template !== 'question' && template !== 'custom' && task.trim() !== (TEMPLATES.find((t) => t.id === template)?.task ?? '') ? (
+          <p className="muted" data-testid="task-edited">Edited: this task runs as a custom task.</p>
+        ) : null}
         <label className="field">
           <span>Name (optional)</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
@@ -238,7 +243,7 @@ export function NewAnalysisView() {
             <div><dt>Time</dt><dd>{estimate.value.seconds === null ? '—' : `about ${formatDuration(estimate.value.seconds)}`}</dd></div>
           </dl>
         ) : (
-          <p className="muted">{request ? 'Estimate the cost and time before starting.' : 'Add at least one readable document, a task and a provider.'}</p>
+          <p className="muted">{request ? 'Estimate the cost and time before starting.' : template === 'question' && !task.trim() ? 'Add at least one readable document, a question and a provider.' : 'Add at least one readable document, a task and a provider.'}</p>
         )}
         {estimateError ? <ErrorPanel title="No estimate" error={estimateError} /> : null}
         {startError ? <ErrorPanel title="The analysis did not start" error={startError} /> : null}

@@ -36,6 +36,7 @@ test('analyse the sample through New analysis, with live stream and progress, th
 
   await form.chooseTemplate('Obligations');
   expect(await form.task.inputValue()).toMatch(/obligation/i);
+  const shownTask = await form.task.inputValue();
   expect(await form.provider.inputValue()).toBe('Simulator');
   expect(await form.startButton.isDisabled()).toBe(true); // only after an estimate
   await form.runEstimate();
@@ -86,6 +87,8 @@ test('analyse the sample through New analysis, with live stream and progress, th
   const savedTo = ((await toast.locator('p').first().textContent()) ?? '').replace('Exported Markdown to ', '');
   const saved = readFileSync(savedTo, 'utf8');
   const [item] = (await host.request('sessions:list', { limit: 10 })).items;
+  // The task the form showed is the task the engine ran (a preset's text is the engine's own).
+  expect((await host.request('sessions:get', { id: item!.id })).config.task).toBe(shownTask);
   const fresh = await host.request('sessions:export', { id: item!.id, format: 'md', save: false });
   const withoutTime = (md: string) => md.replace(/exported \S+Z/g, 'exported <time>');
   expect(withoutTime(saved)).toBe(withoutTime(fresh.content));

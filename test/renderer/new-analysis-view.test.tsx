@@ -47,6 +47,47 @@ describe('New analysis', () => {
     for (const name of ['Summary', 'Obligations', 'Key figures', 'Question']) expect(screen.getByRole('radio', { name })).toBeTruthy();
   });
 
+  it('an edited preset task runs as a custom task; a question is sent without the instruction', async () => {
+    const fake = withDocs();
+    renderApp(fake, { view: 'new' });
+    await addDocs();
+    fireEvent.click(screen.getByRole('radio', { name: 'Risks' }));
+    const task = screen.getByLabelText('Task') as HTMLTextAreaElement;
+    fireEvent.change(task, { target: { value: 'Identify the data-protection risks only.' } });
+    expect(screen.getByTestId('task-edited').textContent).toMatch(/runs as a custom task/);
+    await waitFor(() => expect(button('Estimate cost and time').disabled).toBe(false));
+    fireEvent.click(button('Estimate cost and time'));
+    await screen.findByTestId('estimate');
+    expect(fake.callsOf('sessionsEstimate').at(-1)).toMatchObject({ template: 'custom', task: 'Identify the data-protection risks only.' });
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Question' }));
+    const question = screen.getByRole('textbox', { name: 'Question' }) as HTMLTextAreaElement;
+    expect(question.value).toBe('');
+    expect(button('Estimate cost and time').disabled).toBe(true);
+    fireEvent.change(question, { target: { value: 'When can the customer terminate?' } });
+    fireEvent.click(button('Estimate cost and time'));
+    await screen.findByTestId('estimate');
+    expect(fake.callsOf('sessionsEstimate').at(-1)).toMatchObject({ template: 'question', task: 'When can the customer terminate?' });
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Obligations' }));
+    expect(screen.queryByTestId('task-edited')).toBeNull();
+    fireEvent.click(button('Estimate cost and time'));
+    await screen.findByTestId('estimate');
+    expect(fake.callsOf('sessionsEstimate').at(-1)).toMatchObject({ template: 'obligations', task: expect.stringMatching(/^Extract every obligation/) });
+  });
+
+  it('counts pages and chunks in the singular and plural', async () => {
+    const fake = new FakeCairn();
+    fake.pickPaths = ['/docs/one.md'];
+    fake.previews.set('/docs/one.md', { path: '/docs/one.md', name: 'one.md', ok: true, pages: 1, sample: 'x', tokens: 90, chunks: 1, warnings: [], error: null });
+    renderApp(fake, { view: 'new' });
+    const [card] = await addDocs();
+    expect(card!.textContent).toContain('1 page');
+    expect(card!.textContent).not.toContain('1 pages');
+    expect(card!.textContent).toContain('1 chunk');
+    expect(card!.textContent).not.toContain('1 chunks');
+  });
+
   it('estimates before starting, then starts with the chosen provider, model and budget', async () => {
     const fake = withDocs();
     fake.settings = makeSettings({ defaultProvider: 'OpenAI' });
