@@ -1,7 +1,8 @@
 import type { Progress, Usage } from '../../shared/domain.ts';
 import { formatCost, formatDuration, formatTokens } from '../format.ts';
 
-export function ProgressBar({ progress, usage, label = 'Analysis progress' }: { progress: Progress; usage: Usage; label?: string }) {
+/** `live`: the run is going, so an ETA means something; a paused, finished or failed run has none. */
+export function ProgressBar({ progress, usage, live, label = 'Analysis progress' }: { progress: Progress; usage: Usage; live: boolean; label?: string }) {
   const pct = progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
   return (
     <div className="progress" data-testid="progress">
@@ -12,7 +13,7 @@ export function ProgressBar({ progress, usage, label = 'Analysis progress' }: { 
         <div><dt>Steps</dt><dd>{progress.done} / {progress.total}{progress.failed > 0 ? ` (${progress.failed} failed)` : ''}</dd></div>
         <div><dt>Tokens</dt><dd>{formatTokens(usage.inputTokens)} in · {formatTokens(usage.outputTokens)} out{usage.estimated ? ' (estimated)' : ''}</dd></div>
         <div><dt>Cost</dt><dd>{formatCost(usage.costUsd)}</dd></div>
-        <div><dt>ETA</dt><dd>{formatDuration(progress.etaSeconds)}</dd></div>
+        <div><dt>ETA</dt><dd>{live ? formatDuration(progress.etaSeconds) : '—'}</dd></div>
       </dl>
     </div>
   );

@@ -11,6 +11,7 @@ import { ChunkRow } from './chunk-list.tsx';
 import { ExportBar } from './export-bar.tsx';
 import { FollowUp } from './follow-up.tsx';
 import { LiveOutput } from './live-output.tsx';
+import { pauseTitle, USER_PAUSE_CODE } from './pause-title.ts';
 import { TimelineView } from './timeline-view.tsx';
 
 function Controls({ session }: { session: Session }) {
@@ -61,22 +62,21 @@ function StatusPanel({ session }: { session: Session }) {
       </section>
     );
   }
+  if (session.status === 'paused' && session.reason?.code === USER_PAUSE_CODE) {
+    return (
+      <section className="banner banner-info" role="status" aria-label="Paused by you" data-testid="paused-panel">
+        <p><strong>Paused by you.</strong> {session.reason.message} Resume when you are ready.</p>
+      </section>
+    );
+  }
   if ((session.status === 'paused' || session.status === 'failed') && session.reason) {
     const title = session.status === 'paused' ? `Paused: ${pauseTitle(session.reason.code)}` : 'The analysis failed';
     return <ErrorPanel title={title} error={session.reason} />;
   }
   if (session.status === 'paused') {
-    return <section className="banner banner-info" role="status"><p>Paused. Resume when you are ready.</p></section>;
+    return <section className="banner banner-info" role="status" aria-label="Paused" data-testid="paused-panel"><p>Paused. Resume when you are ready.</p></section>;
   }
   return null;
-}
-
-function pauseTitle(code: string): string {
-  if (/budget/i.test(code)) return 'budget reached';
-  if (/disk|io|space/i.test(code)) return 'disk problem';
-  if (/auth|key|401|403|permission/i.test(code)) return 'the provider refused the key';
-  if (/user/i.test(code)) return 'by you';
-  return code;
 }
 
 function Overview({ sessionId }: { sessionId: string }) {
@@ -110,7 +110,7 @@ function Overview({ sessionId }: { sessionId: string }) {
     <>
       <StatusPanel session={session} />
       <section className="card" aria-label="Progress">
-        <ProgressBar progress={session.progress} usage={session.usage} />
+        <ProgressBar progress={session.progress} usage={session.usage} live={session.status === 'running' || session.status === 'waiting'} />
       </section>
       <LiveOutput sessionId={session.id} />
       {report ? (

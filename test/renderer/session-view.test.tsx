@@ -43,6 +43,46 @@ describe('Session view', () => {
     expect(screen.getAllByText('Simulator').length).toBeGreaterThan(0);
   });
 
+  it('shows no ETA once the run is not going (paused, done)', async () => {
+    for (const status of ['paused', 'done'] as const) {
+      const fake = new FakeCairn();
+      const s = fake.addSession({ name: `Eta ${status}`, status, progress: { done: 3, total: 10, failed: 0, etaSeconds: 42 } });
+      const view = open(fake, s.id);
+      await screen.findByRole('heading', { name: `Eta ${status}` });
+      const eta = within(screen.getByTestId('progress')).getByText('ETA').nextElementSibling;
+      expect(eta?.textContent, status).toBe('—');
+      view.unmount();
+    }
+  });
+
+  it('a pause the user asked for is a calm notice, not an error', async () => {
+    const fake = new FakeCairn();
+    const s = fake.addSession({ name: 'Held', status: 'paused', reason: { code: 'stopped', message: 'Stopped on request. Everything received so far is saved.', hint: 'Resume the session to continue where it stopped.' } });
+    open(fake, s.id);
+    const notice = await screen.findByRole('status', { name: 'Paused by you' });
+    expect(notice.textContent).toContain('Everything received so far is saved.');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByText(/Paused: stopped/)).toBeNull();
+  });
+
+  it.each([
+    ['budget_exceeded', 'Paused: budget reached'],
+    ['SQLITE_FULL', 'Paused: disk problem'],
+    ['ENOSPC', 'Paused: disk problem'],
+    ['read_only', 'Paused: disk problem'],
+    ['unauthorized', 'Paused: the provider refused the key'],
+    ['forbidden', 'Paused: the provider refused access to the model'],
+    ['missing_key', 'Paused: no API key for this provider'],
+    ['insufficient_quota', 'Paused: no credit left with the provider'],
+    ['model_not_found', 'Paused: the model is not available'],
+    ['http_422', 'Paused: the provider rejected the request'],
+  ])('the engine code %s pauses under the title "%s"', async (code, title) => {
+    const fake = new FakeCairn();
+    const s = fake.addSession({ name: 'Coded', status: 'paused', reason: { code, message: 'Something the engine said.' } });
+    open(fake, s.id);
+    expect(await screen.findByRole('alert', { name: title })).toBeTruthy();
+  });
+
   it('has no Simulator label for a real provider', async () => {
     const fake = new FakeCairn();
     const s = fake.addSession({ name: 'Real', provider: OPENAI });
