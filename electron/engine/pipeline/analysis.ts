@@ -108,7 +108,11 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     throw new AnalysisError('lease_held', 'This session is being run by another Cairn process (the desktop app or another `cairn` command).', 'Wait for it to finish or stop it there; a process that died releases the session within 10 seconds.');
   }
   const stopAll = new AbortController();
-  const onOuterAbort = () => stopAll.abort(opts.signal?.reason);
+  let stoppedByCaller = false;
+  const onOuterAbort = () => {
+    if (!stopAll.signal.aborted) stoppedByCaller = true;
+    stopAll.abort(opts.signal?.reason);
+  };
   if (opts.signal?.aborted) onOuterAbort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const heartbeat = setInterval(() => {
@@ -146,9 +150,9 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
 
     const findings = await mapChunks(ctx, chunks, cfg.task, cfg.temperature, cfg.concurrency, publish, opts.onlyChunks);
     if (stopAll.signal.aborted) {
-      // A fault that stopped every worker carries its reason; anything else is the user (or a signal) stopping the run.
+      // A fault that stopped every worker carries its reason; the caller's signal means the user (or a signal) stopped the run.
       const r: unknown = stopAll.signal.reason;
-      throw isEngineError(r) || r instanceof AnalysisError ? r : cancelledError();
+      throw stoppedByCaller || r === undefined ? cancelledError() : r;
     }
     const failed = chunks.filter((c) => !findings.has(c.index)).map((c) => c.index);
     if (failed.length > 0) {
@@ -393,6 +397,14 @@ async function mapChunks(
   const todo = chunks.filter((c) => !findings.has(c.index) && (!only || only.includes(c.index)));
   let next = 0;
   const worker = async () => {
+    try {
+      await work();
+    } catch (err) {
+      // A store fault outside the model call (progress, a failure note) stops every worker: none may go on calling the model once the run returns.
+      ctx.abort(err);
+    }
+  };
+  const work = async () => {
     while (next < todo.length && !ctx.signal.aborted) {
       const c = todo[next++]!;
       const stepKey = mapKey(c.index, c.textHash, specHash);
