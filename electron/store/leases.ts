@@ -59,10 +59,15 @@ export function release(db: Database.Database, sessionId: Id, owner: string): vo
   stmt(db, 'DELETE FROM leases WHERE session_id = ? AND owner = ? AND pid = ?').run(sessionId, owner, process.pid);
 }
 
-/** Running sessions whose lease is gone or stale become interrupted. */
+/**
+ * Running sessions whose lease is gone or stale become interrupted; so do sessions
+ * waiting for a retry time (a run sleeping through a rate limit or backoff) whose
+ * run died. A settled wait (passages gave up, retry_at NULL) is left as it is.
+ */
 export function recoverInterrupted(db: Database.Database, nowMs: number, at: string): Id[] {
   const rows = stmt(db, `SELECT s.id, l.session_id AS leased, l.owner, l.pid, l.heartbeat_ms FROM sessions s
-    LEFT JOIN leases l ON l.session_id = s.id WHERE s.status = 'running'`).all() as Array<{ id: Id; leased: string | null } & Partial<LeaseRow>>;
+    LEFT JOIN leases l ON l.session_id = s.id
+    WHERE s.status = 'running' OR (s.status = 'waiting' AND s.retry_at IS NOT NULL)`).all() as Array<{ id: Id; leased: string | null } & Partial<LeaseRow>>;
   const recovered: Id[] = [];
   const reason = JSON.stringify({
     code: 'interrupted',
@@ -73,7 +78,7 @@ export function recoverInterrupted(db: Database.Database, nowMs: number, at: str
     const stale = r.leased === null || isStale({ session_id: r.id, owner: r.owner ?? '', pid: r.pid ?? 0, heartbeat_ms: r.heartbeat_ms ?? 0 }, nowMs);
     if (!stale) continue;
     stmt(db, 'DELETE FROM leases WHERE session_id = ?').run(r.id);
-    stmt(db, `UPDATE sessions SET status = 'interrupted', reason = ?, updated_at = ? WHERE id = ?`).run(reason, at, r.id);
+    stmt(db, `UPDATE sessions SET status = 'interrupted', reason = ?, retry_at = NULL, updated_at = ? WHERE id = ?`).run(reason, at, r.id);
     recovered.push(r.id);
   }
   return recovered;

@@ -153,7 +153,7 @@ export interface CheckpointStoreApi {
   acquireLease(sessionId: string, owner: string): Lease | null;
   heartbeat(sessionId: string, owner: string): boolean;
   releaseLease(sessionId: string, owner: string): void;
-  /** Sessions whose status is running but whose lease is stale or absent: marks them interrupted. */
+  /** Sessions running (or waiting for a retry time) whose lease is stale or absent: marks them interrupted. */
   recoverInterrupted(): Id[];
 
   // integrity
