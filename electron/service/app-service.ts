@@ -59,7 +59,13 @@ type Handlers = { [C in ServiceChannel]: (req: ParsedRequestOf<C>) => Promise<Re
 export async function createAppService(opts: AppServiceOptions = {}): Promise<AppService & { interruptedAtStart(): string[] }> {
   const listeners = new Set<ServiceEventListener>();
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
-    for (const l of listeners) l(name, payload);
+    for (const l of listeners) {
+      try {
+        l(name, payload);
+      } catch {
+        // Events are notifications: a listener that fails (a closed port) must not fail the request or the run that emitted them.
+      }
+    }
   };
   const owner = `app-${process.pid}-${randomBytes(4).toString('hex')}`;
   let config: ServiceConfig = { settings: SettingsSchema.parse({}), keys: {} };
