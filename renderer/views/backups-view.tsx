@@ -107,9 +107,11 @@ export function BackupsView() {
                 <td>{formatBytes(b.sizeBytes)}</td>
                 <td><span className={`badge badge-verify-${b.verified}`}>{VERIFIED[b.verified]}</span></td>
                 <td>{b.reason}</td>
-                <td className="actions">
-                  <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void verifyBackup(b.id)} aria-label={`Verify backup of ${formatTime(b.createdAt)}`}>{busy === b.id ? 'Working…' : 'Verify'}</button>
-                  <button type="button" className="btn btn-small" disabled={busy !== null || b.verified === 'failed'} onClick={() => setRestoring(b)} aria-label={`Restore backup of ${formatTime(b.createdAt)}`}>Restore…</button>
+                <td>
+                  <div className="cell-actions">
+                    <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void verifyBackup(b.id)} aria-label={`Verify backup of ${formatTime(b.createdAt)}`}>{busy === b.id ? 'Working…' : 'Verify'}</button>
+                    <button type="button" className="btn btn-small" disabled={busy !== null || b.verified === 'failed'} onClick={() => setRestoring(b)} aria-label={`Restore backup of ${formatTime(b.createdAt)}`}>Restore…</button>
+                  </div>
                 </td>
               </tr>
             ))}

@@ -167,7 +167,7 @@ export function SessionView({ sessionId, tab }: { sessionId: string; tab: Sessio
             <button type="button" role="tab" id="tab-overview" aria-selected={tab === 'overview'} aria-controls="panel-session" onClick={() => setTab('overview')}>Overview</button>
             <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-session" onClick={() => setTab('timeline')}>Timeline</button>
           </div>
-          <div id="panel-session" role="tabpanel" aria-labelledby={tab === 'overview' ? 'tab-overview' : 'tab-timeline'}>
+          <div id="panel-session" className="session-panel" role="tabpanel" aria-labelledby={tab === 'overview' ? 'tab-overview' : 'tab-timeline'}>
             {tab === 'overview' ? <Overview sessionId={sessionId} /> : <TimelineView session={session} />}
           </div>
           {tab === 'overview' ? <ExportBar sessionId={sessionId} report={data.report} /> : null}

@@ -27,6 +27,26 @@ const CLIPPED_KINDS = `Array.from(document.querySelectorAll('[data-testid="timel
   return k.width > 0 && k.left >= c.left - 1 && k.right <= c.right + 1 ? [] : [kind.textContent];
 })`;
 
+/** Problems of the timeline layout: a column that spills out of its card, or the details panel covering the list. */
+const LAYOUT_PROBLEMS = `(() => {
+  const card = document.querySelector('.timeline-card').getBoundingClientRect();
+  const details = document.querySelector('[aria-label="Checkpoint details"]').getBoundingClientRect();
+  const problems = [];
+  for (const col of document.querySelectorAll('.tl-columns > span')) {
+    const r = col.getBoundingClientRect();
+    if (r.right > card.right + 1) problems.push(col.textContent + ' spills out of the timeline card');
+  }
+  const overlap = !(details.left >= card.right || details.right <= card.left || details.top >= card.bottom || details.bottom <= card.top);
+  if (overlap) problems.push('the details panel covers the timeline');
+  return problems;
+})()`;
+
+/** The vertical gaps between the cards of the session overview (cards must not touch). */
+const CARD_GAPS = `(() => {
+  const cards = Array.from(document.querySelectorAll('#panel-session > .card'));
+  return cards.slice(1).map((c, i) => c.getBoundingClientRect().top - cards[i].getBoundingClientRect().bottom);
+})()`;
+
 const FORK_TASK = 'List every payment term and late-payment consequence, with section citations.';
 
 test('roll back from the timeline, Undo, then fork from a checkpoint with an edited task', async () => {
@@ -49,6 +69,9 @@ test('roll back from the timeline, Undo, then fork from a checkpoint with an edi
   const view = new SessionPage(page);
   await view.report.waitFor();
   const reportBefore = await view.report.textContent();
+  const gaps = (await page.evaluate(CARD_GAPS)) as number[];
+  expect(gaps.length).toBeGreaterThan(1);
+  expect(Math.min(...gaps)).toBeGreaterThanOrEqual(8);
   await view.openTimeline();
   const timeline = new TimelinePage(page);
   await timeline.rows.first().waitFor();
@@ -56,6 +79,13 @@ test('roll back from the timeline, Undo, then fork from a checkpoint with an edi
   expect(total).toBeGreaterThan(15);
   // Every rendered row shows its kind inside its column, however long the history.
   expect(await page.evaluate(CLIPPED_KINDS)).toEqual([]);
+  expect(await page.evaluate(LAYOUT_PROBLEMS)).toEqual([]);
+  // A narrow window (1024×700): the details move below rather than covering the Cost and OK columns.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  expect(await page.evaluate(LAYOUT_PROBLEMS)).toEqual([]);
+  expect(await page.evaluate(CLIPPED_KINDS)).toEqual([]);
+  await app.screenshot('timeline-narrow');
+  await page.setViewportSize({ width: 1280, height: 800 });
   const headBefore = await timeline.head().getAttribute('data-checkpoint-id');
   expect(headBefore).toBe(finished.headId);
 
