@@ -32,7 +32,7 @@ describe('service event listeners', () => {
     const s = await service.handle('sessions:create', { task: 'List obligations', template: 'custom', providerName: 'Simulator', documents: [doc], chunkTokens: 300, start: true });
     const end = Date.now() + 30_000;
     let now: Session = s;
-    while (Date.now() < end && (now.status === 'running' || service.running().length > 0 || now.status === 'idle')) {
+    while (Date.now() < end && (now.status === 'running' || service.running().length > 0 || now.status === 'created')) {
       await new Promise((r) => setTimeout(r, 30));
       now = await service.handle('sessions:get', { id: s.id });
     }

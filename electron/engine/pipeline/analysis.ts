@@ -102,7 +102,7 @@ export interface Ctx {
 /** Runs (or resumes) a session until it is done, paused, or stopped. Never throws for model or store faults: they become the outcome. */
 export async function runSession(sessionId: string, deps: AnalysisDeps, opts: RunOptions = {}): Promise<RunOutcome> {
   const { store } = deps;
-  const emit = opts.onEvent ?? (() => undefined);
+  const emit = observerOf(opts.onEvent);
   const lease = store.acquireLease(sessionId, deps.owner);
   if (!lease) {
     throw new AnalysisError('lease_held', 'This session is being run by another Cairn process (the desktop app or another `cairn` command).', 'Wait for it to finish or stop it there; a process that died releases the session within 10 seconds.');
@@ -181,6 +181,18 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
       // The lease goes stale on its own if the store cannot write now.
     }
   }
+}
+
+/** Events only inform: an observer that throws (a closed pipe, a gone window) must not fail the step that emitted them. */
+export function observerOf(onEvent: ((e: AnalysisEvent) => void) | undefined): (e: AnalysisEvent) => void {
+  if (!onEvent) return () => undefined;
+  return (e) => {
+    try {
+      onEvent(e);
+    } catch {
+      // The work is saved either way; the observer hears the next event.
+    }
+  };
 }
 
 export const pathKey = (kind: string, stepKey: string | null) => `${kind}|${stepKey ?? ''}`;

@@ -5,7 +5,7 @@
 // stored transcript stays whole, and a 'context' checkpoint records it.
 import type { Reason, SessionStatus } from '../../../shared/domain.ts';
 import { countTokens } from '../tokens.ts';
-import { AnalysisError, createRunner, pathKeys, step, type AnalysisDeps, type AnalysisEvent, type Ctx } from './analysis.ts';
+import { AnalysisError, createRunner, observerOf, pathKeys, step, type AnalysisDeps, type AnalysisEvent, type Ctx } from './analysis.ts';
 import { contextWindowFor } from './context-windows.ts';
 import { buildAskContext, type Turn } from './follow-up-context.ts';
 import { rankByQuery } from './lexical-rank.ts';
@@ -38,7 +38,7 @@ export async function askQuestion(sessionId: string, question: string, deps: Ana
   if (!store.acquireLease(sessionId, deps.owner)) {
     throw new AnalysisError('lease_held', 'This session is being run by another Cairn process.', 'Ask again when it has finished.');
   }
-  const emit = opts.onEvent ?? (() => undefined);
+  const emit = observerOf(opts.onEvent);
   const session = results.session;
   const previous: { status: SessionStatus; reason: Reason | null } = { status: session.status, reason: session.reason };
   try {
