@@ -3,6 +3,7 @@
 // every other step. When the conversation outgrows the model's context, the
 // oldest question/answer pairs are left out of the request (never split), the
 // stored transcript stays whole, and a 'context' checkpoint records it.
+import { createHash } from 'node:crypto';
 import type { Reason, SessionStatus } from '../../../shared/domain.ts';
 import { countTokens } from '../tokens.ts';
 import { AnalysisError, createRunner, observerOf, pathKeys, step, type AnalysisDeps, type AnalysisEvent, type Ctx } from './analysis.ts';
@@ -78,7 +79,7 @@ export async function askQuestion(sessionId: string, question: string, deps: Ana
     const n = history.length;
     try {
       const answer = await step(ctx, {
-        sessionId, stepKey: askKey(n), kind: 'answer', task: session.config.task, messages: built.messages,
+        sessionId, stepKey: askKey(n, createHash('sha256').update(JSON.stringify(built.messages)).digest('hex')), kind: 'answer', task: session.config.task, messages: built.messages,
         parameters: { temperature: session.config.temperature }, state: { question: q, n },
       });
       const head = store.getSession(sessionId).headId ?? '';

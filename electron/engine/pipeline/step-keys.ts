@@ -18,7 +18,8 @@ export const reduceKey = (level: number, group: number, inputHash: string) => `r
 export const finalKey = (inputHash: string) => `reduce:final:${inputHash.slice(0, 12)}`;
 export const reportKey = (inputHash: string) => `report:${inputHash.slice(0, 12)}`;
 export const failedKey = (stepKey: string) => `failed:${stepKey}`;
-export const askKey = (n: number) => `ask:${n}`;
+/** A follow-up call: its turn and its request, so a cut answer is only ever resumed by the same question. */
+export const askKey = (n: number, requestHash: string) => `ask:${n}:${requestHash.slice(0, 12)}`;
 
 export const DocumentStateSchema = z.object({
   path: z.string(),
