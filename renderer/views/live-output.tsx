@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { SafeMarkdown } from '../components/safe-markdown.tsx';
+import { StreamingMarkdown } from '../components/streaming-markdown.tsx';
 import { useDetail, useSessionStreams } from '../state/hooks.ts';
 import { stepTitle } from '../stream/step-title.ts';
 import type { LiveStream } from '../stream/stream-store.ts';
@@ -11,7 +11,7 @@ const StreamBlock = memo(function StreamBlock({ stream, source }: { stream: Live
         {stepTitle(stream.stepKey, () => source)}
         {stream.attempt > 1 ? <span className="muted"> · attempt {stream.attempt}</span> : null}
       </h3>
-      <SafeMarkdown text={stream.text} />
+      <StreamingMarkdown text={stream.text} />
     </article>
   );
 });
