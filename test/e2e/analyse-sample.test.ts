@@ -71,7 +71,7 @@ test('analyse the sample through New analysis, with live stream and progress, th
   expect(progressSeen.size).toBeGreaterThanOrEqual(3);
   // A clean run makes one attempt per step: no stream may be labelled as a retry.
   expect([...titles].filter((t) => /attempt|retry/i.test(t))).toEqual([]);
-  expect([...titles].some((t) => /^Passage \d+/.test(t))).toBe(true);
+  expect([...titles].some((t) => /^Chunk \d+/.test(t))).toBe(true);
 
   await session.waitForStatus('done', 90_000);
   await session.report.waitFor();
