@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runSession } from '../../electron/engine/pipeline/analysis.ts';
 import { readResults } from '../../electron/engine/pipeline/read-model.ts';
@@ -107,4 +109,17 @@ describe('large documents', () => {
     const chunksCp = r.path.find((cp) => cp.kind === 'chunks')!;
     expect(JSON.stringify(chunksCp.state).length).toBeLessThan(1_000);
   }, 120_000);
+});
+
+describe('several documents', () => {
+  test('each passage says which document it comes from', async () => {
+    env = await pipelineEnv({ words: 10 }, 4);
+    const second = join(env.dir, 'annex.md');
+    writeFileSync(second, '# Annex\n\n## 1. Scope\n\nThe Supplier shall deliver the annex report within 5 days of the request.\n');
+    const s = env.store.createSession({ name: 'Two', config: env.config({ documents: [env.doc, second] }) });
+    expect((await runSession(s.id, deps(env))).status).toBe('done');
+    const sources = readResults(env.store, s.id).results.map((c) => c.source);
+    expect(sources.some((x) => x.startsWith('contract.md · '))).toBe(true);
+    expect(sources.some((x) => x.startsWith('annex.md · '))).toBe(true);
+  });
 });

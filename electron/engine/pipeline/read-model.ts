@@ -7,7 +7,7 @@ import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import type { ExportModel } from './export.ts';
 import {
-  AnswerStateSchema, chunkListOf, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+  AnswerStateSchema, chunkListOf, DocumentStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
 } from './step-keys.ts';
 
 export interface SessionResults {
@@ -69,18 +69,29 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
     }
   }
 
+  // With several documents, say which one a passage comes from: "contract.pdf · p. 12".
+  const docNames = new Map<number, string>();
+  for (const cp of path) {
+    const st = cp.kind === 'document' ? stateOf(cp, DocumentStateSchema) : null;
+    const index = st ? cfg.documents.indexOf(st.path) : -1;
+    if (st && index >= 0) docNames.set(index, st.name);
+  }
+  const multi = new Set(chunks.map((c) => c.doc)).size > 1;
+  const sourceOf = (c: ChunkRef) => (multi && docNames.has(c.doc) ? `${docNames.get(c.doc)} · ${c.label}` : c.label).slice(0, 500);
+
   const results: ChunkResult[] = chunks.map((c) => {
+    const source = sourceOf(c);
     const cp = done.get(c.index);
     const stepKey = cp?.stepKey ?? mapKey(c.index, c.textHash, specHash);
     if (cp) {
       const text = cp.outputHash ? store.getBlob(cp.outputHash) : '';
-      return { index: c.index, stepKey, source: c.label, status: 'done', output: text.slice(0, MAX_OUTPUT), error: null };
+      return { index: c.index, stepKey, source, status: 'done', output: text.slice(0, MAX_OUTPUT), error: null };
     }
-    if (failed.has(c.index)) return { index: c.index, stepKey, source: c.label, status: 'failed', output: null, error: failed.get(c.index)!.slice(0, 4_000) };
-    if (live?.get(stepKey) === 'running') return { index: c.index, stepKey, source: c.label, status: 'running', output: null, error: null };
+    if (failed.has(c.index)) return { index: c.index, stepKey, source, status: 'failed', output: null, error: failed.get(c.index)!.slice(0, 4_000) };
+    if (live?.get(stepKey) === 'running') return { index: c.index, stepKey, source, status: 'running', output: null, error: null };
     const part = interrupted.has(stepKey) || session.status === 'interrupted' ? store.partial(sessionId, stepKey) : null;
-    if (part && part.text) return { index: c.index, stepKey, source: c.label, status: 'interrupted', output: part.text.slice(0, MAX_OUTPUT), error: null };
-    return { index: c.index, stepKey, source: c.label, status: 'pending', output: null, error: null };
+    if (part && part.text) return { index: c.index, stepKey, source, status: 'interrupted', output: part.text.slice(0, MAX_OUTPUT), error: null };
+    return { index: c.index, stepKey, source, status: 'pending', output: null, error: null };
   });
 
   return { session, chunks, results, report, conversation, path };
