@@ -179,11 +179,13 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     let prefix = '';
     let mode: AttemptMode = 'fresh';
     if (partial && partial.text.length > 0) {
+      // The interrupted attempt was paid for: its draft carries an estimate of that cost, so the
+      // session's spend (and its budget) counts it after a crash too.
+      this.#keepDraftOnce(spec, partial);
       if (this.#policy === 'continue') {
         prefix = partial.text;
         mode = 'continue';
       } else {
-        this.#keepDraftOnce(spec, partial);
         mode = 'restart';
       }
     }
@@ -207,10 +209,10 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal);
       } catch (err) {
         const failure = err instanceof AttemptFailure ? err : new AttemptFailure(this.#client.classify(err), prefix, '');
-        const paid = failure.generated.length > 0
-          ? this.#prices.cost(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model)).usd
-          : 0;
-        if (reservation) reservation.commit(paid);
+        const paidUsage = failure.generated.length > 0
+          ? this.#prices.usage(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model), true)
+          : null;
+        if (reservation) reservation.commit(paidUsage?.costUsd ?? 0);
         const e = failure.error;
         if (e.category === 'model_not_found') throw await this.#client.withAvailableModels(e);
         if (e.category === 'context_length' && !shrunk && spec.shrink) {
@@ -226,11 +228,12 @@ export class StepRunner extends EventEmitter<StepEventMap> {
 
         // Keep what this attempt produced according to the policy.
         if (failure.text.length > 0) {
+          // The draft records what the failed attempt cost (estimated), whatever the policy.
+          this.#keepDraft(spec, attemptNo, failure.text, paidUsage);
           if (this.#policy === 'continue') {
             prefix = failure.text;
             mode = 'continue';
           } else {
-            this.#keepDraft(spec, attemptNo, failure.text);
             mode = 'restart';
           }
         }
@@ -305,12 +308,13 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     }
   }
 
-  #keepDraft(spec: StepSpec, attempt: number, text: string): void {
+  #keepDraft(spec: StepSpec, attempt: number, text: string, usage: Usage | null): void {
     const checkpoint = this.#store.appendCheckpoint(spec.sessionId, {
       kind: 'interrupted',
       stepKey: spec.stepKey,
-      state: { attempt, policy: 'restart' },
+      state: { attempt, policy: this.#policy },
       output: text,
+      ...(usage ? { usage } : {}),
     });
     this.emit('draft', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, checkpoint, chars: text.length });
   }
@@ -321,7 +325,11 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       const s = cp.state;
       return typeof s === 'object' && s !== null && !Array.isArray(s) && s['attempt'] === partial.attempt;
     });
-    if (!already) this.#keepDraft(spec, partial.attempt, partial.text);
+    if (already) return;
+    // What the killed attempt cost is not known; estimate it from the request and the text received.
+    const usage = this.#prices.usage(this.model, countChatTokens(spec.messages, this.model), countTokens(partial.text, this.model), true);
+    this.#budget?.add(usage.costUsd);
+    this.#keepDraft(spec, partial.attempt, partial.text, usage);
   }
 
   async #attempt(spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined): Promise<AttemptResult> {

@@ -287,6 +287,36 @@ describe('cancellation and resume', () => {
     const last = e.sim.log.completions().at(-1)!;
     const repeated = RequestLog.contentText(last);
     expect(overlapLength(partial, repeated)).toBeGreaterThan(10); // the model did repeat itself
-    expect(e.store.headPath(e.session.id).filter((c) => c.kind === 'interrupted')).toHaveLength(0);
+    // The cut attempt still shows as a draft, carrying what it cost (estimated); the answer is the stitched one.
+    const drafts = e.store.headPath(e.session.id).filter((c) => c.kind === 'interrupted');
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.usage.estimated).toBe(true);
+  });
+});
+
+describe('what interrupted attempts cost', () => {
+  it('a dropped attempt\'s estimated cost is recorded on its draft and in the session\'s spend', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    env.sim.setFaults([{ fault: { kind: 'drop', afterChunks: 10 }, times: 1 }]);
+    const out = await runner(env, {}, 'gpt-4o-mini').run(spec(env));
+    const draft = env.store.headPath(env.session.id).find((c) => c.kind === 'interrupted')!;
+    expect(draft.usage.estimated).toBe(true);
+    expect(draft.usage.outputTokens).toBeGreaterThan(0);
+    expect(draft.usage.costUsd).toBeGreaterThan(0);
+    const spent = env.store.getSession(env.session.id).usage.costUsd;
+    expect(spent).toBeCloseTo(out.usage.costUsd + draft.usage.costUsd, 12);
+  });
+
+  it('after a crash, the killed attempt is charged once, and the budget sees it', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    // What a killed process leaves behind: persisted parts of attempt 1, no completion.
+    env.store.appendStreamPart(env.session.id, 'map:0', 1, 'Findings: the supplier shall deliver the report within');
+    const budget = new SessionBudget(10, 0);
+    await runner(env, { budget }, 'gpt-4o-mini').run(spec(env));
+    const drafts = env.store.headPath(env.session.id).filter((c) => c.kind === 'interrupted');
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.usage.costUsd).toBeGreaterThan(0);
+    const spent = env.store.getSession(env.session.id).usage.costUsd;
+    expect(budget.spentUsd).toBeCloseTo(spent, 12);
   });
 });
