@@ -258,6 +258,35 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       emit('session:changed', s);
       return s;
     },
+    'sessions:update': (req) => {
+      const s = db().getSession(req.id);
+      // A run reads its budget and model once, when it starts: a change mid-run would be silently ignored.
+      if (running.has(req.id) || s.status === 'running' || (s.status === 'waiting' && s.retryAt !== null)) {
+        throw new ServiceError('busy', `"${s.name || 'This session'}" is running, so its budget and model cannot change now.`, 'Pause it first, then change them and resume.');
+      }
+      const spent = s.usage.costUsd;
+      if (req.budgetUsd != null && req.budgetUsd <= spent) {
+        throw new ServiceError('invalid_input', `A budget of $${req.budgetUsd.toFixed(2)} is not more than the $${spent.toFixed(4)} this session has already spent, so it would pause again at once.`, `Enter more than $${spent.toFixed(4)}.`);
+      }
+      const model = req.model?.trim();
+      // The built-in simulator answers as one model and is re-attached at every launch.
+      if (model !== undefined && s.config.provider.simulator && model !== s.config.provider.model) {
+        throw new ServiceError('invalid_input', `The built-in simulator has a single model (${s.config.provider.model}).`, 'Start a new analysis on a real provider (Settings → Providers) to try another model.');
+      }
+      const parsed = SessionConfigSchema.safeParse({
+        ...s.config,
+        ...(req.budgetUsd !== undefined ? { budgetUsd: req.budgetUsd } : {}),
+        ...(model !== undefined ? { provider: { ...s.config.provider, model } } : {}),
+      });
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new ServiceError('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
+      }
+      // Finished steps stay on the head path; with a new model the steps still to run get new memo keys.
+      const updated = db().updateSession(req.id, { config: parsed.data });
+      emit('session:changed', updated);
+      return updated;
+    },
     'sessions:archive': (req) => {
       const s = db().archiveSession(req.id, true);
       emit('session:changed', s);

@@ -77,6 +77,20 @@ export const SessionDetailSchema = z.strictObject({
 });
 export type SessionDetail = z.infer<typeof SessionDetailSchema>;
 
+/**
+ * What a paused session may change before it resumes: its spending limit (null
+ * removes it) and the model it asks. Steps already finished stay; a new model
+ * only changes the memo keys of the steps still to run.
+ */
+export const SessionUpdateSchema = z
+  .strictObject({
+    id: IdSchema,
+    budgetUsd: z.number().positive().nullable().optional(),
+    model: z.string().trim().min(1).max(MAX_NAME).optional(),
+  })
+  .refine((u) => u.budgetUsd !== undefined || u.model !== undefined, { message: 'Name a new budget or a new model.' });
+export type SessionUpdate = z.infer<typeof SessionUpdateSchema>;
+
 export const ExportFormatSchema = z.enum(['md', 'json', 'html']);
 
 export const sessionChannels = {
@@ -99,6 +113,7 @@ export const sessionChannels = {
   'sessions:resumeAll': channel(Empty, z.strictObject({ resumed: z.array(IdSchema) })),
   'sessions:stop': channel(ById, SessionSchema),
   'sessions:rename': channel(z.strictObject({ id: IdSchema, name: z.string().min(1).max(MAX_NAME) }), SessionSchema),
+  'sessions:update': channel(SessionUpdateSchema, SessionSchema),
   'sessions:archive': channel(ById, SessionSchema),
   'sessions:delete': channel(ById, Ok),
   'sessions:retryChunk': channel(z.strictObject({ id: IdSchema, index: z.number().int().nonnegative() }), SessionSchema),

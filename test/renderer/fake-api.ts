@@ -9,6 +9,15 @@ import type { Settings } from '../../shared/settings.ts';
 import { createApi, type Api } from '../../renderer/api.ts';
 import { makeDetail, makeId, makeSession, makeSettings } from './fixtures.ts';
 
+/** A refusal with the code and hint the real service gives. */
+class FakeRefusal extends Error {
+  readonly ipc: IpcError;
+  constructor(ipc: IpcError) {
+    super(ipc.message);
+    this.ipc = ipc;
+  }
+}
+
 type MethodName = { [K in keyof CairnBridge]: K extends `on${string}` ? never : K }[keyof CairnBridge];
 
 export class FakeCairn {
@@ -82,6 +91,7 @@ export class FakeCairn {
     try {
       return Promise.resolve({ ok: true, value: work() });
     } catch (error) {
+      if (error instanceof FakeRefusal) return Promise.resolve({ ok: false, error: error.ipc });
       return Promise.resolve({ ok: false, error: { code: 'not-found', message: (error as Error).message } });
     }
   }
@@ -126,6 +136,15 @@ export class FakeCairn {
       })),
       sessionsStop: (q) => r('sessionsStop', q, () => this.change(q.id, { status: 'failed', reason: { code: 'stopped', message: 'Stopped by you.' } })),
       sessionsRename: (q) => r('sessionsRename', q, () => this.change(q.id, { name: q.name })),
+      sessionsUpdate: (q) => r('sessionsUpdate', q, () => {
+        const s = this.mustSession(q.id);
+        // The same refusals as the service (electron/service/app-service.ts).
+        if (s.status === 'running') throw new FakeRefusal({ code: 'busy', message: `"${s.name}" is running, so its budget and model cannot change now.`, hint: 'Pause it first, then change them and resume.' });
+        if (q.budgetUsd != null && q.budgetUsd <= s.usage.costUsd) throw new FakeRefusal({ code: 'invalid_input', message: `A budget of $${q.budgetUsd.toFixed(2)} is not more than the $${s.usage.costUsd.toFixed(4)} already spent.` });
+        const provider = q.model !== undefined ? { ...s.config.provider, model: q.model.trim() } : s.config.provider;
+        const budgetUsd = q.budgetUsd !== undefined ? q.budgetUsd : s.config.budgetUsd;
+        return this.change(q.id, { config: { ...s.config, provider, budgetUsd } });
+      }),
       sessionsArchive: (q) => r('sessionsArchive', q, () => this.change(q.id, { archived: true })),
       sessionsDelete: (q) => r('sessionsDelete', q, () => {
         this.sessions.delete(q.id);

@@ -16,6 +16,7 @@ const validRequests: Record<string, unknown> = {
   'sessions:resumeAll': {},
   'sessions:stop': { id: ID },
   'sessions:rename': { id: ID, name: 'Q3 contract review' },
+  'sessions:update': { id: ID, budgetUsd: 2.5, model: 'gpt-4.1-mini' },
   'sessions:archive': { id: ID },
   'sessions:delete': { id: ID },
   'sessions:retryChunk': { id: ID, index: 3 },
@@ -85,6 +86,16 @@ describe('IPC contract', () => {
     expect(channels['sessions:rename'].request.safeParse({ id: ID, name: huge }).success).toBe(false);
     expect(channels['documents:preview'].request.safeParse({ paths: [huge] }).success).toBe(false);
     expect(channels['keys:set'].request.safeParse({ profile: 'a', key: huge }).success).toBe(false);
+  });
+
+  test('sessions:update needs a budget or a model, a positive budget (or none) and a named model', () => {
+    const update = channels['sessions:update'].request;
+    expect(update.safeParse({ id: ID }).success, 'nothing to change').toBe(false);
+    expect(update.safeParse({ id: ID, budgetUsd: 3 }).success).toBe(true);
+    expect(update.safeParse({ id: ID, budgetUsd: null }).success, 'null removes the limit').toBe(true);
+    expect(update.safeParse({ id: ID, model: 'deepseek-chat' }).success).toBe(true);
+    for (const budgetUsd of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5']) expect(update.safeParse({ id: ID, budgetUsd }).success, String(budgetUsd)).toBe(false);
+    for (const model of ['', '   ', 'm'.repeat(201), 7]) expect(update.safeParse({ id: ID, model }).success, String(model)).toBe(false);
   });
 
   test('ids are validated: no paths, NUL bytes or long strings pass as ids', () => {
