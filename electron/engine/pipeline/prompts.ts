@@ -2,19 +2,14 @@
 // prompt builders are pure so a re-run builds byte-identical requests (and so
 // hits the memo instead of paying again).
 import type { TaskTemplate } from '../../../shared/domain.ts';
+import { TASK_TEMPLATES } from '../../../shared/task-templates.ts';
+
+export { TASK_TEMPLATES };
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
-
-export const TASK_TEMPLATES: Record<Exclude<TaskTemplate, 'custom'>, { title: string; task: string }> = {
-  summary: { title: 'Summary', task: 'Summarise the document: its purpose, the parties, the main terms and anything unusual.' },
-  obligations: { title: 'Obligations with deadlines', task: 'Extract every obligation: who owes it, what must be done, and by when (the deadline or trigger).' },
-  risks: { title: 'Risks', task: 'Identify the risks for the reader: liabilities, penalties, termination triggers, ambiguities and missing protections, each with its severity.' },
-  'key-figures': { title: 'Key figures', task: 'List every key figure: amounts, fees, caps, percentages, dates, durations and thresholds, each with what it applies to.' },
-  question: { title: 'Question answering', task: 'Answer the question below from the document only, quoting the passages that support the answer.' },
-};
 
 export function taskFor(template: TaskTemplate, custom?: string): string {
   if (template === 'custom' || template === 'question') {
