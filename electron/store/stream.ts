@@ -27,15 +27,18 @@ export function appendStreamPart(db: Database.Database, sessionId: Id, stepKey: 
   if (typeof text !== 'string' || text.length > MAX_PART_CHARS) throw new StoreError('invalid_input', 'A stream part must be text under 10 million characters.');
   if (text.length === 0) return;
   readSessionRow(db, sessionId);
-  stmt(db, 'INSERT INTO stream_parts (session_id, step_key, attempt, text, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(sessionId, stepKey, attempt, text, at);
+  // The next seq is read from the leaf this insert writes (max() on the key prefix), so the commit changes that one page.
+  stmt(db, `INSERT INTO stream_parts (session_id, step_key, attempt, seq, text, created_at)
+    SELECT @sessionId, @stepKey, @attempt, coalesce(max(seq) + 1, 0), @text, @at
+    FROM stream_parts WHERE session_id = @sessionId AND step_key = @stepKey AND attempt = @attempt`)
+    .run({ sessionId, stepKey, attempt, text, at });
 }
 
 /** The persisted text of the newest attempt of an unfinished step. */
 export function partial(db: Database.Database, sessionId: Id, stepKey: string): PartialStream | null {
   const attempt = stmt(db, 'SELECT max(attempt) FROM stream_parts WHERE session_id = ? AND step_key = ?').pluck().get(sessionId, stepKey) as number | null;
   if (attempt === null) return null;
-  const rows = stmt(db, 'SELECT text, created_at FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
+  const rows = stmt(db, 'SELECT text, created_at FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY seq')
     .all(sessionId, stepKey, attempt) as Array<{ text: string; created_at: string }>;
   return {
     stepKey,
@@ -62,7 +65,7 @@ export function completeStep(db: Database.Database, sessionId: Id, raw: Complete
   if (!parsed.success) throw new StoreError('invalid_input', `The completed step is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   const input = parsed.data;
   const session = readSessionRow(db, sessionId);
-  const output = input.output ?? (stmt(db, 'SELECT text FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY id')
+  const output = input.output ?? (stmt(db, 'SELECT text FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY seq')
     .pluck().all(sessionId, input.stepKey, input.attempt) as string[]).join('');
   const outputHash = putBlob(db, output);
   const parent = session.head_id ? readCheckpointRow(db, session.head_id as Id) : null;

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { StoreError } from '../../electron/store/errors.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/store/schema.ts';
 import { cleanupTempDirs, config, openStore, tempDir, usage } from './helpers.ts';
 
 afterAll(cleanupTempDirs);
@@ -153,24 +154,25 @@ describe('schema versions', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(names);
   });
 
-  it('migrates a v1 database forward after an automatic backup (with a test-only v2)', () => {
+  it('migrates the current schema forward after an automatic backup (with a test-only next version)', () => {
     const dir = tempDir('migrate');
-    const v1 = openStore(dir);
-    const s = v1.createSession({ name: 'v1 data', config });
-    v1.appendCheckpoint(s.id, { kind: 'session', output: 'kept' });
-    v1.close();
+    const current = openStore(dir);
+    const s = current.createSession({ name: 'current data', config });
+    current.appendCheckpoint(s.id, { kind: 'session', output: 'kept' });
+    current.close();
+    const next = SCHEMA_VERSION + 1;
     const v2 = CheckpointStore.open({
       dataDir: dir,
       migrations: [
-        { version: 1, up: () => { throw new Error('v1 must not run again'); } },
-        { version: 2, up: (db) => db.exec('CREATE TABLE tags (session_id TEXT NOT NULL, tag TEXT NOT NULL) STRICT') },
+        ...MIGRATIONS.map((m) => ({ version: m.version, up: () => { throw new Error(`v${m.version} must not run again`); } })),
+        { version: next, up: (db) => db.exec('CREATE TABLE tags (session_id TEXT NOT NULL, tag TEXT NOT NULL) STRICT') },
       ],
     });
-    expect(v2.schemaVersion).toBe(2);
-    expect(Number(v2.database.pragma('user_version', { simple: true }))).toBe(2);
-    expect(v2.getSession(s.id).name).toBe('v1 data');
+    expect(v2.schemaVersion).toBe(next);
+    expect(Number(v2.database.pragma('user_version', { simple: true }))).toBe(next);
+    expect(v2.getSession(s.id).name).toBe('current data');
     const backup = v2.listBackups()[0];
-    expect(backup).toMatchObject({ reason: 'before-migration', schemaVersion: 1, verified: 'ok' });
+    expect(backup).toMatchObject({ reason: 'before-migration', schemaVersion: SCHEMA_VERSION, verified: 'ok' });
     v2.close();
   });
 });

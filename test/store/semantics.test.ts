@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { StoreError } from '../../electron/store/errors.ts';
+import { SCHEMA_VERSION } from '../../electron/store/schema.ts';
 import { cleanupTempDirs, config, openStore, tempDir, usage } from './helpers.ts';
 
 afterEach(cleanupTempDirs);
@@ -180,7 +181,7 @@ describe('export, import and backups', () => {
     // writes continue while the online backup runs
     store.appendCheckpoint(s.id, { kind: 'note', output: 'after backup started' });
     const backup = await pending;
-    expect(backup).toMatchObject({ verified: 'ok', reason: 'test', appVersion: '0.1.0-test', schemaVersion: 1 });
+    expect(backup).toMatchObject({ verified: 'ok', reason: 'test', appVersion: '0.1.0-test', schemaVersion: SCHEMA_VERSION });
     expect(store.verifyBackup(backup.id).verified).toBe('ok');
     const later = store.createSession({ name: 'later', config });
     const asNew = await store.restoreBackup(backup.id, 'new-session', s.id);
