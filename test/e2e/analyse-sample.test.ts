@@ -1,24 +1,16 @@
 // Issue 7, e2e 1: analyse the sample agreement through the New analysis view,
 // watch the live stream and the progress, finish, export Markdown.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, SAMPLE_MD, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { expect, test } from 'vitest';
+import { SAMPLE_MD, useE2E } from './harness/e2e-app.ts';
 import { NewAnalysisPage } from './pages/new-analysis.page.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
 
-let shared: Shared;
-let app: E2EApp | null = null;
-beforeAll(async () => {
-  shared = await startShared();
-});
-afterAll(async () => {
-  await app?.close();
-  await shared?.close();
-});
+const e2e = useE2E();
 
 test('analyse the sample through New analysis, with live stream and progress, then export Markdown', async () => {
-  app = await openApp(shared, {
+  const app = await e2e.open({
     simulator: { tokensPerSecond: 40, words: 24 },
     // A fresh install: no provider configured; the built-in simulator is offered and chosen.
     settings: {},

@@ -1,21 +1,13 @@
 // Issue 2: the built renderer loads in Chromium with the bridged window API
 // and shows the app shell with the empty sessions screen.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { expect, test } from 'vitest';
+import { useE2E } from './harness/e2e-app.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
 
-let shared: Shared;
-let app: E2EApp | null = null;
-beforeAll(async () => {
-  shared = await startShared();
-});
-afterAll(async () => {
-  await app?.close();
-  await shared?.close();
-});
+const e2e = useE2E();
 
 test('the built renderer shows the empty sessions screen over the bridged API', async () => {
-  app = await openApp(shared);
+  const app = await e2e.open();
   const sessions = new SessionsPage(app.page);
   await sessions.emptyState.waitFor();
   expect(await sessions.emptyState.getByRole('heading', { name: 'No analyses yet' }).isVisible()).toBe(true);

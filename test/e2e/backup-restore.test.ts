@@ -1,24 +1,16 @@
 // Issue 7, e2e 4: create a backup from the Backups view, lose data the way a
 // user can (delete a finished session), restore the backup, see it back.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { expect, test } from 'vitest';
+import { SIMULATOR_PROFILE, useE2E } from './harness/e2e-app.ts';
 import { until, writeShortContract } from './harness/fixtures.ts';
 import { BackupsPage } from './pages/backups.page.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
 
-let shared: Shared;
-let app: E2EApp | null = null;
-beforeAll(async () => {
-  shared = await startShared();
-});
-afterAll(async () => {
-  await app?.close();
-  await shared?.close();
-});
+const e2e = useE2E();
 
 test('create a backup, delete a session, restore the backup from the Backups view, the session is back', async () => {
-  app = await openApp(shared, {
+  const app = await e2e.open({
     simulator: { tokensPerSecond: 0, words: 24 },
     settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
   });

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { createAppService } from '../../electron/service/app-service.ts';
 import type { NewSession } from '../../shared/ipc/sessions.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
-import { openApp, SAMPLE_MD, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { SAMPLE_MD, SIMULATOR_PROFILE, useE2E } from './harness/e2e-app.ts';
 import { until, writeShortContract } from './harness/fixtures.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
@@ -16,15 +16,9 @@ import { SessionsPage } from './pages/sessions.page.ts';
 const WORDS = 24;
 const TASK = 'List every obligation, deadline and party responsible, with page citations.';
 
-let shared: Shared;
-let app: E2EApp | null = null;
+const e2e = useE2E();
 const dirs: string[] = [];
-beforeAll(async () => {
-  shared = await startShared();
-});
 afterAll(async () => {
-  await app?.close();
-  await shared?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -50,7 +44,7 @@ async function referenceReport(request: NewSession): Promise<string> {
 }
 
 test('killed mid-run, restarted and reopened: interrupted banner, Resume all, same report as an uninterrupted run', async () => {
-  app = await openApp(shared, {
+  const app = await e2e.open({
     simulator: { tokensPerSecond: 40, words: WORDS },
     settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
   });

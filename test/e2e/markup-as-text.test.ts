@@ -1,21 +1,13 @@
 // Issue 7, e2e 6: model output containing `<img … onerror>` and `<script>`
 // (the simulator quotes the document, which carries them) is shown as text in
 // the preview, the live stream, the chunk results and the report; nothing runs.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { expect, test } from 'vitest';
+import { SIMULATOR_PROFILE, useE2E } from './harness/e2e-app.ts';
 import { IMG_PAYLOAD, SCRIPT_PAYLOAD, until, writeMarkupNotes } from './harness/fixtures.ts';
 import { NewAnalysisPage } from './pages/new-analysis.page.ts';
 import { SessionPage } from './pages/session.page.ts';
 
-let shared: Shared;
-let app: E2EApp | null = null;
-beforeAll(async () => {
-  shared = await startShared();
-});
-afterAll(async () => {
-  await app?.close();
-  await shared?.close();
-});
+const e2e = useE2E();
 
 /** Elements markup in model output could have created, and whether a payload ran. */
 const PROBE = `({
@@ -28,7 +20,7 @@ const PROBE = `({
 const CLEAN = { images: 0, inlineScripts: 0, handlers: 0, frames: 0, pwned: null };
 
 test('<img onerror> and <script> in model output render as text and run nothing', async () => {
-  app = await openApp(shared, {
+  const app = await e2e.open({
     simulator: { tokensPerSecond: 30, words: 60 },
     settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
   });

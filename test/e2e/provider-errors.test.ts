@@ -1,10 +1,10 @@
 // Issue 7, e2e 5: a 401 from the provider pauses the run with an error panel
 // that names the fix (and never shows the key); a 429 with Retry-After shows
 // the waiting countdown and the run then finishes.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
 import type { ProviderProfile } from '../../shared/domain.ts';
-import { openApp, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { useE2E } from './harness/e2e-app.ts';
 import { writeShortContract } from './harness/fixtures.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
@@ -13,15 +13,9 @@ const KEY_VARIABLE = 'CAIRN_E2E_GATEWAY_KEY';
 const WRONG_KEY = 'sk-e2e-wrong-0123456789';
 const RETRY_AFTER_S = 4;
 
-let shared: Shared;
-let app: E2EApp | null = null;
+const e2e = useE2E();
 const simulators: Simulator[] = [];
-beforeAll(async () => {
-  shared = await startShared();
-});
 afterAll(async () => {
-  await app?.close();
-  await shared?.close();
   for (const s of simulators) await s.close();
 });
 
@@ -34,7 +28,7 @@ test('401: paused with an error panel that names the fix; 429 with Retry-After: 
     { name: 'Team gateway', baseUrl: strict.baseURL, model: 'cairn-simulator', headers: {}, keySource: { kind: 'env', variable: KEY_VARIABLE }, simulator: false },
     { name: 'Busy gateway', baseUrl: busy.baseURL, model: 'cairn-simulator', headers: {}, keySource: { kind: 'none' }, simulator: false },
   ];
-  app = await openApp(shared, { env: { [KEY_VARIABLE]: WRONG_KEY }, settings: { providers: profiles, defaultProvider: 'Team gateway' } });
+  const app = await e2e.open({ env: { [KEY_VARIABLE]: WRONG_KEY }, settings: { providers: profiles, defaultProvider: 'Team gateway' } });
   const { page, host } = app;
   const doc = writeShortContract(app.dir);
   const sessions = new SessionsPage(page);

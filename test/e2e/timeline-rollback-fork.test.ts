@@ -1,21 +1,13 @@
 // Issue 7, e2e 3: roll back from the timeline, then Undo; fork from a
 // checkpoint with an edited task, and the fork runs to its own report.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openApp, SAMPLE_MD, SIMULATOR_PROFILE, startShared, type E2EApp, type Shared } from './harness/e2e-app.ts';
+import { expect, test } from 'vitest';
+import { SAMPLE_MD, SIMULATOR_PROFILE, useE2E } from './harness/e2e-app.ts';
 import { until } from './harness/fixtures.ts';
 import { SessionPage } from './pages/session.page.ts';
 import { SessionsPage } from './pages/sessions.page.ts';
 import { TimelinePage } from './pages/timeline.page.ts';
 
-let shared: Shared;
-let app: E2EApp | null = null;
-beforeAll(async () => {
-  shared = await startShared();
-});
-afterAll(async () => {
-  await app?.close();
-  await shared?.close();
-});
+const e2e = useE2E();
 
 /** Kind labels of rendered timeline rows that are empty or spill out of their column. */
 const CLIPPED_KINDS = `Array.from(document.querySelectorAll('[data-testid="timeline-row"]')).flatMap((row) => {
@@ -50,7 +42,7 @@ const CARD_GAPS = `(() => {
 const FORK_TASK = 'List every payment term and late-payment consequence, with section citations.';
 
 test('roll back from the timeline, Undo, then fork from a checkpoint with an edited task', async () => {
-  app = await openApp(shared, {
+  const app = await e2e.open({
     simulator: { tokensPerSecond: 0, words: 24 },
     settings: { providers: [SIMULATOR_PROFILE], defaultProvider: 'Simulator' },
   });

@@ -2,6 +2,7 @@
 // theme), its window API bridged to an AppHost whose engine is a real child
 // process on a temp data directory. Also collects what must never happen:
 // page errors and Content-Security-Policy violations.
+import { afterAll, beforeAll } from 'vitest';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,29 @@ export interface E2EApp {
   /** Saves test-results/<name>.png; with `readme` and CAIRN_UPDATE_SCREENSHOTS=1, also docs/screenshots/<readme>.png. */
   screenshot(name: string, readme?: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * One browser and renderer server per test file, and the app the file opens,
+ * closed after its tests: `const e2e = useE2E(); … const app = await e2e.open({...})`.
+ */
+export function useE2E(): { open(opts?: Omit<AppHostOptions, 'dir'> & { dir?: string }): Promise<E2EApp> } {
+  let shared: Shared | null = null;
+  let app: E2EApp | null = null;
+  beforeAll(async () => {
+    shared = await startShared();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await shared?.close();
+  });
+  return {
+    open: async (opts = {}) => {
+      if (!shared) throw new Error('useE2E().open() runs inside a test, after beforeAll');
+      app = await openApp(shared, opts);
+      return app;
+    },
+  };
 }
 
 export async function openApp(shared: Shared, opts: Omit<AppHostOptions, 'dir'> & { dir?: string } = {}): Promise<E2EApp> {
