@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { IpcFailure } from './ipc-errors.ts';
-import { fsyncDir } from './store/fs-safe.ts';
+import { writeFileAtomic } from './store/fs-safe.ts';
 import { fileStamp } from './store/paths.ts';
 import { MAX_NAME } from '../shared/domain.ts';
 
@@ -42,18 +42,8 @@ export interface KeyStoreOptions {
   now?: () => Date;
 }
 
-function writePrivate(file: string, data: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
-}
+/** Key files are readable by their owner only. */
+const writePrivate = (file: string, data: string): void => writeFileAtomic(file, data, 0o600);
 
 export class KeyStore {
   readonly #file: string;

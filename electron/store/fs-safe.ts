@@ -24,9 +24,10 @@ export function fsyncFile(file: string): void {
   }
 }
 
-export function writeFileAtomic(file: string, data: string): void {
+/** Write to a temp file, fsync, rename over, fsync the folder: a crash leaves the old or the new file, never half. */
+export function writeFileAtomic(file: string, data: string, mode = 0o666): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'w', mode);
   try {
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
