@@ -1,15 +1,20 @@
 import type { StateCreator } from 'zustand';
-import type { SessionDetail } from '../../shared/ipc/sessions.ts';
+import type { SessionDetail, SessionUpdate } from '../../shared/ipc/sessions.ts';
 import type { Api } from '../api.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
 export type SessionControl = 'start' | 'pause' | 'resume' | 'stop';
 
+/** What a paused session may change before it resumes. */
+export type SessionChange = Omit<SessionUpdate, 'id'>;
+
 export interface DetailSlice {
   detail: { sessionId: string | null; data: SessionDetail | null; load: LoadState };
   loadDetail(sessionId: string, quiet?: boolean): Promise<void>;
   controlSession(sessionId: string, action: SessionControl): Promise<boolean>;
+  /** Changes a paused session's budget and/or model; false (with the reason shown) when refused. */
+  updateSession(sessionId: string, change: SessionChange): Promise<boolean>;
   retryChunk(sessionId: string, index: number): Promise<void>;
   ask(sessionId: string, question: string): Promise<boolean>;
 }
@@ -42,6 +47,15 @@ export const createDetailSlice = (api: Api): StateCreator<AppState, [], [], Deta
       return true;
     } catch (error) {
       get().reportError(error, `Could not ${action} the session`);
+      return false;
+    }
+  },
+  updateSession: async (sessionId, change) => {
+    try {
+      get().upsertSession(await api.sessionsUpdate({ id: sessionId, ...change }));
+      return true;
+    } catch (error) {
+      get().reportError(error, 'The session was not changed');
       return false;
     }
   },

@@ -19,7 +19,7 @@ export const useSessionsActions = () =>
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));
 
 export const useDetailActions = () =>
-  useAppStore(useShallow((s) => ({ loadDetail: s.loadDetail, controlSession: s.controlSession, retryChunk: s.retryChunk, ask: s.ask })));
+  useAppStore(useShallow((s) => ({ loadDetail: s.loadDetail, controlSession: s.controlSession, updateSession: s.updateSession, retryChunk: s.retryChunk, ask: s.ask })));
 
 export const useTimeline = () =>
   useAppStore(useShallow((s) => ({

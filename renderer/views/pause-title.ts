@@ -17,6 +17,11 @@ const TITLES: Record<string, string> = {
   context_length_exceeded: 'the input is too long for the model',
 };
 
+/** A pause the engine made because the next call would pass the session's budget ('budget:budget_exceeded'). */
+export function isBudgetPause(session: { status: string; reason: { code: string } | null }): boolean {
+  return session.status === 'paused' && session.reason !== null && session.reason.code.startsWith('budget');
+}
+
 /** The code of a pause the user asked for (Pause or Stop): not a problem to fix. */
 export const USER_PAUSE_CODE = 'stopped';
 

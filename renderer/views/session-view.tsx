@@ -7,11 +7,13 @@ import { linkCitations, SafeMarkdown } from '../components/safe-markdown.tsx';
 import { RetryCountdown, SimulatorLabel, StatusBadge } from '../components/status-badge.tsx';
 import { useDetail, useDetailActions, useNavigate } from '../state/hooks.ts';
 import type { SessionTab } from '../state/ui-slice.ts';
+import { BudgetRaise } from './budget-raise.tsx';
 import { ChunkRow } from './chunk-list.tsx';
 import { ExportBar } from './export-bar.tsx';
 import { FollowUp } from './follow-up.tsx';
 import { LiveOutput } from './live-output.tsx';
-import { pauseTitle, USER_PAUSE_CODE } from './pause-title.ts';
+import { ModelChange } from './model-change.tsx';
+import { isBudgetPause, pauseTitle, USER_PAUSE_CODE } from './pause-title.ts';
 import { TimelineView } from './timeline-view.tsx';
 
 function Controls({ session }: { session: Session }) {
@@ -44,8 +46,10 @@ function Controls({ session }: { session: Session }) {
 }
 
 /** What the session's state asks of the user, with the action that fixes it. */
-function StatusPanel({ session }: { session: Session }) {
+function StatusPanel({ session, simulator }: { session: Session; simulator: boolean }) {
   const { controlSession } = useDetailActions();
+  // The built-in simulator serves one model; a session mid-run reads its model only when it starts.
+  const modelChange = !simulator && (session.status === 'paused' || session.status === 'interrupted') ? <ModelChange key={session.id} session={session} /> : null;
   if (session.status === 'waiting') {
     return (
       <section className="banner banner-info" role="status" aria-label="Waiting to retry" data-testid="waiting-panel">
@@ -58,7 +62,10 @@ function StatusPanel({ session }: { session: Session }) {
     return (
       <section className="banner banner-warning" role="alert" aria-label="Session interrupted" data-testid="interrupted-panel">
         <p><strong>This session was interrupted</strong> before it finished. All checkpointed steps are kept; resuming continues from the last one.</p>
-        <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+        <div className="actions">
+          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+          {modelChange}
+        </div>
       </section>
     );
   }
@@ -66,15 +73,21 @@ function StatusPanel({ session }: { session: Session }) {
     return (
       <section className="banner banner-info" role="status" aria-label="Paused by you" data-testid="paused-panel">
         <p><strong>Paused by you.</strong> {session.reason.message} Resume when you are ready.</p>
+        {modelChange}
       </section>
     );
   }
   if ((session.status === 'paused' || session.status === 'failed') && session.reason) {
     const title = session.status === 'paused' ? `Paused: ${pauseTitle(session.reason.code)}` : 'The analysis failed';
-    return <ErrorPanel title={title} error={session.reason} />;
+    return (
+      <ErrorPanel title={title} error={session.reason}>
+        {isBudgetPause(session) ? <BudgetRaise key={session.id} session={session} /> : null}
+        {modelChange}
+      </ErrorPanel>
+    );
   }
   if (session.status === 'paused') {
-    return <section className="banner banner-info" role="status" aria-label="Paused" data-testid="paused-panel"><p>Paused. Resume when you are ready.</p></section>;
+    return <section className="banner banner-info" role="status" aria-label="Paused" data-testid="paused-panel"><p>Paused. Resume when you are ready.</p>{modelChange}</section>;
   }
   return null;
 }
@@ -108,7 +121,7 @@ function Overview({ sessionId }: { sessionId: string }) {
   const { session, chunks, report, citations, conversation } = data;
   return (
     <>
-      <StatusPanel session={session} />
+      <StatusPanel session={session} simulator={data.simulator || session.config.provider.simulator} />
       <section className="card" aria-label="Progress">
         <ProgressBar progress={session.progress} usage={session.usage} live={session.status === 'running' || session.status === 'waiting'} />
       </section>

@@ -139,7 +139,8 @@ describe('Session view', () => {
       fireEvent.click(within(panel).getByRole('button', { name: action }));
       expect(await screen.findByRole('heading', { name: 'Providers and keys' })).toBeTruthy();
     } else {
-      expect(within(panel).queryByRole('button')).toBeNull();
+      // A budget pause is fixed in place (session-budget.test.tsx); a disk problem only by the user.
+      expect(within(panel).queryAllByRole('button').map((b) => b.textContent)).toEqual(code === 'budget' ? ['Raise budget and resume'] : []);
     }
   });
 
