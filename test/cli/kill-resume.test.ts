@@ -6,22 +6,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
 import { jsonOf, lastEvent, runCli, SAMPLE, sessionIdOf, simArgs, sleep, startCli, TASK, tempDir, type CliEvent, type CliProcess } from './helpers.ts';
+import { seededRandom } from '../../shared/seeded-random.ts';
 
 const CONCURRENCY = 4;
 const KILLS = 10;
 const SIM = { words: 24, tokensPerSecond: 160 };
 
 /** Small seeded PRNG so a failing schedule can be replayed from the seed in the message. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {

@@ -3,6 +3,7 @@
 // assembler as real ingestion, so offsets and source maps are the real thing.
 import { assembleBlocks } from '../../electron/engine/documents/assemble.ts';
 import type { Block, IngestedDocument } from '../../electron/engine/documents/types.ts';
+import { seededRandom } from '../../shared/seeded-random.ts';
 
 const VOCABULARY = (
   'supplier customer shall deliver services within thirty business days invoice payment terms liability ' +
@@ -13,16 +14,7 @@ const VOCABULARY = (
   'café naïve Zürich 1,250,000 €4.75 2025-03-31 §7 e-mail third-party non-exclusive irrevocable'
 ).split(' ');
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 export function sentence(rnd: () => number, words = 6 + Math.floor(rnd() * 18), end = '.'): string {
   const out: string[] = [];

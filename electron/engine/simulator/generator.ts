@@ -4,6 +4,7 @@
 // quotes short phrases from the passages it was given and cites the source
 // markers (`[p. 12]`, `[§ 3.2]`) found in them.
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../../../shared/seeded-random.ts';
 
 export interface ChatMessageLike {
   role: string;
@@ -49,17 +50,7 @@ export function extractPassages(text: string): string[] {
     .filter((s) => s.split(' ').length >= 4 && s.length <= 400 && /[a-z]/i.test(s));
 }
 
-function prng(seedHex: string): () => number {
-  let a = Number.parseInt(seedHex.slice(0, 8), 16) >>> 0;
-  return () => {
-    // mulberry32: tiny, fast and good enough to pick words deterministically.
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const prng = (seedHex: string): (() => number) => seededRandom(Number.parseInt(seedHex.slice(0, 8), 16));
 
 const LEADS = [
   'The text states that',

@@ -1,0 +1,13 @@
+// mulberry32: a tiny seeded PRNG. The simulator picks words with it (the same
+// request always gets the same answer); tests and benchmarks replay "random"
+// schedules from a seed.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
