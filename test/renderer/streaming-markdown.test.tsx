@@ -36,3 +36,25 @@ describe('streaming markdown', () => {
     expect(container.textContent).toContain('<script>alert(2)</script>');
   });
 });
+
+describe('live window', () => {
+  test('short streams show whole; long ones show a bounded tail from a line start that moves in steps', async () => {
+    const { liveWindow, LIVE_WINDOW } = await import('../../renderer/components/streaming-markdown.tsx');
+    expect(liveWindow('short')).toEqual({ start: 0, text: 'short' });
+    const line = 'A finding about clause 12 and its deadline.\n';
+    let text = line.repeat(200);
+    const w1 = liveWindow(text);
+    expect(w1.text.length).toBeLessThanOrEqual(LIVE_WINDOW);
+    expect(text[w1.start - 1]).toBe('\n');
+    text += 'more';
+    expect(liveWindow(text).start).toBe(w1.start); // the same window start between small growths
+  });
+
+  test('a long stream without paragraph breaks renders a bounded amount', () => {
+    const fake = new FakeCairn();
+    const text = 'word '.repeat(40_000);
+    const { container } = render(<AppProvider api={fake.api()}><StreamingMarkdown text={text} /></AppProvider>);
+    expect((container.textContent ?? '').length).toBeLessThan(8_000);
+    expect(container.textContent).toContain('earlier output is saved');
+  });
+});
