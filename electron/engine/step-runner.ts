@@ -199,8 +199,10 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       await this.#passGate(spec, signal);
 
       const sent = prefix ? continuationMessages(messages, prefix) : messages;
-      const estimate = this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024);
-      const reservation = this.#budget?.reserve(estimate.usd) ?? null;
+      // Only a session with a spending limit needs the estimate (and so the tokenizer) before the call.
+      const limited = this.#budget !== null && this.#budget.limitUsd !== null;
+      const estimateUsd = limited ? this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024).usd : 0;
+      const reservation = this.#budget?.reserve(estimateUsd) ?? null;
 
       attemptNo += 1;
       this.emit('attempt', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt: attemptNo, try: tries, maxAttempts: this.#retry.maxAttempts, mode });

@@ -2,8 +2,7 @@
 // chosen by model family; unknown models (Llama, Qwen, DeepSeek...) use
 // o200k_base, which is close enough for budgeting and is marked as an estimate
 // wherever a count stands in for provider-reported usage.
-import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
-import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -21,13 +20,30 @@ export function encodingForModel(model: string): EncodingName {
   return CL100K_MODELS.test(bare) ? 'cl100k_base' : 'o200k_base';
 }
 
-const tokenizers: Record<EncodingName, Tokenizer> = {
-  o200k_base: { encoding: 'o200k_base', count: (t) => o200k.countTokens(t), encode: (t) => o200k.encode(t), decode: (x) => o200k.decode(x) },
-  cl100k_base: { encoding: 'cl100k_base', count: (t) => cl100k.countTokens(t), encode: (t) => cl100k.encode(t), decode: (x) => cl100k.decode(x) },
+interface Encoding {
+  countTokens(text: string): number;
+  encode(text: string): number[];
+  decode(tokens: Iterable<number>): string;
+}
+
+// An encoding's rank table is megabytes of JavaScript (~100 ms to load each), so
+// it is loaded on first use: a resume reaches its first request without it.
+const require = createRequire(import.meta.url);
+const loaders: Record<EncodingName, () => Encoding> = {
+  o200k_base: () => require('gpt-tokenizer/encoding/o200k_base') as Encoding,
+  cl100k_base: () => require('gpt-tokenizer/encoding/cl100k_base') as Encoding,
 };
+const loaded = new Map<EncodingName, Tokenizer>();
 
 export function tokenizerFor(model: string): Tokenizer {
-  return tokenizers[encodingForModel(model)];
+  const name = encodingForModel(model);
+  let tk = loaded.get(name);
+  if (!tk) {
+    const enc = loaders[name]();
+    tk = { encoding: name, count: (t) => enc.countTokens(t), encode: (t) => enc.encode(t), decode: (x) => enc.decode(x) };
+    loaded.set(name, tk);
+  }
+  return tk;
 }
 
 export function countTokens(text: string, model = 'gpt-4o'): number {
