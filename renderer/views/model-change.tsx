@@ -5,9 +5,9 @@ import { useDetailActions } from '../state/hooks.ts';
 const MAX_MODEL = 200;
 
 /**
- * Another model for a paused session. A passage's answer belongs to the model that wrote it
- * (its step key names the model), so the new model answers every passage again and the
- * report never mixes two models; the earlier answers stay on the timeline.
+ * Another model for a paused session: the passages already answered (and paid for) keep their
+ * answers, the new model reads the rest and writes the report. To have a whole analysis
+ * redone by another model, fork from the chunking checkpoint instead.
  */
 export function ModelChange({ session }: { session: Session }) {
   const { updateSession } = useDetailActions();
@@ -36,7 +36,7 @@ export function ModelChange({ session }: { session: Session }) {
         <label htmlFor={inputId}>Model at {session.config.provider.name}</label>
         <input id={inputId} value={model} onChange={(e) => setModel(e.target.value)} maxLength={MAX_MODEL + 20} aria-invalid={error !== null} aria-describedby={noteId} autoFocus />
         <span className={error ? 'field-error' : 'hint'} id={noteId}>
-          {error ?? 'The new model reads every passage again (the answers so far stay on the timeline). Resume to start it.'}
+          {error ?? 'Passages already answered keep their answers; the new model reads the rest and writes the report. Resume to start it.'}
         </span>
       </div>
       <div className="actions">

@@ -100,7 +100,7 @@ describe('Changing the model of a paused session', () => {
     const form = within(panel).getByRole('form', { name: 'Change model' });
     const input = within(form).getByLabelText('Model at OpenAI') as HTMLInputElement;
     expect(input.value).toBe(OPENAI.model);
-    expect(form.textContent).toContain('reads every passage again');
+    expect(form.textContent).toContain('Passages already answered keep their answers');
     const use = within(form).getByRole('button', { name: 'Use this model' });
     expect((use as HTMLButtonElement).disabled, 'the same model is no change').toBe(true);
     fireEvent.change(input, { target: { value: '   ' } });

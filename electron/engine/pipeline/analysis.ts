@@ -19,7 +19,7 @@ import { createProviderClient, type ProviderClient } from '../provider/client.ts
 import type { KeyDeps } from '../provider/keys.ts';
 import { RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
 import { StepRunner, type StepSpec } from '../step-runner.ts';
-import { countChatTokens } from '../tokens.ts';
+import { countChatTokens, encodingForModel } from '../tokens.ts';
 import { contextWindowFor } from './context-windows.ts';
 import { ProgressTracker } from './progress.ts';
 import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
@@ -336,7 +336,8 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
 
 function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Array<ChunkRef & { text: string }> {
   const { store, sessionId } = ctx;
-  const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), ...opts })));
+  // The tokenizer decides the cuts, not the model name: switching to a model with the same encoding keeps the chunks.
+  const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), encoding: encodingForModel(opts.model), chunkTokens: opts.chunkTokens, overlapTokens: opts.overlapTokens })));
   const existing = ctx.path.filter((cp) => cp.kind === 'chunks' && cp.stepKey === key).at(-1);
   if (existing) {
     const list = chunkListOf(existing, (h) => store.getBlob(h));
@@ -396,7 +397,7 @@ async function mapChunks(
   const { store, sessionId } = ctx;
   const findings = new Map<number, string>();
   const path = ctx.path;
-  const specHash = mapSpecHash(task, ctx.client.profile.model, temperature);
+  const specHash = mapSpecHash(task, temperature);
   const mapped = new Map(path.filter((x) => x.kind === 'map').map((x) => [x.stepKey, x]));
   for (const c of chunks) {
     const cp = mapped.get(mapKey(c.index, c.textHash, specHash));

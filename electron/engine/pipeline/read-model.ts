@@ -31,7 +31,7 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
   let report: SessionResults['report'] = null;
   const conversation: SessionResults['conversation'] = [];
   const cfg = session.config;
-  const specHash = mapSpecHash(cfg.task, cfg.provider.model, cfg.temperature);
+  const specHash = mapSpecHash(cfg.task, cfg.temperature);
   // Only results of the session's current task count: a fork with an edited task shows its own.
   const current = (index: number, stepKey: string | null) => {
     const c = chunks[index];

@@ -7,11 +7,17 @@ import type { Checkpoint } from '../../../shared/domain.ts';
 
 export const docKey = (sha256: string) => `doc:${sha256.slice(0, 16)}`;
 export const chunksKey = (hash: string) => `chunks:${hash.slice(0, 16)}`;
-export function mapSpecHash(task: string, model: string, temperature: number): string {
-  return createHash('sha256').update(JSON.stringify({ task, model, temperature })).digest('hex');
+/**
+ * What makes two map steps over the same passage the same step: the task and the
+ * sampling. Not the model: a paused session switched to another model keeps the
+ * passages already answered (paid for) and the new model reads only the rest. The
+ * memo key still includes the model, so nothing is ever served across models;
+ * to have a whole analysis redone by another model, fork from the chunking checkpoint.
+ */
+export function mapSpecHash(task: string, temperature: number): string {
+  return createHash('sha256').update(JSON.stringify({ task, temperature })).digest('hex');
 }
 
-/** A map step is the same step only for the same passage, task, model and parameters. */
 export const mapKey = (index: number, chunkHash: string, specHash: string) => `map:${index}:${chunkHash.slice(0, 12)}:${specHash.slice(0, 8)}`;
 export const reduceKey = (level: number, group: number, inputHash: string) => `reduce:${level}:${group}:${inputHash.slice(0, 12)}`;
 /** The call that writes the report from the (combined) findings. */
