@@ -38,6 +38,16 @@ export interface AppServiceOptions {
   runDeps?: Partial<Pick<AnalysisDeps, 'retry' | 'stallMs' | 'heartbeatMs'>>;
 }
 
+/** Waits for `work`, at most `ms`; the timer never outlives the wait. */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 class ServiceError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
@@ -75,6 +85,8 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const ready = new Promise<void>((resolve) => (configured = resolve));
   let simulator: Promise<Simulator> | null = null;
   const running = new Map<string, Running>();
+  /** Follow-up questions being answered, so Pause and quitting can stop them (their partial is kept). */
+  const asking = new Map<string, AbortController>();
 
   const openStore = (settings: Settings) => {
     if (store) return;
@@ -211,10 +223,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   };
 
   const stopRun = async (id: string): Promise<Session> => {
+    asking.get(id)?.abort(new Error('paused by the user'));
     const r = running.get(id);
     if (r) {
       r.controller.abort(new Error('paused by the user'));
-      await Promise.race([r.done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      await settleWithin(r.done, 15_000);
     }
     return db().getSession(id);
   };
@@ -303,8 +316,15 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       const s = db().getSession(req.id);
       if (s.config.provider.simulator) db().updateSession(req.id, { config: { ...s.config, provider: simulatorProfile(await getSimulator()) } });
       const live = new Map<string, 'running'>();
-      const r = await askQuestion(req.id, req.question, deps(), { onEvent: onAnalysisEvent(req.id, live) });
-      return { answer: r.answer, checkpointId: r.checkpointId };
+      if (asking.has(req.id)) throw new ServiceError('busy', 'A question about this session is being answered.', 'Wait for the answer, then ask the next one.');
+      const controller = new AbortController();
+      asking.set(req.id, controller);
+      try {
+        const r = await askQuestion(req.id, req.question, deps(), { signal: controller.signal, onEvent: onAnalysisEvent(req.id, live) });
+        return { answer: r.answer, checkpointId: r.checkpointId };
+      } finally {
+        asking.delete(req.id);
+      }
     },
     'sessions:export': (req) => ({ content: renderExport(toExportModel(readResults(db(), req.id)), req.format), savedTo: null }),
     'sessions:estimate': async (req) => {
@@ -396,7 +416,8 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     async shutdown() {
       const all = [...running.values()];
       for (const r of all) r.controller.abort(new Error('Cairn is quitting'));
-      await Promise.race([Promise.all(all.map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      for (const c of asking.values()) c.abort(new Error('Cairn is quitting'));
+      await settleWithin(Promise.all(all.map((r) => r.done)), 20_000);
       coalescer.endAll();
       store?.close();
       store = null;
