@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Session } from '../../shared/domain.ts';
 import type { EventName } from '../../shared/ipc/index.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService, type AppServiceOptions } from '../../electron/service/app-service.ts';
 import { StreamCoalescer } from '../../electron/service/stream-coalescer.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
+import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,15 +23,7 @@ async function setup(simulator: AppServiceOptions['simulator'] = { tokensPerSeco
   service.configure({ settings: SettingsSchema.parse({}), keys: {} });
   const events: Array<{ name: EventName; payload: unknown; at: number }> = [];
   service.onEvent((name, payload) => events.push({ name, payload, at: Date.now() }));
-  const until = async (pred: (s: Session) => boolean, id: string, ms = 30_000) => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = await service.handle('sessions:get', { id });
-      if (pred(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out; status ${s.status} ${JSON.stringify(s.reason)}`);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-  };
+  const until = sessionWaiter(service);
   return { dir, doc, service, events, until };
 }
 

@@ -8,6 +8,7 @@ import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { startSimulator } from '../../electron/engine/simulator/index.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
+import { sessionWaiter } from './helpers.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -26,8 +27,7 @@ test('pause stops an answer being streamed; asking again finishes it; one questi
   service.configure({ settings: SettingsSchema.parse({ providers: [{ name: 'Local', baseUrl: server.baseURL, model: 'cairn-simulator', keySource: { kind: 'none' } }] }), keys: {} });
 
   const s = await service.handle('sessions:create', { task: 'List obligations', template: 'custom', providerName: 'Local', documents: [doc], chunkTokens: 400, start: true });
-  for (let i = 0; i < 300 && (await service.handle('sessions:get', { id: s.id })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
-  expect((await service.handle('sessions:get', { id: s.id })).status).toBe('done');
+  await sessionWaiter(service)((x) => x.status === 'done', s.id);
 
   server.configure({ tokensPerSecond: 20, words: 80 });
   const question = 'Which deadlines apply to the supplier?';

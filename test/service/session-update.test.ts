@@ -13,6 +13,7 @@ import { runContract } from '../../electron/ipc-dispatch.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { startSimulator, type SimulatorOptions } from '../../electron/engine/simulator/index.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
+import { sessionWaiter } from './helpers.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -43,15 +44,7 @@ async function setup(sim: SimulatorOptions = {}) {
   });
   const events: Array<{ name: EventName; payload: unknown }> = [];
   service.onEvent((name, payload) => events.push({ name, payload }));
-  const until = async (pred: (s: Session) => boolean, id: string, ms = 30_000) => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = await service.handle('sessions:get', { id });
-      if (pred(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out; status ${s.status} ${JSON.stringify(s.reason)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = sessionWaiter(service);
   /** Starts a session on the pricey model with a budget of 40 % of the estimate and waits for the budget pause. */
   const pausedByBudget = async () => {
     const est = await service.handle('sessions:estimate', { task: TASK, template: 'custom', providerName: 'Local', documents: [doc], chunkTokens: 300, start: false });

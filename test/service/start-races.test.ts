@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Session } from '../../shared/domain.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
+import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,15 +22,7 @@ async function setup() {
   writeFileSync(doc, contractMarkdown(6));
   const service = await createAppService({ dataDir: join(dir, 'data'), simulator: { tokensPerSecond: 0, words: 20 }, runDeps: { retry: { baseMs: 5, capMs: 20 } } });
   service.configure({ settings: SettingsSchema.parse({}), keys: {} });
-  const until = async (pred: (s: Session) => boolean, id: string, ms = 30_000) => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = await service.handle('sessions:get', { id });
-      if (pred(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out; status ${s.status} ${JSON.stringify(s.reason)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = sessionWaiter(service);
   return { dir, doc, service, until };
 }
 
