@@ -19,8 +19,8 @@ function ToastItem({ toast }: { toast: Toast }) {
           <button type="button" className="btn btn-primary" onClick={() => { toast.action?.run(); dismissToast(toast.id); }}>{toast.action.label}</button>
         ) : null}
         <HintAction hint={toast.hint} onNavigate={() => dismissToast(toast.id)} />
-        <button type="button" className="btn btn-quiet" aria-label="Dismiss notification" onClick={() => dismissToast(toast.id)}>×</button>
       </div>
+      <button type="button" className="btn btn-quiet toast-dismiss" aria-label="Dismiss notification" onClick={() => dismissToast(toast.id)}>×</button>
     </div>
   );
 }

@@ -88,6 +88,12 @@ test('analyse the sample through New analysis, with live stream and progress, th
   const reportText = (await session.report.locator('.markdown li').first().textContent()) ?? '';
   expect(reportText.length).toBeGreaterThan(10);
   expect(saved).toContain(reportText.slice(0, 30));
+  // Layout: a long path in a notification wraps inside the window; the question box spans its card.
+  const toastBox = (await toast.boundingBox())!;
+  expect(toastBox.x + toastBox.width).toBeLessThanOrEqual(1280);
+  const question = (await page.getByRole('textbox', { name: 'Follow-up question' }).boundingBox())!;
+  const card = (await page.getByRole('region', { name: 'Follow-up questions' }).boundingBox())!;
+  expect(question.width).toBeGreaterThan(card.width * 0.8);
   await app.screenshot('analyse-done');
 
   const sessions = new SessionsPage(page);
