@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configureAppPaths, KEYS_FILE_NAME, WINDOW_STATE_FILE_NAME } from './app-paths.ts';
 import { resolveDataDir } from './data-dir.ts';
-import { EngineSupervisor, quitGracefully, StreamCoalescer, type EngineProcess } from './engine-supervisor.ts';
+import { EngineSupervisor, quitGracefully, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
@@ -23,7 +23,7 @@ import { SettingsStore } from './settings-store.ts';
 import { MAIN_ONLY_CHANNELS, type ServiceChannel, type ServiceConfig } from './service/types.ts';
 import { createMainWindow } from './window.ts';
 import { SessionSchema } from '../shared/domain.ts';
-import { CHANNEL_NAMES, events, type ChannelName, type EventName, type EventPayload, type ResponseOf } from '../shared/ipc/index.ts';
+import { CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, type ResponseOf } from '../shared/ipc/index.ts';
 import type { Settings } from '../shared/settings.ts';
 
 // Log lines never carry keys or document text: only names, codes and counts.
@@ -80,7 +80,6 @@ function startApp(): void {
     const forward = (name: EventName, payload: unknown) => {
       if (win && !win.isDestroyed()) sendEvent(win.webContents, name, payload as EventPayload<EventName> as never);
     };
-    const coalescer = new StreamCoalescer((p) => forward('stream:text', p));
     const notifier = new SessionNotifier({
       enabled: () => settings.get().notifications && Notification.isSupported(),
       isFocused: () => !!win && !win.isDestroyed() && win.isFocused(),
@@ -121,12 +120,7 @@ function startApp(): void {
         };
       },
       onEvent: (name, payload) => {
-        if (name === 'stream:text') {
-          const parsed = events['stream:text'].safeParse(payload);
-          if (parsed.success) coalescer.push(parsed.data);
-          return;
-        }
-        if (name === 'engine:restarted') coalescer.flushAll();
+        // Stream text arrives already coalesced by the engine (at most one event per ~50 ms per stream).
         if (name === 'session:changed') {
           const s = SessionSchema.safeParse(payload);
           if (s.success) notifier.observe(s.data);
@@ -230,10 +224,7 @@ function startApp(): void {
           const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
           return r.response === 0;
         },
-        shutdown: () => {
-          coalescer.flushAll();
-          return supervisor.shutdown(15_000);
-        },
+        shutdown: () => supervisor.shutdown(15_000),
       }).then((outcome) => {
         quitInProgress = false;
         if (outcome === 'cancelled') return;

@@ -102,10 +102,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     return store;
   };
 
-  const coalescer = new StreamCoalescer(STREAM_EVENT_MS, ({ key, text, done }) => {
-    const [sessionId = '', attempt = '0', ...rest] = key.split('|');
-    emit('stream:text', { sessionId, stepKey: rest.join('|'), attempt: Number(attempt), text, done });
-  });
+  const coalescer = new StreamCoalescer((piece) => emit('stream:text', piece), STREAM_EVENT_MS);
 
   const getSimulator = () => (simulator ??= startSimulator({ words: 90, tokensPerSecond: 60, ...opts.simulator }));
   const simulatorProfile = (sim: Simulator): ProviderProfile => ({ name: SIMULATOR_PROVIDER_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true });
@@ -171,11 +168,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
         live.set(e.stepKey, 'running');
         break;
       case 'delta':
-        coalescer.push(`${sessionId}|${e.attempt}|${e.stepKey}`, e.text);
+        coalescer.push({ sessionId, stepKey: e.stepKey, attempt: e.attempt, text: e.text, done: false });
         break;
       case 'step': {
         live.delete(e.stepKey);
-        coalescer.endAll(`${sessionId}|`);
+        coalescer.endAll(sessionId);
         try {
           emit('checkpoint:added', { sessionId, checkpoint: db().getCheckpoint(e.checkpointId) });
         } catch {
@@ -214,7 +211,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
         }
       })
       .finally(() => {
-        coalescer.endAll(`${id}|`);
+        coalescer.endAll(id);
         running.delete(id);
         sessionChanged(id);
       });

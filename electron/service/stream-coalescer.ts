@@ -1,68 +1,72 @@
 // Coalesces streamed text into at most one event per interval per stream: the
 // first piece goes out at once (no perceived latency), later pieces are batched,
-// and the end of a stream is always flushed (with done = true), so nothing is
-// lost and the renderer is never flooded.
-export interface CoalescedPiece {
-  key: string;
+// a stream's end is flushed at once, and nothing is dropped (text held back is
+// concatenated into the next event). The engine process does this once, before
+// text crosses to main and the window.
+import { performance } from 'node:perf_hooks';
+
+export interface StreamText {
+  sessionId: string;
+  stepKey: string;
+  attempt: number;
   text: string;
   done: boolean;
 }
 
-interface Pending {
-  text: string;
-  timer: NodeJS.Timeout | null;
-  lastSent: number;
-}
+const MAX_EVENT_TEXT = 1_000_000;
 
 export class StreamCoalescer {
+  readonly #emit: (payload: StreamText) => void;
   readonly #intervalMs: number;
-  readonly #send: (piece: CoalescedPiece) => void;
-  readonly #now: () => number;
-  readonly #streams = new Map<string, Pending>();
+  readonly #streams = new Map<string, { sessionId: string; stepKey: string; attempt: number; lastEmit: number; pending: StreamText | null; timer: ReturnType<typeof setTimeout> | null }>();
 
-  constructor(intervalMs: number, send: (piece: CoalescedPiece) => void, now: () => number = Date.now) {
+  constructor(emit: (payload: StreamText) => void, intervalMs = 50) {
+    this.#emit = emit;
     this.#intervalMs = intervalMs;
-    this.#send = send;
-    this.#now = now;
   }
 
-  push(key: string, text: string): void {
-    if (!text) return;
+  push(chunk: StreamText): void {
+    const key = `${chunk.sessionId}\u0000${chunk.stepKey}`;
     let s = this.#streams.get(key);
     if (!s) {
-      s = { text: '', timer: null, lastSent: Number.NEGATIVE_INFINITY };
+      s = { sessionId: chunk.sessionId, stepKey: chunk.stepKey, attempt: chunk.attempt, lastEmit: -Infinity, pending: null, timer: null };
       this.#streams.set(key, s);
     }
-    s.text += text;
-    if (s.timer) return;
-    const wait = s.lastSent + this.#intervalMs - this.#now();
-    if (wait <= 0) this.#flush(key, false);
-    else {
-      s.timer = setTimeout(() => this.#flush(key, false), wait);
-      s.timer.unref?.();
+    s.attempt = chunk.attempt;
+    // A new attempt is a different text: never glue it onto the old one.
+    if (s.pending && (s.pending.attempt !== chunk.attempt || s.pending.text.length + chunk.text.length > MAX_EVENT_TEXT)) this.#flush(key);
+    s.pending = s.pending ? { ...s.pending, text: s.pending.text + chunk.text, done: chunk.done } : { ...chunk };
+    const now = performance.now();
+    if (chunk.done || now - s.lastEmit >= this.#intervalMs) {
+      this.#flush(key);
+      return;
+    }
+    s.timer ??= setTimeout(() => this.#flush(key), Math.max(0, s.lastEmit + this.#intervalMs - now));
+  }
+
+  /** Emits everything held back (used before quitting and when the engine dies). */
+  flushAll(): void {
+    for (const key of [...this.#streams.keys()]) this.#flush(key);
+  }
+
+  /** Ends every stream of a session (or of all sessions): what is held back goes out, marked done. */
+  endAll(sessionId?: string): void {
+    for (const s of [...this.#streams.values()]) {
+      if (sessionId === undefined || s.sessionId === sessionId) this.push({ sessionId: s.sessionId, stepKey: s.stepKey, attempt: s.attempt, text: '', done: true });
     }
   }
 
-  /** The stream ended: send what is buffered now, marked done. */
-  end(key: string): void {
-    if (!this.#streams.has(key)) return;
-    this.#flush(key, true);
-    this.#streams.delete(key);
-  }
-
-  endAll(prefix = ''): void {
-    for (const key of [...this.#streams.keys()]) if (key.startsWith(prefix)) this.end(key);
-  }
-
-  #flush(key: string, done: boolean): void {
+  #flush(key: string): void {
     const s = this.#streams.get(key);
     if (!s) return;
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
-    if (!s.text && !done) return;
-    const text = s.text;
-    s.text = '';
-    s.lastSent = this.#now();
-    this.#send({ key, text, done });
+    const payload = s.pending;
+    s.pending = null;
+    if (payload) {
+      s.lastEmit = performance.now();
+      this.#emit(payload);
+      if (payload.done) this.#streams.delete(key);
+    }
   }
 }

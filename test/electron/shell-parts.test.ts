@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { appDataDir, defaultDataDir, resolveDataDir, type PlatformInfo } from '../../electron/data-dir.ts';
-import { StreamCoalescer, type StreamText } from '../../electron/engine-supervisor.ts';
+import { StreamCoalescer, type StreamText } from '../../electron/service/stream-coalescer.ts';
 import { createMainHandlers } from '../../electron/main-handlers.ts';
 import { PowerSaveGuard, SessionNotifier, type Notice } from '../../electron/notifications.ts';
 

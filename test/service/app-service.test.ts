@@ -105,15 +105,16 @@ describe('app service', () => {
 describe('stream coalescer', () => {
   test('first piece at once, at most one event per interval, last always flushed', async () => {
     const sent: Array<{ text: string; done: boolean; at: number }> = [];
-    const c = new StreamCoalescer(50, (p) => sent.push({ text: p.text, done: p.done, at: Date.now() }));
+    const c = new StreamCoalescer((p) => sent.push({ text: p.text, done: p.done, at: Date.now() }), 50);
+    const piece = (text: string) => ({ sessionId: 'S', stepKey: 'map:0', attempt: 1, text, done: false });
     const start = Date.now();
-    c.push('k', 'a');
+    c.push(piece('a'));
     expect(sent).toHaveLength(1);
     for (let i = 0; i < 40; i++) {
-      c.push('k', 'b');
+      c.push(piece('b'));
       await new Promise((r) => setTimeout(r, 5));
     }
-    c.end('k');
+    c.endAll('S');
     const total = Date.now() - start;
     expect(sent.map((s) => s.text).join('')).toBe('a' + 'b'.repeat(40));
     expect(sent.at(-1)!.done).toBe(true);
