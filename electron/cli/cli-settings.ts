@@ -2,10 +2,11 @@
 // read and written by the CLI so both see the same providers, prices and
 // policies. A file that cannot be read is never overwritten: the CLI says so
 // and works from defaults for this run only.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import { SETTINGS_FILE_NAME } from '../data-dir.ts';
+import { writeFileAtomic } from '../store/fs-safe.ts';
 import { CliError } from './cli-error.ts';
 
 export interface LoadedSettings {
@@ -52,10 +53,5 @@ export function saveSettings(loaded: LoadedSettings, next: Settings): void {
     if (raw && typeof raw === 'object' && !Array.isArray(raw)) others = raw as Record<string, unknown>;
   }
   mkdirSync(dirname(loaded.file), { recursive: true });
-  const tmp = `${loaded.file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ ...others, ...checked }, null, 2) + '\n', { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, loaded.file);
+  writeFileAtomic(loaded.file, JSON.stringify({ ...others, ...checked }, null, 2) + '\n', 0o600);
 }

@@ -22,6 +22,7 @@ import { PriceTable } from '../engine/pricing.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
 import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
+import { IpcFailure } from '../ipc-errors.ts';
 import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
 import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
@@ -45,16 +46,6 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
     await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-class ServiceError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
   }
 }
 
@@ -98,7 +89,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     configured();
   }
   const db = (): CheckpointStore => {
-    if (!store) throw new ServiceError('not_ready', 'The engine is still starting.', 'Try again in a moment.');
+    if (!store) throw new IpcFailure('not_ready', 'The engine is still starting.', 'Try again in a moment.');
     return store;
   };
 
@@ -110,7 +101,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const findProvider = async (name: string, model?: string): Promise<ProviderProfile> => {
     if (name === SIMULATOR_PROVIDER_NAME) return simulatorProfile(await getSimulator());
     const p = config.settings.providers.find((x) => x.name === name);
-    if (!p) throw new ServiceError('unknown_provider', `There is no provider named "${name}".`, 'Open Settings → Providers to add it, or pick another.');
+    if (!p) throw new IpcFailure('unknown_provider', `There is no provider named "${name}".`, 'Open Settings → Providers to add it, or pick another.');
     if (p.simulator) return simulatorProfile(await getSimulator());
     return model ? { ...p, model } : p;
   };
@@ -130,7 +121,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     });
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      throw new ServiceError('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
+      throw new IpcFailure('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
     }
     return parsed.data;
   };
@@ -272,16 +263,16 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       const s = db().getSession(req.id);
       // A run reads its budget and model once, when it starts: a change mid-run would be silently ignored.
       if (running.has(req.id) || s.status === 'running' || (s.status === 'waiting' && s.retryAt !== null)) {
-        throw new ServiceError('busy', `"${s.name || 'This session'}" is running, so its budget and model cannot change now.`, 'Pause it first, then change them and resume.');
+        throw new IpcFailure('busy', `"${s.name || 'This session'}" is running, so its budget and model cannot change now.`, 'Pause it first, then change them and resume.');
       }
       const spent = s.usage.costUsd;
       if (req.budgetUsd != null && req.budgetUsd <= spent) {
-        throw new ServiceError('invalid_input', `A budget of $${req.budgetUsd.toFixed(2)} is not more than the $${spent.toFixed(4)} this session has already spent, so it would pause again at once.`, `Enter more than $${spent.toFixed(4)}.`);
+        throw new IpcFailure('invalid_input', `A budget of $${req.budgetUsd.toFixed(2)} is not more than the $${spent.toFixed(4)} this session has already spent, so it would pause again at once.`, `Enter more than $${spent.toFixed(4)}.`);
       }
       const model = req.model?.trim();
       // The built-in simulator answers as one model and is re-attached at every launch.
       if (model !== undefined && s.config.provider.simulator && model !== s.config.provider.model) {
-        throw new ServiceError('invalid_input', `The built-in simulator has a single model (${s.config.provider.model}).`, 'Start a new analysis on a real provider (Settings → Providers) to try another model.');
+        throw new IpcFailure('invalid_input', `The built-in simulator has a single model (${s.config.provider.model}).`, 'Start a new analysis on a real provider (Settings → Providers) to try another model.');
       }
       const parsed = SessionConfigSchema.safeParse({
         ...s.config,
@@ -290,7 +281,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       });
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        throw new ServiceError('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
+        throw new IpcFailure('invalid_input', `Invalid setting ${i?.path.join('.')}: ${i?.message}.`);
       }
       // Finished steps stay on the head path; with a new model the steps still to run get new memo keys.
       const updated = db().updateSession(req.id, { config: parsed.data });
@@ -309,11 +300,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     },
     'sessions:retryChunk': (req) => launch(req.id, [req.index]),
     'sessions:ask': async (req) => {
-      if (running.has(req.id)) throw new ServiceError('busy', 'The analysis is still running.', 'Ask once it has finished, or pause it first.');
+      if (running.has(req.id)) throw new IpcFailure('busy', 'The analysis is still running.', 'Ask once it has finished, or pause it first.');
       const s = db().getSession(req.id);
       if (s.config.provider.simulator) db().updateSession(req.id, { config: { ...s.config, provider: simulatorProfile(await getSimulator()) } });
       const live = new Map<string, 'running'>();
-      if (asking.has(req.id)) throw new ServiceError('busy', 'A question about this session is being answered.', 'Wait for the answer, then ask the next one.');
+      if (asking.has(req.id)) throw new IpcFailure('busy', 'A question about this session is being answered.', 'Wait for the answer, then ask the next one.');
       const controller = new AbortController();
       asking.set(req.id, controller);
       try {
@@ -354,13 +345,13 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       };
     },
     'checkpoints:rollback': async (req) => {
-      if (running.has(req.sessionId)) throw new ServiceError('busy', 'Pause the session before rolling it back.', 'Press Pause, then roll back.');
+      if (running.has(req.sessionId)) throw new IpcFailure('busy', 'Pause the session before rolling it back.', 'Press Pause, then roll back.');
       const r = db().rollback(req.sessionId, req.checkpointId);
       emit('session:changed', r.session);
       return { session: r.session, hidden: r.hidden, backupId: r.backupId ?? null };
     },
     'checkpoints:undoRollback': (req) => {
-      if (running.has(req.sessionId)) throw new ServiceError('busy', 'Pause the session before undoing the rollback.');
+      if (running.has(req.sessionId)) throw new IpcFailure('busy', 'Pause the session before undoing the rollback.');
       const s = db().undoRollback(req.sessionId);
       emit('session:changed', s);
       return s;
@@ -381,7 +372,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     },
     'backups:verify': (req) => db().verifyBackup(req.id),
     'backups:restore': async (req) => {
-      if (req.mode === 'replace' && running.size > 0) throw new ServiceError('busy', 'Sessions are running.', 'Pause every running session before replacing the data with a backup.');
+      if (req.mode === 'replace' && running.size > 0) throw new IpcFailure('busy', 'Sessions are running.', 'Pause every running session before replacing the data with a backup.');
       const r = await db().restoreBackup(req.id, req.mode, req.sessionId);
       for (const id of r.restoredSessions) sessionChanged(id);
       return { safetyBackupId: r.safetyBackupId, restoredSessions: r.restoredSessions };

@@ -62,8 +62,7 @@ export function TimelineView({ session }: { session: Session }) {
 
   const mine = sessionId === session.id;
   const list = mine ? rows : [];
-  // The app does not use the React Compiler; the virtualiser's unmemoisable API is fine here.
-  // eslint-disable-next-line react-hooks/incompatible-library
+  // eslint-disable-next-line react-hooks/incompatible-library -- the app does not use the React Compiler, so the virtualiser's unmemoisable API is fine
   const virtualizer = useVirtualizer({
     count: list.length,
     getScrollElement: () => scrollRef.current,

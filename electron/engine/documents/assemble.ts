@@ -5,8 +5,7 @@ import type { Block, SourceSegment } from './types.ts';
 
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 const ODD_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
-// Control characters are exactly what this pattern is for.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern removes
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** Normalises a paragraph: NFC, one kind of newline and space, no invisible characters, no trailing blanks. */
