@@ -1,40 +1,24 @@
 // Cost control through the CLI: `--dry-run` prices the plan and sends
 // nothing; `--budget-usd` pauses before a call would pass the limit (exit 4)
 // and `cairn resume --budget-usd` raises it and finishes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
-import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, writeSettings } from './helpers.ts';
+import { useCliWorkspace, jsonOf, lastEvent, runCli, sessionIdOf, simArgs, writeSettings } from './helpers.ts';
 
 const PRICE_PER_MTOK = 100; // $100 per million tokens, in and out: a few cents per call
-let root: string;
-let doc: string;
-let cleanup: () => void;
-const sims: Simulator[] = [];
-
-beforeAll(() => {
-  const t = tempDir('budget');
-  root = t.dir;
-  cleanup = t.cleanup;
-  doc = join(root, 'contract.md');
-  writeFileSync(doc, contractMarkdown(6));
-});
-afterAll(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  cleanup();
-});
+const ws = useCliWorkspace('budget', 6);
 
 /** Its own data dir (with the simulator priced) and its own simulator: the tests run side by side. */
 async function setup(name: string): Promise<{ dir: string; sim: Simulator; args: (...extra: string[]) => string[] }> {
-  const dir = join(root, name);
+  const dir = join(ws.root, name);
   // The simulator is free by default; a price entry makes it cost like a real model.
   mkdirSync(dir, { recursive: true });
   writeSettings(dir, { prices: [{ model: 'cairn-simulator', inputPerMTok: PRICE_PER_MTOK, outputPerMTok: PRICE_PER_MTOK, setAt: '2026-01-01' }] });
   const sim = await startSimulator({ words: 40 });
-  sims.push(sim);
-  return { dir, sim, args: (...extra) => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '1', ...simArgs(sim.baseURL), ...extra] };
+  ws.sims.push(sim);
+  return { dir, sim, args: (...extra) => ['run', ws.doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '1', ...simArgs(sim.baseURL), ...extra] };
 }
 
 interface Estimate { type: string; calls: number; chunks: number; inputTokens: number; outputTokens: number; costUsd: number; priceKnown: boolean }

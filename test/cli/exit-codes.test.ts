@@ -4,49 +4,33 @@
 // provider recovers).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
-import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, writeSettings } from './helpers.ts';
+import { useCliWorkspace, jsonOf, lastEvent, runCli, sessionIdOf, simArgs, writeSettings } from './helpers.ts';
 
-let root: string;
-let doc: string;
-let cleanup: () => void;
-const sims: Simulator[] = [];
-
-beforeAll(() => {
-  const t = tempDir('exit');
-  root = t.dir;
-  cleanup = t.cleanup;
-  doc = join(root, 'contract.md');
-  writeFileSync(doc, contractMarkdown(2));
-});
-afterAll(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  cleanup();
-});
+const ws = useCliWorkspace('exit', 2);
 
 /** Each test has its own simulator, so the tests can run side by side without taking each other's faults. */
 async function simulator(): Promise<Simulator> {
   const sim = await startSimulator({ words: 30 });
-  sims.push(sim);
+  ws.sims.push(sim);
   return sim;
 }
 
-const data = (name: string) => join(root, name);
+const data = (name: string) => join(ws.root, name);
 
 describe.concurrent('usage and bad input exit 2 with a message that says which and why', () => {
   it('an unknown file type, a missing file, a bad session id, an unknown command', async () => {
     const sim = await simulator();
-    const odd = join(root, 'notes.xyz');
+    const odd = join(ws.root, 'notes.xyz');
     writeFileSync(odd, 'plain words');
     const dir = data('bad-input');
     const cases: Array<{ args: string[]; message: RegExp }> = [
       { args: ['run', odd, '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /notes\.xyz: Cairn cannot read \.xyz files[\s\S]*Supported: .*\.pdf/ },
-      { args: ['run', join(root, 'nowhere.pdf'), '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /nowhere\.pdf: no such file/ },
+      { args: ['run', join(ws.root, 'nowhere.pdf'), '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /nowhere\.pdf: no such file/ },
       { args: ['show', '../etc'], message: /"\.\.\/etc" is not a valid session id[\s\S]*26-character/ },
       { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
-      { args: ['run', doc, ...simArgs(sim.baseURL)], message: /Say what to do with --task/ },
+      { args: ['run', ws.doc, ...simArgs(sim.baseURL)], message: /Say what to do with --task/ },
     ];
     const results = await Promise.all(cases.map((c) => runCli(c.args, { dataDir: dir })));
     for (const [i, r] of results.entries()) {
@@ -66,7 +50,7 @@ describe.concurrent('provider faults', () => {
   it('a 429 with Retry-After is waited out, shown as a countdown, and the run ends 0', async () => {
     const sim = await simulator();
     sim.faults.next({ kind: 'rate_limit', retryAfterSeconds: 1 });
-    const r = await runCli(['run', doc, '--task', 'Summarise', '--concurrency', '1', '--chunk-tokens', '400', ...simArgs(sim.baseURL)], { dataDir: data('429') });
+    const r = await runCli(['run', ws.doc, '--task', 'Summarise', '--concurrency', '1', '--chunk-tokens', '400', ...simArgs(sim.baseURL)], { dataDir: data('429') });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/waiting 1s: .*[Rr]ate limit/);
     expect(r.stdout).toMatch(/Done: \d+\/\d+ steps/);
@@ -84,7 +68,7 @@ describe.concurrent('provider faults', () => {
     mkdirSync(dir, { recursive: true });
     writeSettings(dir, { retry: { maxAttempts: 2, baseMs: 20, capMs: 100, stallMs: 60_000 } });
     sim.setFaults([{ fault: { kind: 'server_error' }, times: null }]);
-    const r = await runCli(['run', doc, '--task', 'Summarise', '--concurrency', '2', '--chunk-tokens', '400', ...simArgs(sim.baseURL), '--json'], { dataDir: dir });
+    const r = await runCli(['run', ws.doc, '--task', 'Summarise', '--concurrency', '2', '--chunk-tokens', '400', ...simArgs(sim.baseURL), '--json'], { dataDir: dir });
     expect(r.code, r.stderr).toBe(4);
     const end = lastEvent(r);
     expect(end).toMatchObject({ type: 'paused', status: 'waiting', exitCode: 4, reason: { code: 'attempts_exhausted' } });

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
+import type { Simulator } from '../../electron/engine/simulator/index.ts';
+import { contractMarkdown } from '../pipeline/helpers.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CLI = join(ROOT, 'bin', 'cairn.js');
@@ -145,6 +148,32 @@ export function sessionIdOf(r: { events: CliEvent[] }): string {
 export function tempDir(label: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `cairn-cli-${label}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A test file's workspace: a temp folder with a generated contract of `sections`
+ * sections, and the simulators the file starts, all removed after its tests.
+ */
+export function useCliWorkspace(label: string, sections: number): { readonly root: string; readonly doc: string; sims: Simulator[] } {
+  let t: { dir: string; cleanup: () => void } | null = null;
+  const sims: Simulator[] = [];
+  beforeAll(() => {
+    t = tempDir(label);
+    writeFileSync(join(t.dir, 'contract.md'), contractMarkdown(sections));
+  });
+  afterAll(async () => {
+    await Promise.all(sims.map((s) => s.close()));
+    t?.cleanup();
+  });
+  const dir = () => {
+    if (!t) throw new Error('the workspace exists inside tests only');
+    return t.dir;
+  };
+  return {
+    get root() { return dir(); },
+    get doc() { return join(dir(), 'contract.md'); },
+    sims,
+  };
 }
 
 /** Writes config.json in the data dir, checked against the settings schema the CLI uses. */

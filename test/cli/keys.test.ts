@@ -2,42 +2,25 @@
 // Not stdout, not stderr, not the database, its WAL, a backup or settings;
 // not even a wrong key that the provider echoes back in its 401.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
-import { filesContaining, filesUnder, jsonOf, lastEvent, runCli, sessionIdOf, simArgs, sleep, startCli, tempDir, type CliResult } from './helpers.ts';
+import { useCliWorkspace, filesContaining, filesUnder, jsonOf, lastEvent, runCli, sessionIdOf, simArgs, sleep, startCli, type CliResult } from './helpers.ts';
 
 const KEY = `sk-cairn-test-${randomBytes(12).toString('hex')}`;
 const WRONG = `sk-cairn-wrong-${randomBytes(12).toString('hex')}`;
 const VAR = 'CAIRN_TEST_KEY';
 
-let root: string;
-let doc: string;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  const t = tempDir('keys');
-  root = t.dir;
-  cleanup = t.cleanup;
-  doc = join(root, 'contract.md');
-  writeFileSync(doc, contractMarkdown(3));
-});
-const sims: Simulator[] = [];
-afterAll(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  cleanup();
-});
+const ws = useCliWorkspace('keys', 3);
 
 /** A provider that accepts only KEY; one per test so the tests can run side by side. */
 async function provider(): Promise<Simulator> {
   const sim = await startSimulator({ apiKey: KEY, words: 200, tokensPerSecond: 400 });
-  sims.push(sim);
+  ws.sims.push(sim);
   return sim;
 }
 
-const args = (sim: Simulator) => ['run', doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '2', ...simArgs(sim.baseURL), '--api-key-env', VAR];
+const args = (sim: Simulator) => ['run', ws.doc, '--task', 'Find every obligation', '--chunk-tokens', '300', '--concurrency', '2', ...simArgs(sim.baseURL), '--api-key-env', VAR];
 
 function expectNoSecret(outputs: CliResult[], dataDir: string, secret: string): void {
   for (const r of outputs) {
@@ -50,7 +33,7 @@ function expectNoSecret(outputs: CliResult[], dataDir: string, secret: string): 
 describe.concurrent('API keys', () => {
   it('the key is sent to the provider and appears in no output, database, WAL or backup', async () => {
     const sim = await provider();
-    const dataDir = join(root, 'good');
+    const dataDir = join(ws.root, 'good');
     const env = { [VAR]: KEY };
     const outputs: CliResult[] = [];
 
@@ -88,7 +71,7 @@ describe.concurrent('API keys', () => {
 
   it('a rejected key stops the run with exit 3, naming the provider and the key source, and is never shown', async () => {
     const sim = await provider();
-    const dataDir = join(root, 'wrong');
+    const dataDir = join(ws.root, 'wrong');
     const before = sim.log.completions().length;
     const text = await runCli(args(sim), { dataDir, env: { [VAR]: WRONG } });
     expect(text.code, text.stderr).toBe(3);
