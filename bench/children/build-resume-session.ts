@@ -35,7 +35,7 @@ const outcome = await runSession(s.id, { store, owner: `bench-build-${process.pi
   },
 });
 const content = () => Number(store.database.prepare(
-  'SELECT coalesce(sum(length(CAST(b.text AS BLOB))), 0) FROM blobs b WHERE b.hash IN (SELECT output_hash FROM checkpoints WHERE session_id = ?)',
+  'SELECT coalesce(sum(b.size), 0) FROM blobs b WHERE b.hash IN (SELECT output_hash FROM checkpoints WHERE session_id = ?)',
 ).pluck().get(s.id));
 const pipelineCheckpoints = store.headPath(s.id).length;
 const padding = Math.max(0, Number(targetCheckpoints) - pipelineCheckpoints);

@@ -186,7 +186,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   /**
    * Purges trashed sessions. A trashed session that a live fork descends from
    * stays in the trash (its checkpoints are the fork's history). Memo entries
-   * and the texts they use are kept: they are shared by every session.
+   * and the texts they use are kept (with a copy of what they read from the
+   * purged checkpoints): they are shared by every session.
    */
   emptyTrash(): number {
     return this.#write('emptying the trash', () => {
@@ -196,7 +197,8 @@ export class CheckpointStore implements CheckpointStoreApi {
         const needed = this.#db.prepare(`SELECT 1 FROM checkpoints c JOIN checkpoints p ON p.id = c.parent_id
           WHERE p.session_id = ? AND c.session_id <> ? LIMIT 1`).get(sid, sid);
         if (needed) continue;
-        const hashes = this.#db.prepare('SELECT DISTINCT output_hash FROM checkpoints WHERE session_id = ? AND output_hash IS NOT NULL').pluck().all(sid) as string[];
+        const hashes = this.#db.prepare('SELECT DISTINCT output_hash FROM checkpoints WHERE session_id = ? AND output_hash IS NOT NULL').pluck().all(sid) as Buffer[];
+        memo.keepMemoEntries(this.#db, sid);
         for (const table of ['leases', 'stream_parts', 'head_moves']) this.#db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sid);
         this.#db.prepare('UPDATE sessions SET head_id = NULL WHERE id = ?').run(sid);
         this.#db.prepare('DELETE FROM checkpoints WHERE session_id = ?').run(sid);

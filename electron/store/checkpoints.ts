@@ -9,12 +9,28 @@ import {
 } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
 import { canonicalJson, sha256 } from './hashing.ts';
+import { decodeBlob, encodeBlob, hashText, hexToHash } from './blob-codec.ts';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import type { NewCheckpoint, Page } from './types.ts';
 
 /** Outputs can be far larger than one IPC string; the store bounds them separately. */
 export const MAX_BLOB_CHARS = 50_000_000;
 const MAX_STATE_CHARS = MAX_TEXT;
+
+/**
+ * The columns of a checkpoint as `CheckpointRow` has them: hashes are stored as
+ * 32 raw bytes and read as lowercase hex. `a` is the table's alias in the query.
+ */
+export function checkpointColumns(a: string): string {
+  return `${a}.id, ${a}.session_id, ${a}.parent_id, ${a}.depth, ${a}.kind, ${a}.step_key, ${a}.state,
+    ${hexColumn(`${a}.output_hash`)} AS output_hash, ${a}.input_tokens, ${a}.output_tokens, ${a}.cost_usd, ${a}.usage_estimated,
+    ${a}.created_at, ${hexColumn(`${a}.hash`)} AS hash`;
+}
+
+/** A stored hash as lowercase hex; NULL stays NULL (SQLite's hex() would give ''). */
+export function hexColumn(expr: string): string {
+  return `iif(${expr} IS NULL, NULL, lower(hex(${expr})))`;
+}
 
 export interface CheckpointRow {
   id: string;
@@ -25,7 +41,10 @@ export interface CheckpointRow {
   step_key: string | null;
   state: string;
   output_hash: string | null;
-  usage: string;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  usage_estimated: number;
   created_at: string;
   hash: string;
 }
@@ -39,7 +58,7 @@ export function rowToCheckpoint(row: CheckpointRow): Checkpoint {
     stepKey: row.step_key,
     state: safeJson(row.state),
     outputHash: row.output_hash,
-    usage: safeJson(row.usage),
+    usage: usageOf(row),
     createdAt: row.created_at,
     hash: row.hash,
   });
@@ -47,6 +66,12 @@ export function rowToCheckpoint(row: CheckpointRow): Checkpoint {
     throw new StoreError('corrupt', `Checkpoint ${row.id} has a damaged record.`, 'Run Verify to see which checkpoints are affected, then roll back or restore a backup.');
   }
   return parsed.data;
+}
+
+/** A checkpoint's usage from its four columns; anything but 0/1 for `estimated` fails validation, as damage. */
+export function usageOf(row: Pick<CheckpointRow, 'input_tokens' | 'output_tokens' | 'cost_usd' | 'usage_estimated'>): unknown {
+  const estimated = row.usage_estimated === 1 ? true : row.usage_estimated === 0 ? false : 'damaged';
+  return { inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd, estimated };
 }
 
 function safeJson(text: string): unknown {
@@ -76,19 +101,23 @@ export function checkpointHash(parentHash: string, c: Omit<Checkpoint, 'hash'>):
 export function putBlob(db: Database.Database, text: string): string {
   if (typeof text !== 'string') throw new StoreError('invalid_input', 'A blob must be text.');
   if (text.length > MAX_BLOB_CHARS) throw new StoreError('invalid_input', `A text of ${text.length} characters is larger than the ${MAX_BLOB_CHARS} the store accepts.`);
-  const hash = sha256(text);
-  stmt(db, 'INSERT OR IGNORE INTO blobs (hash, text, size) VALUES (?, ?, ?)').run(hash, text, Buffer.byteLength(text, 'utf8'));
-  return hash;
+  const hash = hashText(text);
+  // A text already stored is not encoded again.
+  if (stmt(db, 'SELECT 1 FROM blobs WHERE hash = ?').pluck().get(hash) === undefined) {
+    const blob = encodeBlob(text);
+    stmt(db, 'INSERT INTO blobs (hash, size, codec, data) VALUES (?, ?, ?, ?)').run(blob.hash, blob.size, blob.codec, blob.data);
+  }
+  return hash.toString('hex');
 }
 
 export function getBlob(db: Database.Database, hash: string): string {
-  const text = stmt(db, 'SELECT text FROM blobs WHERE hash = ?').pluck().get(hash) as string | undefined;
-  if (text === undefined) throw new StoreError('not_found', `No stored text has hash ${hash.slice(0, 12)}….`);
-  return text;
+  const row = stmt(db, 'SELECT codec, data, size FROM blobs WHERE hash = ?').get(hexToHash(hash)) as { codec: unknown; data: unknown; size: unknown } | undefined;
+  if (row === undefined) throw new StoreError('not_found', `No stored text has hash ${hash.slice(0, 12)}….`);
+  return decodeBlob(hash, row.codec, row.data, row.size);
 }
 
 export function readCheckpointRow(db: Database.Database, id: Id): CheckpointRow {
-  const row = stmt(db, 'SELECT * FROM checkpoints WHERE id = ?').get(id) as CheckpointRow | undefined;
+  const row = stmt(db, `SELECT ${checkpointColumns('c')} FROM checkpoints c WHERE c.id = ?`).get(id) as CheckpointRow | undefined;
   if (!row) throw new StoreError('not_found', `There is no checkpoint ${id}.`, 'Refresh the timeline.');
   return row;
 }
@@ -132,10 +161,12 @@ export function insertCheckpoint(db: Database.Database, c: InsertCheckpoint): Ch
     createdAt: c.createdAt,
   };
   const hash = checkpointHash(c.parent?.hash ?? '', base);
-  stmt(db, `INSERT INTO checkpoints (id, session_id, parent_id, depth, kind, step_key, state, output_hash, usage, created_at, hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  stmt(db, `INSERT INTO checkpoints (id, session_id, parent_id, depth, kind, step_key, state, output_hash,
+      input_tokens, output_tokens, cost_usd, usage_estimated, created_at, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     c.id, c.sessionId, base.parentId, c.parent ? c.parent.depth + 1 : 0, c.kind, c.stepKey,
-    canonicalJson(c.state), c.outputHash, canonicalJson({ ...c.usage }), c.createdAt, hash,
+    canonicalJson(c.state), c.outputHash === null ? null : hexToHash(c.outputHash),
+    c.usage.inputTokens, c.usage.outputTokens, c.usage.costUsd, c.usage.estimated ? 1 : 0, c.createdAt, hexToHash(hash),
   );
   return { ...base, hash };
 }
@@ -146,7 +177,7 @@ export function pathTo(db: Database.Database, id: Id | null): CheckpointRow[] {
   const rows = stmt(db, `WITH RECURSIVE up(id, n) AS (
       SELECT ?, 0
       UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
-    ) SELECT c.* FROM up JOIN checkpoints c ON c.id = up.id ORDER BY up.n DESC`).all(id) as CheckpointRow[];
+    ) SELECT ${checkpointColumns('c')} FROM up JOIN checkpoints c ON c.id = up.id ORDER BY up.n DESC`).all(id) as CheckpointRow[];
   return rows;
 }
 
@@ -156,12 +187,12 @@ export function pathStepRows(db: Database.Database, id: Id | null, kind: string,
   return stmt(db, `WITH RECURSIVE up(id, n) AS (
       SELECT ?, 0
       UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
-    ) SELECT c.* FROM up JOIN checkpoints c ON c.id = up.id WHERE c.kind = ? AND c.step_key = ? ORDER BY up.n DESC`).all(id, kind, stepKey) as CheckpointRow[];
+    ) SELECT ${checkpointColumns('c')} FROM up JOIN checkpoints c ON c.id = up.id WHERE c.kind = ? AND c.step_key = ? ORDER BY up.n DESC`).all(id, kind, stepKey) as CheckpointRow[];
 }
 
 const TimelineCursor = z.tuple([IdSchema]);
 
-export const TIMELINE_SQL = `SELECT c.*, p.hash AS parent_hash FROM checkpoints c
+export const TIMELINE_SQL = `SELECT ${checkpointColumns('c')}, ${hexColumn('p.hash')} AS parent_hash FROM checkpoints c
   LEFT JOIN checkpoints p ON p.id = c.parent_id
   WHERE c.session_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?`;
 

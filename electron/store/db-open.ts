@@ -68,13 +68,20 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
     const version = Number(db.pragma('user_version', { simple: true }));
     const pending = migrations.filter((m) => m.version > version);
     if (pending.length > 0 && version > 0) opts.beforeMigrate?.(db, version, latest);
+    // Migrations rebuild tables that others refer to: foreign keys are off while
+    // they run (the pragma cannot change inside a transaction) and checked
+    // before each one commits, as SQLite's table-rebuild procedure asks.
+    if (pending.length > 0) db.pragma('foreign_keys = OFF');
     for (const m of pending) {
       db.transaction(() => {
         m.up(db);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new StoreError('corrupt', `Moving the database to schema version ${m.version} would leave ${broken.length} broken references; nothing was changed.`, 'Restore a verified backup, or keep this file and ask for help.');
         db.pragma(`application_id = ${APPLICATION_ID}`);
         db.pragma(`user_version = ${m.version}`);
       }).immediate();
     }
+    if (pending.length > 0) db.pragma('foreign_keys = ON');
     return { db, schemaVersion: Math.max(version, latest) };
   } catch (err) {
     db.close();

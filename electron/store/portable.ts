@@ -7,7 +7,7 @@ import {
   CheckpointSchema, MAX_NAME, ProgressSchema, SessionConfigSchema, UsageSchema, type Checkpoint, type Id,
 } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
-import { checkpointHash, getBlob, insertCheckpoint, pathTo, putBlob, readCheckpointRow, rowToCheckpoint, type CheckpointRow } from './checkpoints.ts';
+import { checkpointColumns, checkpointHash, getBlob, insertCheckpoint, pathTo, putBlob, readCheckpointRow, rowToCheckpoint, type CheckpointRow } from './checkpoints.ts';
 import { sha256 } from './hashing.ts';
 import { insertSession, readSessionRow, rowToSession } from './sessions.ts';
 
@@ -30,7 +30,7 @@ export type PortableSession = z.infer<typeof PortableSessionSchema>;
 
 export function exportPortable(db: Database.Database, sessionId: Id, exportedAt: string, appVersion: string): PortableSession {
   const session = rowToSession(readSessionRow(db, sessionId));
-  const own = db.prepare('SELECT * FROM checkpoints WHERE session_id = ? ORDER BY id').all(sessionId) as CheckpointRow[];
+  const own = db.prepare(`SELECT ${checkpointColumns('c')} FROM checkpoints c WHERE c.session_id = ? ORDER BY c.id`).all(sessionId) as CheckpointRow[];
   const byId = new Map<string, CheckpointRow>();
   // A fork's root has a parent in another session: carry that ancestry along.
   for (const row of own) {

@@ -1,6 +1,7 @@
 // Schema versions. Each migration moves the database forward by one version
 // inside one transaction; a database newer than the last entry is never written.
 import type Database from 'better-sqlite3';
+import { encodeBlob } from './blob-codec.ts';
 
 /** 'CAIR' in ASCII: marks a SQLite file as Cairn's so a foreign database is recognised. */
 export const APPLICATION_ID = 0x43414952;
@@ -123,9 +124,102 @@ DROP TABLE stream_parts;
 ALTER TABLE stream_parts_v2 RENAME TO stream_parts;
 `;
 
+// v3: bookkeeping per step was larger than the text a step adds (about 1.6 KB
+// per turn of a growing conversation against ~700 B of new text). Hashes are
+// 32 raw bytes instead of 64 hex characters; texts are deflated when that is
+// smaller (see blob-codec.ts); usage is four numbers, not a JSON text; a memo
+// entry points at its checkpoint instead of
+// repeating its kind, state and usage, which are copied into the entry only
+// when that checkpoint is purged (memo.ts). The domain still speaks hex.
+const V3_TABLES = `
+CREATE TABLE blobs_v3 (
+  hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+  size INTEGER NOT NULL CHECK (size >= 0),
+  codec INTEGER NOT NULL CHECK (codec IN (0, 1)),
+  data BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE checkpoints_v3 (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  parent_id TEXT REFERENCES checkpoints(id),
+  depth INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  step_key TEXT,
+  state TEXT NOT NULL,
+  output_hash BLOB REFERENCES blobs(hash),
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  usage_estimated INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+
+-- kind, state and usage are NULL while checkpoint_id exists (they are read
+-- from it) and hold a copy once that checkpoint is purged.
+CREATE TABLE memo_v3 (
+  memo_key TEXT PRIMARY KEY,
+  checkpoint_id TEXT NOT NULL,
+  output_hash BLOB NOT NULL REFERENCES blobs(hash),
+  kind TEXT,
+  state TEXT,
+  usage TEXT,
+  created_at TEXT NOT NULL,
+  CHECK ((kind IS NULL) = (state IS NULL) AND (state IS NULL) = (usage IS NULL))
+) STRICT, WITHOUT ROWID;
+`;
+
+const V3_SWAP = `
+-- A usage that does not parse becomes -1 tokens: the record then reads as damaged, as it did.
+INSERT INTO checkpoints_v3 (id, session_id, parent_id, depth, kind, step_key, state, output_hash,
+    input_tokens, output_tokens, cost_usd, usage_estimated, created_at, hash)
+  SELECT id, session_id, parent_id, depth, kind, step_key, state, unhex(output_hash),
+    CAST(coalesce(json_extract(u, '$.inputTokens'), -1) AS INTEGER), CAST(coalesce(json_extract(u, '$.outputTokens'), -1) AS INTEGER),
+    CAST(coalesce(json_extract(u, '$.costUsd'), -1) AS REAL), iif(json_extract(u, '$.estimated') = 1, 1, 0),
+    created_at, unhex(hash)
+  FROM (SELECT *, iif(json_valid(usage), usage, '{}') AS u FROM checkpoints);
+INSERT INTO memo_v3 (memo_key, checkpoint_id, output_hash, kind, state, usage, created_at)
+  SELECT m.memo_key, m.checkpoint_id, unhex(m.output_hash),
+    iif(c.id IS NULL, m.kind, NULL), iif(c.id IS NULL, m.state, NULL), iif(c.id IS NULL, m.usage, NULL), m.created_at
+  FROM memo m LEFT JOIN checkpoints c
+    ON c.id = m.checkpoint_id AND c.kind = m.kind AND c.state = m.state AND c.usage = m.usage AND c.output_hash = m.output_hash;
+DROP TABLE memo;
+DROP TABLE checkpoints;
+DROP TABLE blobs;
+ALTER TABLE blobs_v3 RENAME TO blobs;
+ALTER TABLE checkpoints_v3 RENAME TO checkpoints;
+ALTER TABLE memo_v3 RENAME TO memo;
+CREATE INDEX checkpoints_by_session ON checkpoints(session_id, id);
+CREATE INDEX checkpoints_by_parent ON checkpoints(parent_id);
+CREATE INDEX checkpoints_by_output ON checkpoints(output_hash);
+`;
+
+const BLOB_PAGE = 256;
+
+/** Runs with foreign keys off (db-open.ts), as SQLite's table-rebuild procedure asks; db-open checks them before committing. */
+function migrateToV3(db: Database.Database): void {
+  db.exec(V3_TABLES);
+  // Blobs are re-encoded in JS, a page at a time (an open iterator would block the inserts).
+  const page = db.prepare('SELECT rowid, hash, text FROM blobs WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const insert = db.prepare('INSERT INTO blobs_v3 (hash, size, codec, data) VALUES (?, ?, ?, ?)');
+  for (let after = 0; ;) {
+    const rows = page.all(after, BLOB_PAGE) as Array<{ rowid: number; hash: string; text: string }>;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const blob = encodeBlob(row.text);
+      // A v2 row whose key does not match its text keeps its key: Verify reports it, as before.
+      insert.run(Buffer.from(row.hash, 'hex').length === 32 ? Buffer.from(row.hash, 'hex') : blob.hash, blob.size, blob.codec, blob.data);
+    }
+    after = (rows[rows.length - 1] as { rowid: number }).rowid;
+  }
+  db.exec(V3_SWAP);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(V1) },
   { version: 2, up: (db) => db.exec(V2) },
+  { version: 3, up: migrateToV3 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

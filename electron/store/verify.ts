@@ -3,8 +3,8 @@
 import type Database from 'better-sqlite3';
 import type { Id } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
-import { checkpointHash, rowToCheckpoint, type CheckpointRow } from './checkpoints.ts';
-import { sha256 } from './hashing.ts';
+import { checkpointColumns, checkpointHash, hexColumn, rowToCheckpoint, type CheckpointRow } from './checkpoints.ts';
+import { decodeBlob, hashText } from './blob-codec.ts';
 
 const MAX_REPORTED = 10_000;
 
@@ -25,12 +25,15 @@ export function verify(db: Database.Database, sessionId: Id | null): VerifyRepor
   let checkedBlobs = 0;
   const blobOk = new Map<string, boolean>();
   try {
-    const sql = `SELECT c.*, p.hash AS parent_hash, b.text AS blob_text, b.hash AS blob_key FROM checkpoints c
+    const sql = `SELECT ${checkpointColumns('c')}, ${hexColumn('p.hash')} AS parent_hash,
+        b.codec AS blob_codec, b.data AS blob_data, b.size AS blob_size, b.hash AS blob_key FROM checkpoints c
       LEFT JOIN checkpoints p ON p.id = c.parent_id
       LEFT JOIN blobs b ON b.hash = c.output_hash
       ${sessionId ? 'WHERE c.session_id = ?' : ''} ORDER BY c.id`;
     const stmt = db.prepare(sql);
-    const iter = (sessionId ? stmt.iterate(sessionId) : stmt.iterate()) as IterableIterator<CheckpointRow & { parent_hash: string | null; blob_text: string | null; blob_key: string | null }>;
+    const iter = (sessionId ? stmt.iterate(sessionId) : stmt.iterate()) as IterableIterator<CheckpointRow & {
+      parent_hash: string | null; blob_codec: unknown; blob_data: unknown; blob_size: unknown; blob_key: Buffer | null;
+    }>;
     for (const row of iter) {
       checkedCheckpoints += 1;
       if (row.parent_id !== null && row.parent_hash === null) {
@@ -47,13 +50,17 @@ export function verify(db: Database.Database, sessionId: Id | null): VerifyRepor
       }
       if (expected !== row.hash) note(row.id, 'its content does not match its hash (changed or damaged after it was written)');
       if (row.output_hash !== null) {
-        if (row.blob_key === null || row.blob_text === null) {
+        if (row.blob_key === null) {
           note(row.id, `its output text ${row.output_hash.slice(0, 12)}… is missing`);
           continue;
         }
         let ok = blobOk.get(row.output_hash);
         if (ok === undefined) {
-          ok = sha256(row.blob_text) === row.output_hash;
+          try {
+            ok = hashText(decodeBlob(row.output_hash, row.blob_codec, row.blob_data, row.blob_size)).equals(row.blob_key);
+          } catch {
+            ok = false;
+          }
           blobOk.set(row.output_hash, ok);
           checkedBlobs += 1;
         }

@@ -6,6 +6,7 @@
 // - permission denied: `chattr +i` (immutable: refused even to root) when root, else chmod.
 // Linux refuses to remount a file system read-only while a file on it is open
 // for writing (EBUSY), so "read-only" is exercised at open and at backup time.
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,8 +84,8 @@ describe('disk full', () => {
       const dataDir = tempDir(`fsize-${mode}`);
       const seed = openStore(dataDir);
       const s = seed.createSession({ name: 'full', config });
-      // a backup must outgrow the limit, the live WAL must not
-      seed.appendCheckpoint(s.id, { kind: 'session', output: 'seed '.repeat(mode === 'backup' ? 60_000 : 5_000) });
+      // a backup must outgrow the limit, the live WAL must not (random text: the store deflates what compresses)
+      seed.appendCheckpoint(s.id, { kind: 'session', output: randomBytes(mode === 'backup' ? 180_000 : 15_000).toString('base64') });
       seed.close();
       const limitKb = mode === 'backup' ? 120 : 400;
       const run = spawnSync('bash', ['-c', `ulimit -S -f ${limitKb} && exec "$0" "$@"`, NODE, path.join(CHILDREN, 'fsize-child.ts'), dataDir, mode], { encoding: 'utf8', timeout: 20_000 });

@@ -104,7 +104,9 @@ describe('rollback, undo, fork and memo', () => {
     const aRoot = store.appendCheckpoint(a.id, { kind: 'session' });
     const b = store.createSession({ name: 'B', config });
     store.appendCheckpoint(b.id, { kind: 'session' });
-    store.completeStep(b.id, { stepKey: 's', attempt: 0, kind: 'map', memoKey: 'b-memo', usage: usage(), output: 'kept by memo' });
+    store.completeStep(b.id, { stepKey: 's', attempt: 0, kind: 'map', memoKey: 'b-memo', usage: usage(7, 9, 0.1 + 0.2), state: { chunk: 3, note: 'é' }, output: 'kept by memo' });
+    const hit = store.memoGet('b-memo');
+    expect(hit).toMatchObject({ kind: 'map', state: { chunk: 3, note: 'é' }, usage: usage(7, 9, 0.1 + 0.2), output: 'kept by memo' });
     const fork = store.fork(a.id, aRoot.id);
     store.deleteSession(a.id);
     store.deleteSession(b.id);
@@ -112,7 +114,8 @@ describe('rollback, undo, fork and memo', () => {
     expect(store.getCheckpoint(aRoot.id).id).toBe(aRoot.id);
     expect(store.headPath(fork.id)[0]?.id).toBe(aRoot.id);
     expect(() => store.getSession(b.id)).toThrow(/no session/);
-    expect(store.memoGet('b-memo')?.output).toBe('kept by memo');
+    // The entry read its kind, state and usage from B's checkpoint; it keeps a copy of them now that it is gone.
+    expect(store.memoGet('b-memo')).toEqual(hit);
     expect(store.verify().ok).toBe(true);
     store.close();
   });
