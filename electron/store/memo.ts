@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { CheckpointKindSchema, IdSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
-import { decodeBlob, hexToHash } from './blob-codec.ts';
+import { decodeBlob } from './blob-codec.ts';
 import { usageOf } from './checkpoints.ts';
 import type { MemoHit } from './types.ts';
 
@@ -17,12 +17,11 @@ export function parseMemoKey(raw: unknown): string {
   return parsed.data;
 }
 
-export function memoPut(db: Database.Database, memoKey: string, cp: Checkpoint, at: string): void {
+export function memoPut(db: Database.Database, memoKey: string, cp: Checkpoint): void {
   if (cp.outputHash === null) return;
   // The first completed result stays authoritative: a re-run of the same input is served from it.
-  // Kind, state and usage are read from the checkpoint while it exists (see keepMemoEntries).
-  stmt(db, `INSERT OR IGNORE INTO memo (memo_key, checkpoint_id, output_hash, created_at) VALUES (?, ?, ?, ?)`)
-    .run(memoKey, cp.id, hexToHash(cp.outputHash), at);
+  // Output, kind, state and usage are read from the checkpoint while it exists (see keepMemoEntries).
+  stmt(db, 'INSERT OR IGNORE INTO memo (memo_key, checkpoint_id) VALUES (?, ?)').run(memoKey, cp.id);
 }
 
 /**
@@ -31,11 +30,12 @@ export function memoPut(db: Database.Database, memoKey: string, cp: Checkpoint, 
  * serving hits (memo entries are shared by every session). Runs in the caller's transaction.
  */
 export function keepMemoEntries(db: Database.Database, sessionId: Id): void {
-  const rows = stmt(db, `SELECT m.memo_key, c.kind, c.state, ${USAGE_COLUMNS}
-    FROM memo m JOIN checkpoints c ON c.id = m.checkpoint_id WHERE c.session_id = ? AND m.kind IS NULL`).all(sessionId) as Array<UsageColumns & { memo_key: string; kind: string; state: string }>;
-  const keep = stmt(db, 'UPDATE memo SET kind = ?, state = ?, usage = ? WHERE memo_key = ?');
+  const rows = stmt(db, `SELECT m.memo_key, c.output_hash, c.kind, c.state, ${USAGE_COLUMNS}
+    FROM memo m JOIN checkpoints c ON c.id = m.checkpoint_id WHERE c.session_id = ? AND m.kind IS NULL`)
+    .all(sessionId) as Array<UsageColumns & { memo_key: string; output_hash: Buffer; kind: string; state: string }>;
+  const keep = stmt(db, 'UPDATE memo SET output_hash = ?, kind = ?, state = ?, usage = ? WHERE memo_key = ?');
   // The usage is copied as the checkpoint holds it, so a damaged one still reads as damaged.
-  for (const r of rows) keep.run(r.kind, r.state, JSON.stringify(usageOf(r)), r.memo_key);
+  for (const r of rows) keep.run(r.output_hash, r.kind, r.state, JSON.stringify(usageOf(r)), r.memo_key);
 }
 
 const USAGE_COLUMNS = 'c.input_tokens, c.output_tokens, c.cost_usd, c.usage_estimated';
@@ -59,10 +59,11 @@ const MemoRow = z.object({
 });
 
 export function memoGet(db: Database.Database, memoKey: string): MemoHit | null {
-  const raw = stmt(db, `SELECT m.memo_key, m.checkpoint_id, lower(hex(m.output_hash)) AS output_hash,
+  const raw = stmt(db, `SELECT m.memo_key, m.checkpoint_id, lower(hex(b.hash)) AS output_hash,
       coalesce(m.kind, c.kind) AS kind, coalesce(m.state, c.state) AS state, m.usage, ${USAGE_COLUMNS},
       b.codec, b.data, b.size
-    FROM memo m JOIN blobs b ON b.hash = m.output_hash LEFT JOIN checkpoints c ON m.kind IS NULL AND c.id = m.checkpoint_id
+    FROM memo m LEFT JOIN checkpoints c ON m.kind IS NULL AND c.id = m.checkpoint_id
+      JOIN blobs b ON b.hash = coalesce(m.output_hash, c.output_hash)
     WHERE m.memo_key = ?`).get(parseMemoKey(memoKey));
   if (raw === undefined) return null;
   const parsed = MemoRow.safeParse(raw);

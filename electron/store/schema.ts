@@ -128,9 +128,9 @@ ALTER TABLE stream_parts_v2 RENAME TO stream_parts;
 // per turn of a growing conversation against ~700 B of new text). Hashes are
 // 32 raw bytes instead of 64 hex characters; texts are deflated when that is
 // smaller (see blob-codec.ts); usage is four numbers, not a JSON text; a memo
-// entry points at its checkpoint instead of
-// repeating its kind, state and usage, which are copied into the entry only
-// when that checkpoint is purged (memo.ts). The domain still speaks hex.
+// entry points at its checkpoint instead of repeating its output, kind, state
+// and usage, which are copied into the entry only when that checkpoint is
+// purged (memo.ts). The domain still speaks hex.
 const V3_TABLES = `
 CREATE TABLE blobs_v3 (
   hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
@@ -156,17 +156,16 @@ CREATE TABLE checkpoints_v3 (
   hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 
--- kind, state and usage are NULL while checkpoint_id exists (they are read
--- from it) and hold a copy once that checkpoint is purged.
+-- output_hash, kind, state and usage are NULL while checkpoint_id exists
+-- (they are read from it) and hold a copy once that checkpoint is purged.
 CREATE TABLE memo_v3 (
   memo_key TEXT PRIMARY KEY,
   checkpoint_id TEXT NOT NULL,
-  output_hash BLOB NOT NULL REFERENCES blobs(hash),
+  output_hash BLOB REFERENCES blobs(hash),
   kind TEXT,
   state TEXT,
   usage TEXT,
-  created_at TEXT NOT NULL,
-  CHECK ((kind IS NULL) = (state IS NULL) AND (state IS NULL) = (usage IS NULL))
+  CHECK ((output_hash IS NULL) = (kind IS NULL) AND (kind IS NULL) = (state IS NULL) AND (state IS NULL) = (usage IS NULL))
 ) STRICT, WITHOUT ROWID;
 `;
 
@@ -179,9 +178,9 @@ INSERT INTO checkpoints_v3 (id, session_id, parent_id, depth, kind, step_key, st
     CAST(coalesce(json_extract(u, '$.costUsd'), -1) AS REAL), iif(json_extract(u, '$.estimated') = 1, 1, 0),
     created_at, unhex(hash)
   FROM (SELECT *, iif(json_valid(usage), usage, '{}') AS u FROM checkpoints);
-INSERT INTO memo_v3 (memo_key, checkpoint_id, output_hash, kind, state, usage, created_at)
-  SELECT m.memo_key, m.checkpoint_id, unhex(m.output_hash),
-    iif(c.id IS NULL, m.kind, NULL), iif(c.id IS NULL, m.state, NULL), iif(c.id IS NULL, m.usage, NULL), m.created_at
+INSERT INTO memo_v3 (memo_key, checkpoint_id, output_hash, kind, state, usage)
+  SELECT m.memo_key, m.checkpoint_id, iif(c.id IS NULL, unhex(m.output_hash), NULL),
+    iif(c.id IS NULL, m.kind, NULL), iif(c.id IS NULL, m.state, NULL), iif(c.id IS NULL, m.usage, NULL)
   FROM memo m LEFT JOIN checkpoints c
     ON c.id = m.checkpoint_id AND c.kind = m.kind AND c.state = m.state AND c.usage = m.usage AND c.output_hash = m.output_hash;
 DROP TABLE memo;

@@ -74,7 +74,7 @@ export function completeStep(db: Database.Database, sessionId: Id, raw: Complete
   });
   stmt(db, 'UPDATE sessions SET head_id = ? WHERE id = ?').run(cp.id, sessionId);
   addUsage(db, sessionId, input.usage, at);
-  memoPut(db, input.memoKey, cp, at);
+  memoPut(db, input.memoKey, cp);
   // Earlier attempts of the same step are superseded by this result.
   stmt(db, 'DELETE FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt <= ?').run(sessionId, input.stepKey, input.attempt);
   return cp;

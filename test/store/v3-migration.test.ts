@@ -81,7 +81,7 @@ describe('migrating a v2 database to v3', () => {
     expect(blobs[0]).toMatchObject({ codec: CODEC_DEFLATE, size: Buffer.byteLength(LONG) });
     expect((blobs[0] as { stored: number }).stored).toBeLessThan(Buffer.byteLength(LONG) / 4);
     expect(blobs.at(-1)).toMatchObject({ codec: CODEC_UTF8, size: 5, stored: 5 });
-    expect(db.prepare('SELECT memo_key FROM memo WHERE kind IS NULL ORDER BY memo_key').pluck().all()).toEqual(['v2-memo-long', 'v2-memo-short']);
+    expect(db.prepare('SELECT memo_key FROM memo WHERE output_hash IS NULL AND kind IS NULL ORDER BY memo_key').pluck().all()).toEqual(['v2-memo-long', 'v2-memo-short']);
 
     // The migrated session goes on: a new step chains onto the v2 hashes.
     const next = store.completeStep(sessionId, { stepKey: 'map:9', attempt: 0, kind: 'map', memoKey: 'v3-memo', usage: usage(), output: LONG });
