@@ -8,7 +8,10 @@
 // it is read: a file changed later no longer matches its stamp, and the bundle
 // is never used. File times are coarse (a few ms), so a change in the same tick
 // as the stamp could leave it unchanged: an input changed less than a second
-// before it was stamped makes the build wait and start again. The new bundle is
+// before it was stamped makes the build wait and start again. What steered the
+// resolving and transforming (each bundled package's package.json, the
+// project's package.json and tsconfig files) is stamped too, after the build,
+// and must not have changed since it began. The new bundle is
 // written to a sibling folder and swapped in, so a `cairn` starting meanwhile
 // sees the old bundle whole, no bundle, or the new one whole.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,12 +43,12 @@ class Stamps {
   readonly files = new Map<string, FileStamp>();
   readonly unsettled: string[] = [];
 
-  add(file: string): void {
+  /** Stamps a file now; it is unsettled if it changed after `since` (default: a second before now). */
+  add(file: string, since = Date.now() - SETTLE_MS): void {
     if (this.files.has(file)) return;
-    const at = Date.now();
     const stamp = stampOf(file);
     this.files.set(file, stamp);
-    if (stamp[3] > at - SETTLE_MS) this.unsettled.push(file);
+    if (stamp[3] > since) this.unsettled.push(file);
   }
 }
 
@@ -99,13 +102,15 @@ async function buildOnce(outDir: string): Promise<{ ok: true; manifest: BundleMa
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const stamps = new Stamps();
+  const started = Date.now();
   try {
     await bundle({ [BUNDLE_ENTRY.replace(/\.mjs$/, '')]: join(root, 'electron', 'cli', 'main.ts') }, staging, 'es', stamps);
     await bundle({ 'ingest-worker': join(root, 'electron', 'engine', 'documents', 'ingest-worker.ts') }, staging, 'cjs', stamps);
-    for (const file of [...stamps.files.keys()]) {
-      const pkg = packageJsonOf(file);
-      if (pkg) stamps.add(pkg);
-    }
+    // Files that steer how the inputs were resolved and transformed are stamped after the build:
+    // they are unsettled if they changed at any time since it began.
+    const steering = [...stamps.files.keys()].map(packageJsonOf).filter((p): p is string => p !== null);
+    for (const f of readdirSync(root)) if (f === 'package.json' || /^tsconfig.*\.json$/.test(f)) steering.push(join(root, f));
+    for (const file of steering) stamps.add(file, started - SETTLE_MS);
     if (stamps.unsettled.length > 0) return { ok: false, unsettled: stamps.unsettled[0]! };
     const outputs = readdirSync(staging).filter((f) => !f.endsWith('.map'));
     if (!outputs.includes(BUNDLE_ENTRY)) throw new Error(`the CLI build wrote no ${BUNDLE_ENTRY}`);

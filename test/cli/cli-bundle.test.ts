@@ -135,6 +135,7 @@ describe('the real bundle', () => {
     expect(files).toContain(join(ROOT, 'electron', 'cli', 'main.ts'));
     expect(files).toContain(join(ROOT, 'electron', 'engine', 'documents', 'ingest-worker.ts'));
     expect(files.some((f) => /node_modules[/\\]openai[/\\]package\.json$/.test(f))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining([join(ROOT, 'package.json'), join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.base.json')]));
     expect(files).toContain(join(out, 'ingest-worker.cjs'));
   });
 
