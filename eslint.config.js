@@ -12,7 +12,7 @@ const noElectron = { name: 'electron', message: 'Only electron/*.ts main-process
 const nodeBuiltinPaths = nodeBuiltins.map((name) => ({ name, message: 'This layer runs without Node: no Node built-ins here.' }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test-results/**', 'test/fixtures/boundaries/**', 'samples/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'dist-cli/**', '.dist-cli-*/**', 'release/**', 'test-results/**', 'test/fixtures/boundaries/**', 'samples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

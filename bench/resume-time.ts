@@ -4,11 +4,15 @@
 // The session is built by the real pipeline over a document with small chunks,
 // stopped a few steps before the end, then taken to size with note
 // checkpoints (see children/build-resume-session.ts for why).
+// bin/cairn.js runs the bundle from `npm run build` when it is up to date with
+// the sources, else the sources: the table says which ran, and with a bundle,
+// the same resume from the sources is timed afterwards for comparison.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { BUNDLE_DIR_NAME, FROM_SOURCES_ENV, freshBundle } from '../electron/cli/cli-bundle.ts';
 import { ROOT, SAMPLE } from './lib/fixtures.ts';
 import { type BenchContext, type BenchResult, fmtBytes, fmtMs } from './lib/report.ts';
 import { median, round } from './lib/stats.ts';
@@ -43,10 +47,10 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise
 }
 
 /** Spawns the CLI and resolves at its first streamed token; the process is then killed (the rest of the run is not measured). */
-function timeToFirstToken(dataDir: string, sessionId: string): Promise<{ firstTokenMs: number; sessionLineMs: number }> {
+function timeToFirstToken(dataDir: string, sessionId: string, env: NodeJS.ProcessEnv = process.env): Promise<{ firstTokenMs: number; sessionLineMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, '--json', 'resume', sessionId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, '--json', 'resume', sessionId], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let buffered = '';
     let stderr = '';
     let sessionLineMs = Number.NaN;
@@ -104,16 +108,33 @@ export async function resumeTime(ctx: BenchContext): Promise<BenchResult> {
       sessionLine.push(r.sessionLineMs);
     }
     const resumeMs = round(median(first), 1);
+    const bundled = freshBundle(path.join(ROOT, BUNDLE_DIR_NAME)) !== null;
+    // For comparison only, after the measured runs: the same resume with the bundle set aside.
+    const fromSources = { first: [] as number[], sessionLine: [] as number[] };
+    if (bundled) {
+      for (let i = 0; i < repeats; i += 1) {
+        const r = await timeToFirstToken(dataDir, info.sessionId, { ...process.env, [FROM_SOURCES_ENV]: '1' });
+        fromSources.first.push(r.firstTokenMs);
+        fromSources.sessionLine.push(r.sessionLineMs);
+      }
+    }
     return {
       rows: [
         { benchmark: 'Resume time', metric: `cairn resume --json, ${info.checkpoints.toLocaleString('en')} checkpoints / ${fmtBytes(info.contentBytes)} of content: process start → first new token, median of ${repeats}`, value: fmtMs(resumeMs), target: '≤ 300 ms' },
         { benchmark: 'Resume time', metric: 'of which: process start → session opened (first NDJSON line) / bare `node -e 0`', value: `${fmtMs(median(sessionLine))} / ${fmtMs(median(baseline))}` },
+        {
+          benchmark: 'Resume time',
+          metric: bundled ? 'code run: the bundle from `npm run build` (up to date); from the TypeScript sources instead: first token / session opened' : 'code run: the TypeScript sources (no up-to-date bundle: `npm run build` makes one)',
+          value: bundled ? `bundle; ${fmtMs(median(fromSources.first))} / ${fmtMs(median(fromSources.sessionLine))}` : 'sources',
+        },
       ],
       keys: { resumeMs },
       details: {
         resume: {
           checkpoints: info.checkpoints, pipelineCheckpoints: info.pipelineCheckpoints, contentBytes: info.contentBytes, mapStepsCommitted: info.maps, builtStatus: info.status,
           firstTokenMs: first.map((x) => round(x, 1)), sessionOpenedMs: sessionLine.map((x) => round(x, 1)), bareNodeStartMs: baseline.map((x) => round(x, 1)),
+          bundle: bundled,
+          fromSourcesFirstTokenMs: fromSources.first.map((x) => round(x, 1)), fromSourcesSessionOpenedMs: fromSources.sessionLine.map((x) => round(x, 1)),
         },
       },
     };

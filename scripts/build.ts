@@ -1,11 +1,12 @@
-// `npm run build`: the renderer (Vite) and the Electron entry points (main,
-// preload, engine host) bundled for Electron. Native and Electron modules stay
-// external; the preload is one CommonJS file because sandboxed preloads cannot
-// load modules.
+// `npm run build`: the renderer (Vite), the Electron entry points (main,
+// preload, engine host) bundled for Electron, and the `cairn` command
+// (build-cli.ts). Native and Electron modules stay external; the preload is
+// one CommonJS file because sandboxed preloads cannot load modules.
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'vite';
+import { buildCli } from './build-cli.ts';
 import { root } from './run-step.ts';
 
 const external = ['electron', 'better-sqlite3', 'pdfjs-dist', /^pdfjs-dist\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -46,4 +47,7 @@ await node({ preload: join(root, 'electron/preload.ts') }, false, true);
 const preload = readFileSync(join(root, 'dist-electron', 'preload.cjs'), 'utf8');
 if (/require\(["']\.\.?\//.test(preload)) throw new Error('dist-electron/preload.cjs requires a local chunk; a sandboxed preload cannot load it.');
 
-console.log(`built renderer → dist/renderer, electron → dist-electron (${[...Object.keys(entries), 'preload'].join(', ')})`);
+// The `cairn` command as one file, used by bin/cairn.js while it is up to date with its sources.
+await buildCli();
+
+console.log(`built renderer → dist/renderer, electron → dist-electron (${[...Object.keys(entries), 'preload'].join(', ')}), cli → dist-cli`);

@@ -178,10 +178,13 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     let attemptNo = partial?.attempt ?? 0;
     let prefix = '';
     let mode: AttemptMode = 'fresh';
+    // Only a session with a spending limit needs estimates (and so the tokenizer) before the call.
+    const limited = this.#budget !== null && this.#budget.limitUsd !== null;
+    let pendingDraft: PartialStream | null = null;
     if (partial && partial.text.length > 0) {
       // The interrupted attempt was paid for: its draft carries an estimate of that cost, so the
       // session's spend (and its budget) counts it after a crash too.
-      this.#keepDraftOnce(spec, partial);
+      pendingDraft = partial;
       if (this.#policy === 'continue') {
         prefix = partial.text;
         mode = 'continue';
@@ -189,6 +192,16 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         mode = 'restart';
       }
     }
+    // The draft must be on the head path before the next attempt writes a part (the partial is then
+    // the new attempt's) or completes (which deletes the old parts). A limit needs its cost before the
+    // call; otherwise it waits for that first write, so the tokenizer its estimate loads (~100 ms)
+    // does not stand between a resume and its first token.
+    const keepPendingDraft = (): void => {
+      if (!pendingDraft) return;
+      this.#keepDraftOnce(spec, pendingDraft); // when this throws, the draft is still pending and the step fails
+      pendingDraft = null;
+    };
+    if (limited) keepPendingDraft();
     let messages = spec.messages;
     let shrunk = false;
     const params = spec.parameters ?? {};
@@ -199,8 +212,6 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       await this.#passGate(spec, signal);
 
       const sent = prefix ? continuationMessages(messages, prefix) : messages;
-      // Only a session with a spending limit needs the estimate (and so the tokenizer) before the call.
-      const limited = this.#budget !== null && this.#budget.limitUsd !== null;
       const estimateUsd = limited ? this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024).usd : 0;
       const reservation = this.#budget?.reserve(estimateUsd) ?? null;
 
@@ -208,8 +219,9 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       this.emit('attempt', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt: attemptNo, try: tries, maxAttempts: this.#retry.maxAttempts, mode });
       let result: AttemptResult;
       try {
-        result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal);
+        result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal, keepPendingDraft);
       } catch (err) {
+        keepPendingDraft();
         const failure = err instanceof AttemptFailure ? err : new AttemptFailure(this.#client.classify(err), prefix, '');
         const paidUsage = failure.generated.length > 0
           ? this.#prices.usage(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model), true)
@@ -259,6 +271,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         continue;
       }
 
+      keepPendingDraft();
       const usage = this.#usageFor(sent, result);
       try {
         const checkpoint = this.#store.completeStep(spec.sessionId, {
@@ -330,11 +343,13 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     if (already) return;
     // What the killed attempt cost is not known; estimate it from the request and the text received.
     const usage = this.#prices.usage(this.model, countChatTokens(spec.messages, this.model), countTokens(partial.text, this.model), true);
-    this.#budget?.add(usage.costUsd);
     this.#keepDraft(spec, partial.attempt, partial.text, usage);
+    this.#budget?.add(usage.costUsd);
   }
 
-  async #attempt(spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  async #attempt(
+    spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined, beforeFirstWrite: () => void,
+  ): Promise<AttemptResult> {
     const controller = new AbortController();
     const onUserAbort = (): void => controller.abort(signal?.reason);
     if (signal?.aborted) onUserAbort();
@@ -347,7 +362,10 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     }, this.#stallMs);
     let storeError: unknown = null;
     const batcher = new StreamBatcher(
-      (text) => this.#store.appendStreamPart(spec.sessionId, spec.stepKey, attempt, text),
+      (text) => {
+        beforeFirstWrite();
+        this.#store.appendStreamPart(spec.sessionId, spec.stepKey, attempt, text);
+      },
       this.#flushMs,
       (err) => {
         storeError = err;
@@ -372,8 +390,12 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     const take = (piece: string): void => {
       if (!piece) return;
       text += piece;
-      batcher.add(piece);
-      this.emit('delta', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, text: piece });
+      // Shown, then persisted: the first write may keep the previous attempt's draft first.
+      try {
+        this.emit('delta', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, text: piece });
+      } finally {
+        batcher.add(piece);
+      }
     };
     // The new attempt's parts start with the kept prefix so the store's partial is always the whole answer so far.
     if (prefix) batcher.add(prefix);

@@ -1,7 +1,9 @@
 // Persists streamed text through the store at most every `flushMs` (and at
 // once whenever asked: error, abort, completion). Text is never held longer
 // than one interval, so a crash loses at most `flushMs` of output plus the
-// write in flight.
+// write in flight. The interval counts from when a write starts: a slow one
+// (the first write of a resumed step first keeps the previous attempt's draft)
+// does not push the next one later.
 export type AppendPart = (text: string) => void;
 
 export class StreamBatcher {
@@ -39,6 +41,7 @@ export class StreamBatcher {
     this.#timer = null;
     if (this.#buffer.length === 0 || this.#failed) return;
     const text = this.#buffer;
+    const started = Date.now();
     try {
       this.#append(text);
     } catch (err) {
@@ -47,7 +50,7 @@ export class StreamBatcher {
     }
     this.#buffer = '';
     this.persisted += text;
-    this.#lastFlush = Date.now();
+    this.#lastFlush = started;
   }
 
   /** Stops the timer without writing (after a store failure, or when discarding). */

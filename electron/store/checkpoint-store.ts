@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ZodError } from 'zod';
 import type { BackupInfo, Checkpoint, CheckpointKind, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
+import { CheckpointKindSchema } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
@@ -25,7 +26,7 @@ import { writeFileAtomic } from './fs-safe.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
-  NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch,
+  NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch, StepRef,
 } from './types.ts';
 
 export interface OpenStoreOptions {
@@ -245,6 +246,13 @@ export class CheckpointStore implements CheckpointStoreApi {
     return this.#guard('reading the session history', () => {
       const session = sessions.readSessionRow(this.#db, parseId(sessionId, 'session id'));
       return cps.pathTo(this.#db, session.head_id as Id | null).map(cps.rowToCheckpoint);
+    });
+  }
+
+  headPathSteps(sessionId: string, kinds: readonly CheckpointKind[]): StepRef[] {
+    return this.#guard('reading the session history', () => {
+      const session = sessions.readSessionRow(this.#db, parseId(sessionId, 'session id'));
+      return cps.pathStepRefRows(this.#db, session.head_id as Id | null, CheckpointKindSchema.array().parse(kinds)).map(cps.rowToStepRef);
     });
   }
 

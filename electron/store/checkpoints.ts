@@ -11,7 +11,7 @@ import { StoreError } from './errors.ts';
 import { canonicalJson, sha256 } from './hashing.ts';
 import { decodeBlob, encodeBlob, hashText, hexToHash } from './blob-codec.ts';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
-import type { NewCheckpoint, Page } from './types.ts';
+import type { NewCheckpoint, Page, StepRef } from './types.ts';
 
 /** Outputs can be far larger than one IPC string; the store bounds them separately. */
 export const MAX_BLOB_CHARS = 50_000_000;
@@ -188,6 +188,28 @@ export function pathStepRows(db: Database.Database, id: Id | null, kind: string,
       SELECT ?, 0
       UNION ALL SELECT c.parent_id, up.n + 1 FROM checkpoints c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL
     ) SELECT ${checkpointColumns('c')} FROM up JOIN checkpoints c ON c.id = up.id WHERE c.kind = ? AND c.step_key = ? ORDER BY up.n DESC`).all(id, kind, stepKey) as CheckpointRow[];
+}
+
+export type StepRefRow = Pick<CheckpointRow, 'id' | 'kind' | 'step_key' | 'output_hash'>;
+
+/** Id, kind, step key and output hash of the checkpoints of the given kinds on the path to `id`, oldest first. */
+export function pathStepRefRows(db: Database.Database, id: Id | null, kinds: readonly string[]): StepRefRow[] {
+  if (id === null || kinds.length === 0) return [];
+  // The columns ride along the walk up, so each step is one lookup by id.
+  return stmt(db, `WITH RECURSIVE up(id, parent_id, kind, step_key, output_hash, n) AS (
+      SELECT id, parent_id, kind, step_key, output_hash, 0 FROM checkpoints WHERE id = ?
+      UNION ALL SELECT c.id, c.parent_id, c.kind, c.step_key, c.output_hash, up.n + 1 FROM up JOIN checkpoints c ON c.id = up.parent_id
+    ) SELECT id, kind, step_key, output_hash FROM up WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY n DESC`).all(id, JSON.stringify(kinds)) as StepRefRow[];
+}
+
+const StepRefSchema = CheckpointSchema.pick({ id: true, kind: true, stepKey: true, outputHash: true });
+
+export function rowToStepRef(row: StepRefRow): StepRef {
+  const parsed = StepRefSchema.safeParse({ id: row.id, kind: row.kind, stepKey: row.step_key, outputHash: row.output_hash });
+  if (!parsed.success) {
+    throw new StoreError('corrupt', `Checkpoint ${row.id} has a damaged record.`, 'Run Verify to see which checkpoints are affected, then roll back or restore a backup.');
+  }
+  return parsed.data;
 }
 
 const TimelineCursor = z.tuple([IdSchema]);

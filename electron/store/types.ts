@@ -75,6 +75,14 @@ export interface MemoHit {
   state: JsonValue;
 }
 
+/** A checkpoint on a head path, as far as a resume needs it: what it is, which step, where its output is. */
+export interface StepRef {
+  id: Id;
+  kind: CheckpointKind;
+  stepKey: string | null;
+  outputHash: string | null;
+}
+
 export interface PartialStream {
   stepKey: string;
   attempt: number;
@@ -131,6 +139,8 @@ export interface CheckpointStoreApi {
   putBlob(text: string): string;
   /** Checkpoints from the root to the head, oldest first: the session's current branch. */
   headPath(sessionId: string): Checkpoint[];
+  /** Which steps of these kinds the head path holds, oldest first: a narrow headPath that reads (and validates) four columns of them and nothing of the rest. */
+  headPathSteps(sessionId: string, kinds: readonly CheckpointKind[]): StepRef[];
   /** Checkpoints of one kind and step on the head path, oldest first (a narrow headPath). */
   stepOnHeadPath(sessionId: string, kind: CheckpointKind, stepKey: string): Checkpoint[];
   /** Newest first, paginated, one indexed query. */

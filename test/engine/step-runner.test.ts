@@ -294,6 +294,95 @@ describe('cancellation and resume', () => {
   });
 });
 
+describe('the draft of an interrupted attempt, on resume', () => {
+  /** The real store, logging the writes a resumed step makes, in order. */
+  function loggingStore(e: TestEnv, log: string[]): StepStore {
+    const store = e.store;
+    return {
+      appendStreamPart: (s, k, a, t) => {
+        log.push(`part ${a}`);
+        store.appendStreamPart(s, k, a, t);
+      },
+      partial: (s, k) => store.partial(s, k),
+      completeStep: (s, i) => {
+        log.push('complete');
+        return store.completeStep(s, i);
+      },
+      memoGet: (k) => store.memoGet(k),
+      appendCheckpoint: (s, c) => {
+        log.push(c.kind);
+        return store.appendCheckpoint(s, c);
+      },
+      stepOnHeadPath: (s, k, key) => store.stepOnHeadPath(s, k, key),
+    };
+  }
+
+  function killedAttempt(e: TestEnv): void {
+    // What a killed process leaves behind: persisted parts of attempt 1, no completion.
+    e.store.appendStreamPart(e.session.id, 'map:0', 1, 'Findings: the supplier shall deliver the report within');
+  }
+
+  it('without a spending limit, the first token comes first; the draft is kept before the new attempt writes anything', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    killedAttempt(env);
+    const log: string[] = [];
+    const r = runner(env, { store: loggingStore(env, log), clock: realClock }, 'gpt-4o-mini');
+    r.on('attempt', () => log.push('attempt'));
+    r.on('delta', () => log.push('delta'));
+    const out = await r.run(spec(env));
+    expect(out.output).toBe(expected);
+    const first = (x: string) => log.indexOf(x);
+    expect(first('attempt')).toBeLessThan(first('delta'));
+    expect(first('delta')).toBeLessThan(first('interrupted'));
+    expect(first('interrupted')).toBeLessThan(first('part 2'));
+    expect(log.filter((x) => x === 'interrupted')).toHaveLength(1);
+    const drafts = env.store.headPath(env.session.id).filter((c) => c.kind === 'interrupted');
+    expect(drafts).toHaveLength(1);
+    expect(env.store.getBlob(drafts[0]!.outputHash!)).toBe('Findings: the supplier shall deliver the report within');
+    expect(drafts[0]!.usage).toMatchObject({ estimated: true });
+    expect(drafts[0]!.usage.costUsd).toBeGreaterThan(0);
+    expect(headKinds(env).slice(-2)).toEqual(['interrupted', 'map']);
+  });
+
+  it('with a spending limit, the draft is kept (and charged) before the call', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    killedAttempt(env);
+    const log: string[] = [];
+    const r = runner(env, { store: loggingStore(env, log), budget: new SessionBudget(10, 0) }, 'gpt-4o-mini');
+    r.on('attempt', () => log.push('attempt'));
+    await r.run(spec(env));
+    expect(log.slice(0, 2)).toEqual(['interrupted', 'attempt']);
+  });
+
+  it('an attempt that fails before its first token still keeps the draft, once', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    killedAttempt(env);
+    env.sim.setFaults([{ fault: { kind: 'server_error' }, times: 1 }]);
+    const log: string[] = [];
+    const r = runner(env, { store: loggingStore(env, log), clock: new ManualClock(), retry: { random: () => 0 } }, 'gpt-4o-mini');
+    await r.run(spec(env));
+    expect(log.filter((x) => x === 'interrupted')).toHaveLength(1);
+    expect(log.indexOf('interrupted')).toBeLessThan(log.indexOf('part 3'));
+    expect(env.sim.log.completions()).toHaveLength(2);
+  });
+
+  it('a store that cannot keep the draft fails the step instead of letting the partial be overwritten', async () => {
+    env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });
+    killedAttempt(env);
+    const store = env.store;
+    const failing: StepStore = {
+      ...loggingStore(env, []),
+      appendCheckpoint: () => {
+        throw new StoreError('disk_full', 'The disk is full.');
+      },
+    };
+    const err = await runner(env, { store: failing, clock: realClock }, 'gpt-4o-mini').run(spec(env)).catch((e: EngineError) => e);
+    expect(err).toMatchObject({ category: 'disk' });
+    expect(store.partial(env.session.id, 'map:0')?.attempt).toBe(1);
+    expect(store.partial(env.session.id, 'map:0')?.text).toBe('Findings: the supplier shall deliver the report within');
+  });
+});
+
 describe('what interrupted attempts cost', () => {
   it('a dropped attempt\'s estimated cost is recorded on its draft and in the session\'s spend', async () => {
     env = await setup({ words: WORDS, models: ['gpt-4o-mini'] });

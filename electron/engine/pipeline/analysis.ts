@@ -4,8 +4,8 @@
 // resume (after a crash, a kill, a pause) picks up exactly what is missing;
 // every model call is memoised, so a resume, re-run or fork never pays twice.
 import { createHash } from 'node:crypto';
-import type { Checkpoint, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
-import type { CheckpointStoreApi } from '../../store/types.ts';
+import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
 import { chunkDocument, type Chunk } from '../documents/chunker.ts';
@@ -82,10 +82,17 @@ export class AnalysisError extends Error {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NO_FINDINGS = /^\s*no findings\.?\s*$/i;
 
+/**
+ * What a run reads back from the head path: the steps it may skip. Notes, drafts
+ * and answers are not read, and of the steps only what says they are done, so a
+ * long history costs a resume little more than its own steps' ids.
+ */
+export const RUN_KINDS = ['document', 'chunks', 'map', 'reduce', 'report'] as const satisfies readonly CheckpointKind[];
+
 export interface Ctx {
-  /** The head path when the run started (a run never moves the head back). */
-  path: readonly Checkpoint[];
-  /** `kind|stepKey` of every step on the head path, kept current as this run appends. */
+  /** The head path when the run started, or its RUN_KINDS steps (a run never moves the head back). */
+  path: readonly StepRef[];
+  /** `kind|stepKey` of every step in `path`, kept current as this run appends. */
   onPath: Set<string>;
   deps: AnalysisDeps;
   store: CheckpointStoreApi;
@@ -136,7 +143,7 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     const cfg = session.config;
     const progress = new ProgressTracker(0, cfg.concurrency);
     const { runner, client } = await createRunner(session, deps, emit, counters, setStatus);
-    const path = store.headPath(sessionId);
+    const path = store.headPathSteps(sessionId, RUN_KINDS);
     const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
@@ -197,7 +204,7 @@ export function observerOf(onEvent: ((e: AnalysisEvent) => void) | undefined): (
 
 export const pathKey = (kind: string, stepKey: string | null) => `${kind}|${stepKey ?? ''}`;
 
-export function pathKeys(path: readonly Checkpoint[]): Set<string> {
+export function pathKeys(path: ReadonlyArray<Pick<StepRef, 'kind' | 'stepKey'>>): Set<string> {
   return new Set(path.map((cp) => pathKey(cp.kind, cp.stepKey)));
 }
 
@@ -298,7 +305,7 @@ interface LoadedDoc {
 async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<LoadedDoc[]> {
   const { store, sessionId } = ctx;
   if (paths.length === 0) throw new AnalysisError('no_documents', 'The session has no documents to analyse.', 'Add at least one PDF, DOCX, Markdown, text or HTML file.');
-  const onPath = ctx.path.filter((cp) => cp.kind === 'document');
+  const onPath = ctx.path.filter((cp) => cp.kind === 'document').map((cp) => store.getCheckpoint(cp.id));
   const loaded: LoadedDoc[] = [];
   const problems: string[] = [];
   for (const [index, path] of paths.entries()) {
@@ -340,8 +347,8 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
   const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), encoding: encodingForModel(opts.model), chunkTokens: opts.chunkTokens, overlapTokens: opts.overlapTokens })));
   const existing = ctx.path.filter((cp) => cp.kind === 'chunks' && cp.stepKey === key).at(-1);
   if (existing) {
-    const list = chunkListOf(existing, (h) => store.getBlob(h));
-    if (list) return list.map((c) => ({ ...c, text: store.getBlob(c.textHash) }));
+    const list = chunkListOf(store.getCheckpoint(existing.id), (h) => store.getBlob(h));
+    if (list) return list.map((c) => withStoredText(c, store));
   }
   const refs: Array<ChunkRef & { text: string }> = [];
   for (const d of docs) {
@@ -358,6 +365,25 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
   ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
   ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
   return refs;
+}
+
+/** A chunk whose text is read from the store when first used: a resume needs only the texts of the passages still to do before its first request. */
+function withStoredText(ref: ChunkRef, store: CheckpointStoreApi): ChunkRef & { readonly text: string } {
+  return Object.assign(new StoredText(ref.textHash, store), ref);
+}
+
+class StoredText {
+  readonly #hash: string;
+  readonly #store: CheckpointStoreApi;
+  #text: string | null = null;
+  constructor(hash: string, store: CheckpointStoreApi) {
+    this.#hash = hash;
+    this.#store = store;
+  }
+
+  get text(): string {
+    return (this.#text ??= this.#store.getBlob(this.#hash));
+  }
 }
 
 /** Runs one model step; a memo hit is recorded on this session's path at no cost. */
@@ -399,15 +425,17 @@ async function mapChunks(
   const path = ctx.path;
   const specHash = mapSpecHash(task, temperature);
   const mapped = new Map(path.filter((x) => x.kind === 'map').map((x) => [x.stepKey, x]));
+  /** Chunk index → output hash of the passages done before this run. */
+  const earlier = new Map<number, string>();
   for (const c of chunks) {
     const cp = mapped.get(mapKey(c.index, c.textHash, specHash));
     if (cp?.outputHash) {
-      findings.set(c.index, store.getBlob(cp.outputHash));
+      earlier.set(c.index, cp.outputHash);
       ctx.progress.stepDone(null);
     }
   }
   publish();
-  const todo = chunks.filter((c) => !findings.has(c.index) && (!only || only.includes(c.index)));
+  const todo = chunks.filter((c) => !earlier.has(c.index) && (!only || only.includes(c.index)));
   let next = 0;
   const worker = async () => {
     try {
@@ -448,6 +476,8 @@ async function mapChunks(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
+  // Earlier findings are read once the passages are done, for the reduce: a resume's first request does not wait for them.
+  if (!ctx.signal.aborted) for (const [index, hash] of earlier) findings.set(index, store.getBlob(hash));
   return findings;
 }
 

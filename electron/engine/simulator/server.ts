@@ -190,9 +190,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       send(res, entry, 404, errorBody(`The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model'));
       return;
     }
-    const promptTokens = countChatTokens(messages, body.model);
-    if (settings.contextTokens !== null && promptTokens > settings.contextTokens) {
-      send(res, entry, 400, errorBody(`This model's maximum context length is ${settings.contextTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`, 'invalid_request_error', 'context_length_exceeded', 'messages'));
+    // Counting loads the tokenizer (~100 ms, in the caller's process when the simulator is built in): only a
+    // context limit needs the count before answering; usage is counted when it is sent.
+    const limit = settings.contextTokens;
+    const promptTokens = limit === null ? null : countChatTokens(messages, body.model);
+    if (limit !== null && promptTokens !== null && promptTokens > limit) {
+      send(res, entry, 400, errorBody(`This model's maximum context length is ${limit} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`, 'invalid_request_error', 'context_length_exceeded', 'messages'));
       return;
     }
 
@@ -204,8 +207,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       finishReason = 'length';
     }
     const text = pieces.join('');
-    const usage: UsageJson = { prompt_tokens: promptTokens, completion_tokens: countTokens(text, body.model), total_tokens: 0 };
-    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const usage = (): UsageJson => {
+      const prompt = promptTokens ?? countChatTokens(messages, body.model);
+      const completion = countTokens(text, body.model);
+      return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+    };
     const id = `chatcmpl-sim-${hash.slice(0, 16)}`;
     const created = Math.floor(Date.now() / 1000);
     const withUsage = fault?.kind !== 'no_usage';
@@ -226,7 +232,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
       entry.content.push({ at: Date.now(), text });
       entry.terminal = true;
-      send(res, entry, 200, completionJson(id, created, body.model, text, finishReason, withUsage ? usage : null));
+      send(res, entry, 200, completionJson(id, created, body.model, text, finishReason, withUsage ? usage() : null));
       return;
     }
 
@@ -237,7 +243,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   async function streamReply(
     res: ServerResponse,
     entry: RequestLogEntry,
-    r: { id: string; created: number; model: string; pieces: string[]; finishReason: string; usage: UsageJson; fault: Fault | null; includeUsage: boolean },
+    r: { id: string; created: number; model: string; pieces: string[]; finishReason: string; usage: () => UsageJson; fault: Fault | null; includeUsage: boolean },
   ): Promise<void> {
     entry.status = 200;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -294,7 +300,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       write(chunkJson(r.id, r.created, r.model, {}, r.finishReason, r.includeUsage));
       entry.terminal = true;
     }
-    if (r.includeUsage) write(usageChunkJson(r.id, r.created, r.model, r.usage));
+    if (r.includeUsage) write(usageChunkJson(r.id, r.created, r.model, r.usage()));
     write('[DONE]');
     entry.done = true;
     entry.terminal = true;
