@@ -199,7 +199,7 @@ export function pathStepRefRows(db: Database.Database, id: Id | null, kinds: rea
   return stmt(db, `WITH RECURSIVE up(id, parent_id, kind, step_key, output_hash, n) AS (
       SELECT id, parent_id, kind, step_key, output_hash, 0 FROM checkpoints WHERE id = ?
       UNION ALL SELECT c.id, c.parent_id, c.kind, c.step_key, c.output_hash, up.n + 1 FROM up JOIN checkpoints c ON c.id = up.parent_id
-    ) SELECT id, kind, step_key, output_hash FROM up WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY n DESC`).all(id, JSON.stringify(kinds)) as StepRefRow[];
+    ) SELECT id, kind, step_key, ${hexColumn('output_hash')} AS output_hash FROM up WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY n DESC`).all(id, JSON.stringify(kinds)) as StepRefRow[];
 }
 
 const StepRefSchema = CheckpointSchema.pick({ id: true, kind: true, stepKey: true, outputHash: true });

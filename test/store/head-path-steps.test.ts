@@ -55,7 +55,7 @@ describe('headPathSteps', () => {
     const s = store.createSession({ name: 'A', config });
     const m = store.completeStep(s.id, { stepKey: 'map:1', attempt: 0, kind: 'map', memoKey: 'k1', usage: usage(), output: 'one' });
     store.database.pragma('foreign_keys = OFF');
-    store.database.prepare('UPDATE checkpoints SET output_hash = ? WHERE id = ?').run('not-a-hash', m.id);
+    store.database.prepare('UPDATE checkpoints SET output_hash = ? WHERE id = ?').run(Buffer.from('short'), m.id);
     expect(() => store.headPathSteps(s.id, ['map'])).toThrow(/damaged record/);
     store.close();
   });
