@@ -181,6 +181,15 @@ export function pathTo(db: Database.Database, id: Id | null): CheckpointRow[] {
   return rows;
 }
 
+/** The ids on the path to `id` (itself included), without reading the rest of each row. */
+export function pathIds(db: Database.Database, id: Id | null): string[] {
+  if (id === null) return [];
+  return stmt(db, `WITH RECURSIVE up(id, parent_id) AS (
+      SELECT id, parent_id FROM checkpoints WHERE id = ?
+      UNION ALL SELECT c.id, c.parent_id FROM up JOIN checkpoints c ON c.id = up.parent_id
+    ) SELECT id FROM up`).pluck().all(id) as string[];
+}
+
 /** The checkpoints of one kind and step on the path to `id`, oldest first, without reading the rest. */
 export function pathStepRows(db: Database.Database, id: Id | null, kind: string, stepKey: string): CheckpointRow[] {
   if (id === null) return [];
@@ -226,7 +235,7 @@ export function timeline(
   const before = opts.cursor === undefined ? '~' : decodeCursor(opts.cursor, TimelineCursor)[0];
   const rows = stmt(db, TIMELINE_SQL).all(sessionId, before, limit + 1) as Array<CheckpointRow & { parent_hash: string | null }>;
   const total = Number(stmt(db, 'SELECT count(*) FROM checkpoints WHERE session_id = ?').pluck().get(sessionId));
-  const onPath = new Set(headId ? pathTo(db, headId as Id).map((r) => r.id) : []);
+  const onPath = new Set(pathIds(db, headId as Id | null));
   const items = rows.slice(0, limit).map((row): TimelineRow => {
     const checkpoint = rowToCheckpoint(row);
     const { hash: _ignored, ...rest } = checkpoint;

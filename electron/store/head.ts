@@ -5,7 +5,7 @@ import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { SessionConfigSchema, type Id, type JsonValue, type SessionConfig } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
-import { insertCheckpoint, pathTo, readCheckpointRow } from './checkpoints.ts';
+import { insertCheckpoint, pathIds, readCheckpointRow } from './checkpoints.ts';
 import { insertSession, readSessionRow, rowToSession, validName } from './sessions.ts';
 
 /** Runs inside the caller's transaction. Returns how many head-path checkpoints the move hides. */
@@ -15,9 +15,8 @@ export function rollback(db: Database.Database, sessionId: Id, checkpointId: Id,
   if (target.session_id !== sessionId) {
     throw new StoreError('invalid_input', `Checkpoint ${checkpointId} belongs to another session.`, 'Fork from it instead of rolling back to it.');
   }
-  const headPath = pathTo(db, session.head_id as Id | null);
-  const targetPath = new Set(pathTo(db, checkpointId).map((r) => r.id));
-  const hidden = headPath.filter((r) => !targetPath.has(r.id)).length;
+  const targetPath = new Set(pathIds(db, checkpointId));
+  const hidden = pathIds(db, session.head_id as Id | null).filter((id) => !targetPath.has(id)).length;
   stmt(db, `INSERT INTO head_moves (session_id, kind, from_id, to_id, at) VALUES (?, 'rollback', ?, ?, ?)`)
     .run(sessionId, session.head_id, checkpointId, at);
   stmt(db, 'UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?').run(checkpointId, at, sessionId);
@@ -41,7 +40,7 @@ export function fork(
 ): void {
   const source = rowToSession(readSessionRow(db, sessionId));
   const from = readCheckpointRow(db, checkpointId);
-  const onTree = from.session_id === sessionId || pathTo(db, source.headId).some((r) => r.id === checkpointId);
+  const onTree = from.session_id === sessionId || pathIds(db, source.headId).includes(checkpointId);
   if (!onTree) throw new StoreError('invalid_input', `Checkpoint ${checkpointId} is not part of session ${sessionId}.`);
   const config = opts.config === undefined ? source.config : SessionConfigSchema.parse(opts.config);
   const name = opts.name === undefined ? validName(`${source.name} (fork)`.slice(0, 200)) : validName(opts.name);
