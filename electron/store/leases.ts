@@ -1,6 +1,7 @@
 // One process runs a session at a time. A lease names the owner and its pid;
 // it is stale when the pid is gone or the heartbeat is older than LEASE_STALE_MS,
 // and a stale lease is taken over.
+import { readFileSync } from 'node:fs';
 import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -23,10 +24,27 @@ export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return typeof err === 'object' && err !== null && 'code' in err && err.code === 'EPERM';
+    return typeof err === 'object' && err !== null && 'code' in err && err.code === 'EPERM' && !isZombie(pid);
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process stays a zombie until its parent reaps it, and signal 0 still
+ * reaches it; where reaping waits (a container's init, a busy parent) its lease
+ * would look held for up to the stale time. Linux says so in /proc; elsewhere
+ * the heartbeat covers it.
+ */
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state …: comm may hold spaces and parentheses, so the state follows the last ") ".
+    return stat.charAt(stat.lastIndexOf(') ') + 2) === 'Z';
+  } catch {
+    return false;
   }
 }
 

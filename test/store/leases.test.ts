@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pidAlive } from '../../electron/store/leases.ts';
 import { CHILDREN, cleanupTempDirs, config, NODE, openStore, tempDir } from './helpers.ts';
 
 const children: ChildProcess[] = [];
@@ -67,5 +69,25 @@ describe('leases', () => {
     store.releaseLease(s.id, 'b');
     expect(store.acquireLease(s.id, 'a')).not.toBeNull();
     store.close();
+  });
+});
+
+describe('a dead holder', () => {
+  // A killed process stays a zombie until its parent reaps it, and signal 0 still reaches a zombie.
+  // Where nobody reaps at once (a container's init, a parent that is busy), the lease must not look held.
+  it.runIf(process.platform === 'linux')('a killed process that is not yet reaped does not hold its lease', async () => {
+    // `sleep 60` replaces the shell and never waits for the background sleep: once killed, that one stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 30 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(parent);
+    const pid = await new Promise<number>((resolve) => parent.stdout?.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))));
+    expect(pidAlive(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    const state = async (): Promise<string> => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      return stat.charAt(stat.lastIndexOf(') ') + 2);
+    };
+    for (let i = 0; i < 50 && (await state()) !== 'Z'; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(await state()).toBe('Z');
+    expect(pidAlive(pid)).toBe(false);
   });
 });
