@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Session, TimelineRow } from '../../shared/domain.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
+import { PassageList, parsePassages } from '../components/passage-list.tsx';
 import { SafeMarkdown } from '../components/safe-markdown.tsx';
 import { formatCost, formatTime, formatTokens } from '../format.ts';
 import { useInspection, useTimelineActions } from '../state/hooks.ts';
@@ -61,7 +62,7 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
         <>
           <details open>
             <summary>Output at this point</summary>
-            {data.output ? <SafeMarkdown text={data.output} /> : <p className="muted">This step produced no text.</p>}
+            <CheckpointOutput kind={cp.kind} output={data.output} />
           </details>
           <details>
             <summary>State</summary>
@@ -106,4 +107,10 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
       ) : null}
     </aside>
   );
+}
+
+function CheckpointOutput({ kind, output }: { kind: TimelineRow['checkpoint']['kind']; output: string | null }) {
+  if (!output) return <p className="muted">This step produced no text.</p>;
+  const passages = kind === 'chunks' ? parsePassages(output) : null;
+  return passages ? <PassageList passages={passages} /> : <SafeMarkdown text={output} />;
 }

@@ -30,6 +30,9 @@ const LAYOUT_PROBLEMS = `(() => {
   }
   const overlap = !(details.left >= card.right || details.right <= card.left || details.top >= card.bottom || details.bottom <= card.top);
   if (overlap) problems.push('the details panel covers the timeline');
+  if (details.right > window.innerWidth + 1) problems.push('the details panel runs past the window');
+  const page = document.scrollingElement;
+  if (page && page.scrollWidth > page.clientWidth + 1) problems.push('the page scrolls sideways');
   return problems;
 })()`;
 
@@ -85,6 +88,9 @@ test('roll back from the timeline, Undo, then fork from a checkpoint with an edi
   const chunksRow = timeline.row('chunks');
   const chunksId = await timeline.select(chunksRow);
   await timeline.inspector.getByTestId('diff').waitFor();
+  // The chunking step's output is the passage list: shown as passages, within the window.
+  expect(await timeline.inspector.getByTestId('passage-list').textContent()).toMatch(/The document was cut into \d+ passages \([\d.,k]+ tokens\)/);
+  expect(await page.evaluate(LAYOUT_PROBLEMS)).toEqual([]);
   await app.screenshot('timeline-selected', 'timeline');
   const dialog = await timeline.rollBackHere();
   // What the rollback hides: the checkpoints from the head back to (not including) this one.
