@@ -158,6 +158,9 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       case 'attempt':
         live.set(e.stepKey, 'running');
         break;
+      case 'warning':
+        emit('session:warning', { sessionId, message: e.message.slice(0, 2_000), ...(e.hint ? { hint: e.hint.slice(0, 1_000) } : {}) });
+        break;
       case 'delta':
         coalescer.push({ sessionId, stepKey: e.stepKey, attempt: e.attempt, text: e.text, done: false });
         break;

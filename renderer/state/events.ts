@@ -28,6 +28,11 @@ export function connectEvents(api: Api, store: StoreApi<AppState>, streams: Stor
       const current = s.sessions.items.find((x) => x.id === sessionId) ?? (s.detail.data?.session.id === sessionId ? s.detail.data.session : undefined);
       if (current) s.upsertSession({ ...current, progress, usage });
     }),
+    api.onSessionWarning(({ sessionId, message, hint }) => {
+      const s = store.getState();
+      const name = s.sessions.items.find((x) => x.id === sessionId)?.name ?? (s.detail.data?.session.id === sessionId ? s.detail.data.session.name : undefined);
+      s.pushToast({ kind: 'info', message: name ? `${name}: ${message}` : message, hint, timeoutMs: null });
+    }),
     api.onEngineRestarted(({ interrupted }) => store.getState().onEngineRestarted(interrupted)),
     api.onCheckpointAdded(({ sessionId }) => {
       store.getState().noteCheckpointAdded(sessionId);

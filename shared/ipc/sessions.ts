@@ -133,6 +133,8 @@ export const sessionChannels = {
 export const sessionEvents = {
   'session:changed': SessionSchema,
   'session:progress': z.strictObject({ sessionId: IdSchema, progress: ProgressSchema, usage: UsageSchema }),
+  /** Something the analyst should know that does not stop the run (a passage that failed, a document that changed on disk). */
+  'session:warning': z.strictObject({ sessionId: IdSchema, message: z.string().min(1).max(2_000), hint: z.string().max(1_000).optional() }),
   /** Coalesced stream text: at most one per ~50 ms per stream; `done` marks the flushed end. */
   'stream:text': z.strictObject({
     sessionId: IdSchema,

@@ -247,6 +247,7 @@ export class FakeCairn {
       providersTest: (q) => r('providersTest', q, () => this.providerTest),
       onSessionChanged: this.subscribe('session:changed'),
       onSessionProgress: this.subscribe('session:progress'),
+      onSessionWarning: this.subscribe('session:warning'),
       onStreamText: this.subscribe('stream:text'),
       onEngineRestarted: this.subscribe('engine:restarted'),
       onCheckpointAdded: this.subscribe('checkpoint:added'),

@@ -132,4 +132,14 @@ describe('Sessions view', () => {
     act(() => void fake.change(s.id, { status: 'done' }));
     expect(within(rowOf('Live')).getByText('Done')).toBeTruthy();
   });
+
+  it('a warning from a run is shown, named by its session, with its hint, until dismissed', async () => {
+    const fake = new FakeCairn();
+    const s = fake.addSession({ name: 'Contract review', status: 'running' });
+    renderApp(fake);
+    await screen.findByText('Contract review');
+    act(() => fake.emit('session:warning', { sessionId: s.id, message: 'contract.pdf changed on disk since it was read.', hint: 'Start a new analysis to read the new version.' }));
+    const toast = await screen.findByText('Contract review: contract.pdf changed on disk since it was read.');
+    expect(toast.closest('[role="status"], [role="alert"], .toast')?.textContent).toContain('Start a new analysis to read the new version.');
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -98,6 +98,17 @@ describe('app service', () => {
     expect(est.chunks).toBeGreaterThan(0);
     expect((await service.handle('providers:test', { name: 'Simulator' })).ok).toBe(true);
     await expect(service.handle('sessions:create', { task: 'x', template: 'custom', providerName: 'Nope', documents: [doc], start: false })).rejects.toMatchObject({ code: 'unknown_provider' });
+    await service.shutdown();
+  });
+
+  test('a run\'s warnings reach the app as session:warning events', async () => {
+    const { dir, doc, service, events, until } = await setup();
+    const copy = join(dir, 'contract-copy.md');
+    copyFileSync(doc, copy);
+    const created = await service.handle('sessions:create', { task: 'List obligations', template: 'custom', providerName: 'Simulator', documents: [doc, copy], chunkTokens: 300, start: true });
+    await until((s) => s.status === 'done', created.id);
+    const warnings = events.filter((e) => e.name === 'session:warning').map((e) => e.payload);
+    expect(warnings).toEqual([{ sessionId: created.id, message: 'contract-copy.md is the same file as contract.md; it is analysed once.' }]);
     await service.shutdown();
   });
 });

@@ -4,6 +4,8 @@
 // resume (after a crash, a kill, a pause) picks up exactly what is missing;
 // every model call is memoised, so a resume, re-run or fork never pays twice.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
@@ -295,6 +297,29 @@ export function failOutcome(
   return record('failed', { code: 'internal', message: `Unexpected error: ${message}`, hint: 'Your completed steps are saved. Resume to try again.' }, 1);
 }
 
+/**
+ * Whether a document still has the bytes a session read: the recorded size and
+ * mtime settle it when they match; otherwise (or for sessions that did not
+ * record them) the file is hashed, so a file only touched is not "changed".
+ */
+export async function documentOnDisk(path: string, state: DocumentState): Promise<'same' | 'changed' | 'missing'> {
+  let now: Awaited<ReturnType<typeof stat>>;
+  try {
+    now = await stat(path);
+  } catch {
+    return 'missing';
+  }
+  if (!now.isFile()) return 'missing';
+  if (state.size === now.size && state.mtimeMs === now.mtimeMs) return 'same';
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    return 'missing';
+  }
+  return hash.digest('hex') === state.sha256 ? 'same' : 'changed';
+}
+
 interface LoadedDoc {
   index: number;
   state: DocumentState;
@@ -313,10 +338,23 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
     if (existing?.outputHash) {
       const state = stateOf(existing, DocumentStateSchema)!;
       loaded.push({ index, state, text: store.getBlob(existing.outputHash), sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
+      // The session goes on with the text it read (so its results stay consistent), and says so when the file moved on.
+      const onDisk = await documentOnDisk(path, state);
+      if (onDisk === 'changed') {
+        ctx.emit({
+          type: 'warning',
+          message: `${state.name} has changed on disk since this session read it (${existing.createdAt.slice(0, 10)}). The session goes on with the text it read then, so its results stay consistent.`,
+          hint: 'To analyse the new version, start a new analysis with the file.',
+        });
+      } else if (onDisk === 'missing') {
+        ctx.emit({ type: 'warning', message: `${state.name} is no longer at ${path}. The session goes on with the text it read on ${existing.createdAt.slice(0, 10)}.` });
+      }
       continue;
     }
     if (ctx.signal.aborted) break;
     try {
+      // Stat before reading: a change made while it is read shows as a change on the next resume.
+      const seen = await stat(path).catch(() => null);
       const doc = await (ctx.deps.ingest ?? ingestInWorker)(path);
       const dup = loaded.find((d) => d.state.sha256 === doc.sha256);
       if (dup) {
@@ -324,7 +362,10 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
         continue;
       }
       const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
-      const state: DocumentState = { path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings };
+      const state: DocumentState = {
+        path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings,
+        ...(seen ? { size: seen.size, mtimeMs: seen.mtimeMs } : {}),
+      };
       const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
       ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
       for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });

@@ -36,6 +36,9 @@ export const DocumentStateSchema = z.object({
   sourceMapHash: z.string(),
   pages: z.number().nullable(),
   warnings: z.array(z.string()),
+  /** The file's size and modification time when it was read: a resume checks the file against them (older sessions lack them). */
+  size: z.number().optional(),
+  mtimeMs: z.number().optional(),
 });
 export type DocumentState = z.infer<typeof DocumentStateSchema>;
 
