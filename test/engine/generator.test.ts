@@ -22,6 +22,23 @@ describe('simulator text generator', () => {
     for (const m of cited) expect(['[p. 3]', '[§ 4.2]', '[p. 7]']).toContain(m);
   });
 
+  it('quotes whole phrases: each quotation starts where a sentence or a clause of it starts', () => {
+    const text = generateAnalysis(userMessages(), { words: 400 });
+    const starts = PASSAGE_TEXT.replace(/\[[^\]]*\]/g, ' ').split(/(?<=[.!?;:,])\s+|\n+/).map((x) => x.replace(/\s+/g, ' ').trim());
+    const quotes = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    expect(quotes.length).toBeGreaterThan(5);
+    for (const q of quotes) expect(starts.some((st) => st.startsWith(q))).toBe(true);
+  });
+
+  it('combining findings, it quotes what the findings quoted, not their lead-ins', () => {
+    const findings = 'Findings:\n1. The text states that "the Supplier shall deliver the Services within 30 days" [p. 3]. The wording is specific.\n'
+      + '2. The passage notes that "the Customer shall pay each invoice within 30 days of receipt" [§ 4.2]. No exception is given.';
+    const text = generateAnalysis([{ role: 'user', content: `Combine these findings.\n\"\"\"\n${findings}\n\"\"\"` }], { words: 120 });
+    const quotes = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    expect(quotes.length).toBeGreaterThan(2);
+    for (const q of quotes) expect(['the Supplier shall deliver the Services within 30 days', 'the Customer shall pay each invoice within 30 days of receipt'].some((f) => f.startsWith(q))).toBe(true);
+  });
+
   it('respects the requested length and splits into pieces that join back exactly', () => {
     const text = generateAnalysis(userMessages(), { words: 50 });
     const pieces = splitIntoTokens(text);

@@ -41,12 +41,12 @@ export function extractMarkers(text: string): string[] {
   return [...seen];
 }
 
-/** Sentences long enough to quote from, markers stripped. */
+/** Sentences long enough to quote from, markers and Markdown markup (headings, list bullets, emphasis) stripped. */
 export function extractPassages(text: string): string[] {
   return text
     .replace(MARKER, ' ')
     .split(/(?<=[.!?;:])\s+|\n+/)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .map((s) => s.replace(/^\s*(?:#{1,6}|[-*+]|\d+[.)])\s+/, '').replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim())
     .filter((s) => s.split(' ').length >= 4 && s.length <= 400 && /[a-z]/i.test(s));
 }
 
@@ -75,11 +75,23 @@ function pick<T>(items: readonly T[], rnd: () => number): T {
   return items[Math.floor(rnd() * items.length) % items.length] as T;
 }
 
+/**
+ * A phrase that reads as a quotation: a clause from the start of the sentence
+ * (or of one of its comma-separated parts), 5 to 14 words, never a window that
+ * starts or ends mid-phrase.
+ */
 function quote(passage: string, rnd: () => number): string {
-  const words = passage.replace(/["“”]/g, '').split(' ');
-  const len = Math.min(words.length, 3 + Math.floor(rnd() * 6));
-  const start = Math.floor(rnd() * (words.length - len + 1));
-  return words.slice(start, start + len).join(' ').replace(/[.,;:!?]+$/, '');
+  // A clause that opens with a conjunction reads as a fragment: quote from the sentence start instead.
+  const clauses = passage.replace(/["“”]/g, '').split(/(?<=[,;])\s+/).filter((c) => c.split(' ').length >= 4 && !/^(?:and|or|but|nor|which|that)\b/i.test(c));
+  const from = clauses.length > 0 && rnd() < 0.4 ? pick(clauses, rnd) : passage.replace(/["“”]/g, '');
+  const words = from.split(' ');
+  const len = Math.min(words.length, 5 + Math.floor(rnd() * 10));
+  return words.slice(0, len).join(' ').replace(/[.,;:!?(]+$/, '');
+}
+
+/** What earlier findings quoted: a step that combines findings quotes those phrases, not its own lead-ins. */
+function quotedPhrases(text: string): string[] {
+  return [...text.matchAll(/"([^"\n]{12,300})"/g)].map((m) => (m[1] as string).trim()).filter((q) => q.split(' ').length >= 3);
 }
 
 /** The full answer the simulator gives for these messages. Pure and deterministic. */
@@ -89,7 +101,9 @@ export function generateAnalysis(messages: readonly ChatMessageLike[], opts: Gen
   // Quote the material (inside """ fences, as Cairn sends it), not the instructions around it.
   const fenced = [...userText.matchAll(/"""\n?([\s\S]*?)\n?"""/g)].map((m) => m[1] ?? '').join('\n');
   const source = fenced.trim() ? fenced : userText;
-  const passages = extractPassages(source);
+  // Combining findings (a reduce step): quote what the findings quoted from the document.
+  const quoted = /^Findings:/m.test(source) ? quotedPhrases(source) : [];
+  const passages = quoted.length > 0 ? quoted : extractPassages(source);
   const markers = extractMarkers(source);
   const target = Math.max(1, Math.floor(opts.words));
 
