@@ -33,7 +33,7 @@ describe('simulator text generator', () => {
   it('combining findings, it quotes what the findings quoted, not their lead-ins', () => {
     const findings = 'Findings:\n1. The text states that "the Supplier shall deliver the Services within 30 days" [p. 3]. The wording is specific.\n'
       + '2. The passage notes that "the Customer shall pay each invoice within 30 days of receipt" [§ 4.2]. No exception is given.';
-    const text = generateAnalysis([{ role: 'user', content: `Combine these findings.\n\"\"\"\n${findings}\n\"\"\"` }], { words: 120 });
+    const text = generateAnalysis([{ role: 'user', content: `Combine these findings.\n"""\n${findings}\n"""` }], { words: 120 });
     const quotes = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
     expect(quotes.length).toBeGreaterThan(2);
     for (const q of quotes) expect(['the Supplier shall deliver the Services within 30 days', 'the Customer shall pay each invoice within 30 days of receipt'].some((f) => f.startsWith(q))).toBe(true);
