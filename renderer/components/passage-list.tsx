@@ -1,6 +1,6 @@
-// The output of a chunking checkpoint is the list of passages the document was
-// cut into (a JSON list the engine reads back). People see it as passages:
-// their source labels and sizes, not the JSON.
+// The output of a chunking checkpoint is the list of chunks the document was
+// cut into (a JSON list the engine reads back). People see it as that list:
+// each chunk's source label and size, not the JSON.
 import { z } from 'zod';
 import { formatTokens } from '../format.ts';
 
@@ -8,7 +8,7 @@ const PassagesSchema = z.array(z.object({ label: z.string(), tokens: z.number().
 
 const SHOWN = 200;
 
-/** The passages in a chunking checkpoint's output, or null when the text is not such a list. */
+/** The chunks in a chunking checkpoint's output, or null when the text is not such a list. */
 export function parsePassages(output: string): Array<{ label: string; tokens: number }> | null {
   try {
     const parsed = PassagesSchema.safeParse(JSON.parse(output));
@@ -22,10 +22,10 @@ export function PassageList({ passages }: { passages: Array<{ label: string; tok
   const total = passages.reduce((n, p) => n + p.tokens, 0);
   return (
     <div data-testid="passage-list">
-      <p>The document was cut into {passages.length} {passages.length === 1 ? 'passage' : 'passages'} ({formatTokens(total)} tokens).</p>
+      <p>The document was cut into {passages.length} {passages.length === 1 ? 'chunk' : 'chunks'} ({formatTokens(total)} tokens).</p>
       <ol className="passages">
         {passages.slice(0, SHOWN).map((p, i) => (
-          <li key={i}><span>{p.label || `Passage ${i + 1}`}</span> <span className="muted">{formatTokens(p.tokens)}</span></li>
+          <li key={i}><span>{p.label || `Chunk ${i + 1}`}</span> <span className="muted">{formatTokens(p.tokens)}</span></li>
         ))}
       </ol>
       {passages.length > SHOWN ? <p className="muted">…and {passages.length - SHOWN} more.</p> : null}

@@ -88,8 +88,8 @@ test('roll back from the timeline, Undo, then fork from a checkpoint with an edi
   const chunksRow = timeline.row('chunks');
   const chunksId = await timeline.select(chunksRow);
   await timeline.inspector.getByTestId('diff').waitFor();
-  // The chunking step's output is the passage list: shown as passages, within the window.
-  expect(await timeline.inspector.getByTestId('passage-list').textContent()).toMatch(/The document was cut into \d+ passages \([\d.,k]+ tokens\)/);
+  // The chunking step's output is the chunk list: shown as chunks, within the window.
+  expect(await timeline.inspector.getByTestId('passage-list').textContent()).toMatch(/The document was cut into \d+ chunks \([\d.,k]+ tokens\)/);
   expect(await page.evaluate(LAYOUT_PROBLEMS)).toEqual([]);
   await app.screenshot('timeline-selected', 'timeline');
   const dialog = await timeline.rollBackHere();

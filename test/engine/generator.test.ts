@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CONTINUATION_INSTRUCTION, CONTINUATION_OVERLAP_WORDS, extractMarkers, generateAnalysis, generateReply, splitIntoTokens,
+  CONTINUATION_INSTRUCTION, CONTINUATION_OVERLAP_WORDS, extractMarkers, extractPassages, generateAnalysis, generateReply, splitIntoTokens,
 } from '../../electron/engine/simulator/generator.ts';
 import { PASSAGE_TEXT, userMessages } from './helpers.ts';
 
@@ -37,6 +37,12 @@ describe('simulator text generator', () => {
     const quotes = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
     expect(quotes.length).toBeGreaterThan(2);
     for (const q of quotes) expect(['the Supplier shall deliver the Services within 30 days', 'the Customer shall pay each invoice within 30 days of receipt'].some((f) => f.startsWith(q))).toBe(true);
+  });
+
+  it('strips Markdown bullets, headings, bold and code ticks from what it quotes, and keeps everything else verbatim', () => {
+    expect(extractPassages('- **Security Working Group** meets monthly.\n## 4.2 The `snake_case` name __init__ stays as written')).toEqual([
+      'Security Working Group meets monthly.', '4.2 The snake_case name __init__ stays as written',
+    ]);
   });
 
   it('respects the requested length and splits into pieces that join back exactly', () => {

@@ -8,17 +8,17 @@ const LIST = JSON.stringify([
 ]);
 
 describe('a chunking checkpoint’s output', () => {
-  it('reads as the passages the document was cut into, not as JSON', () => {
+  it('reads as the chunks the document was cut into, not as JSON', () => {
     const passages = parsePassages(LIST);
     expect(passages).toHaveLength(2);
     render(<PassageList passages={passages ?? []} />);
-    expect(screen.getByTestId('passage-list').textContent).toMatch(/cut into 2 passages \(2\.7k tokens\)/);
+    expect(screen.getByTestId('passage-list').textContent).toMatch(/cut into 2 chunks \(2\.7k tokens\)/);
     expect(screen.getByText('§ 1.1')).toBeTruthy();
     expect(screen.getByText('pp. 3–4')).toBeTruthy();
     expect(screen.queryByText(/textHash/)).toBeNull();
   });
 
-  it('anything else is not taken for a passage list', () => {
+  it('anything else is not taken for a chunk list', () => {
     for (const text of ['Findings: 1. The Supplier shall…', '[]', '[{"label":3}]', '{"label":"x","tokens":1}', '[1,2']) expect(parsePassages(text)).toBeNull();
   });
 });

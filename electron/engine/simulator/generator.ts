@@ -41,12 +41,12 @@ export function extractMarkers(text: string): string[] {
   return [...seen];
 }
 
-/** Sentences long enough to quote from, markers and Markdown markup (headings, list bullets, emphasis) stripped. */
+/** Sentences long enough to quote from, markers and Markdown markup (headings, list bullets, bold, code ticks) stripped. */
 export function extractPassages(text: string): string[] {
   return text
     .replace(MARKER, ' ')
     .split(/(?<=[.!?;:])\s+|\n+/)
-    .map((s) => s.replace(/^\s*(?:#{1,6}|[-*+]|\d+[.)])\s+/, '').replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim())
+    .map((s) => s.replace(/^\s*(?:#{1,6}|[-*+]|\d+[.)])\s+/, '').replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim())
     .filter((s) => s.split(' ').length >= 4 && s.length <= 400 && /[a-z]/i.test(s));
 }
 
