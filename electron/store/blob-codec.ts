@@ -15,8 +15,8 @@ const MIN_COMPRESS_BYTES = 64;
 /** Large texts are deflated fast rather than small, so one huge answer does not hold the writer up. */
 const FAST_ABOVE_BYTES = 4 * 1024 * 1024;
 
+/** How a text is stored; its key (hashText) is computed by the caller, once. */
 export interface EncodedBlob {
-  hash: Buffer;
   size: number;
   codec: number;
   data: Buffer;
@@ -28,13 +28,12 @@ export function hashText(text: string): Buffer {
 
 export function encodeBlob(text: string): EncodedBlob {
   const bytes = Buffer.from(text, 'utf8');
-  const hash = hashText(text);
   if (bytes.length >= MIN_COMPRESS_BYTES) {
     const level = bytes.length > FAST_ABOVE_BYTES ? constants.Z_BEST_SPEED : constants.Z_DEFAULT_COMPRESSION;
     const packed = deflateRawSync(bytes, { level });
-    if (packed.length < bytes.length) return { hash, size: bytes.length, codec: CODEC_DEFLATE, data: packed };
+    if (packed.length < bytes.length) return { size: bytes.length, codec: CODEC_DEFLATE, data: packed };
   }
-  return { hash, size: bytes.length, codec: CODEC_UTF8, data: bytes };
+  return { size: bytes.length, codec: CODEC_UTF8, data: bytes };
 }
 
 /** The stored text, or a `corrupt` StoreError naming the blob when its bytes cannot be decoded to the recorded size. */

@@ -105,7 +105,7 @@ export function putBlob(db: Database.Database, text: string): string {
   // A text already stored is not encoded again.
   if (stmt(db, 'SELECT 1 FROM blobs WHERE hash = ?').pluck().get(hash) === undefined) {
     const blob = encodeBlob(text);
-    stmt(db, 'INSERT INTO blobs (hash, size, codec, data) VALUES (?, ?, ?, ?)').run(blob.hash, blob.size, blob.codec, blob.data);
+    stmt(db, 'INSERT INTO blobs (hash, size, codec, data) VALUES (?, ?, ?, ?)').run(hash, blob.size, blob.codec, blob.data);
   }
   return hash.toString('hex');
 }

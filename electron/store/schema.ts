@@ -1,7 +1,7 @@
 // Schema versions. Each migration moves the database forward by one version
 // inside one transaction; a database newer than the last entry is never written.
 import type Database from 'better-sqlite3';
-import { encodeBlob } from './blob-codec.ts';
+import { encodeBlob, hashText } from './blob-codec.ts';
 
 /** 'CAIR' in ASCII: marks a SQLite file as Cairn's so a foreign database is recognised. */
 export const APPLICATION_ID = 0x43414952;
@@ -208,7 +208,8 @@ function migrateToV3(db: Database.Database): void {
     for (const row of rows) {
       const blob = encodeBlob(row.text);
       // A v2 row whose key does not match its text keeps its key: Verify reports it, as before.
-      insert.run(Buffer.from(row.hash, 'hex').length === 32 ? Buffer.from(row.hash, 'hex') : blob.hash, blob.size, blob.codec, blob.data);
+      const key = Buffer.from(row.hash, 'hex');
+      insert.run(key.length === 32 ? key : hashText(row.text), blob.size, blob.codec, blob.data);
     }
     after = (rows[rows.length - 1] as { rowid: number }).rowid;
   }
