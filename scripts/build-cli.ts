@@ -22,8 +22,11 @@ import { build, type Plugin } from 'vite';
 import { BUNDLE_DIR_NAME, BUNDLE_ENTRY, MANIFEST, stampOf, type BundleManifest, type FileStamp } from '../electron/cli/cli-bundle.ts';
 import { root } from './run-step.ts';
 
+/** Modules no Node-side bundle includes: Electron, Node's own, and the native or worker-loading ones (the desktop build uses this list too). */
+export const NODE_EXTERNAL = ['electron', 'better-sqlite3', 'pdfjs-dist', /^pdfjs-dist\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
 // Native and lazily required modules stay in node_modules; they are resolved from the bundle's folder at run time.
-const EXTERNAL = ['better-sqlite3', 'pdfjs-dist', /^pdfjs-dist\//, /^gpt-tokenizer(\/|$)/, 'electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const EXTERNAL = [...NODE_EXTERNAL, /^gpt-tokenizer(\/|$)/];
 
 /** The package.json that governs a file inside node_modules (how its imports resolved). */
 function packageJsonOf(file: string): string | null {

@@ -3,13 +3,11 @@
 // (build-cli.ts). Native and Electron modules stay external; the preload is
 // one CommonJS file because sandboxed preloads cannot load modules.
 import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { buildCli } from './build-cli.ts';
+import { buildCli, NODE_EXTERNAL } from './build-cli.ts';
 import { root } from './run-step.ts';
 
-const external = ['electron', 'better-sqlite3', 'pdfjs-dist', /^pdfjs-dist\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 
@@ -25,7 +23,7 @@ const node = (input: Record<string, string>, emptyOutDir: boolean, single: boole
     sourcemap: true,
     rollupOptions: {
       input,
-      external,
+      external: NODE_EXTERNAL,
       output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', ...(single ? { codeSplitting: false } : {}) },
     },
   },
