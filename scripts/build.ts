@@ -8,7 +8,6 @@ import { build } from 'vite';
 import { buildCli, NODE_EXTERNAL } from './build-cli.ts';
 import { root } from './run-step.ts';
 
-
 await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 
 const node = (input: Record<string, string>, emptyOutDir: boolean, single: boolean) => build({
