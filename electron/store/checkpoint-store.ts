@@ -35,6 +35,8 @@ export interface OpenStoreOptions {
   now?: () => Date;
   /** For tests of the migration path only. */
   migrations?: readonly Migration[];
+  /** When the stream log is fsync'd and when its parts move into the database (stream.ts); tests and benchmarks only. */
+  streamSync?: stream.StreamSync;
 }
 
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -48,8 +50,9 @@ export class CheckpointStore implements CheckpointStoreApi {
   #migrations: readonly Migration[];
   #closed = false;
   #lastAtMs = 0;
+  readonly #streams: stream.StreamParts;
 
-  private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[]) {
+  private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[], streamSync: stream.StreamSync) {
     this.dataDir = dataDir;
     this.appVersion = appVersion;
     this.#now = now;
@@ -57,11 +60,12 @@ export class CheckpointStore implements CheckpointStoreApi {
     const opened = this.#open();
     this.#db = opened.db;
     this.schemaVersion = opened.schemaVersion;
+    this.#streams = new stream.StreamParts(() => this.#db, dataDir, streamSync, () => this.#now().getTime());
   }
 
   static open(opts: OpenStoreOptions): CheckpointStore {
     const dataDir = resolveDataDir(opts.dataDir);
-    return new CheckpointStore(dataDir, opts.appVersion ?? '0.0.0-dev', opts.now ?? (() => new Date()), opts.migrations ?? MIGRATIONS);
+    return new CheckpointStore(dataDir, opts.appVersion ?? '0.0.0-dev', opts.now ?? (() => new Date()), opts.migrations ?? MIGRATIONS, opts.streamSync ?? stream.DEFAULT_STREAM_SYNC);
   }
 
   /** For a start-up screen that could not open the store: what can be restored. */
@@ -126,8 +130,14 @@ export class CheckpointStore implements CheckpointStoreApi {
     return this.#db;
   }
 
+  /** Moves every streamed part still in a stream log into the database, then closes. */
   close(): void {
     if (this.#closed) return;
+    try {
+      this.#streams.close();
+    } catch {
+      // What stays in a stream log is absorbed by the next writer of that session.
+    }
     this.#closed = true;
     this.#db.close();
   }
@@ -191,26 +201,30 @@ export class CheckpointStore implements CheckpointStoreApi {
    * purged checkpoints): they are shared by every session.
    */
   emptyTrash(): number {
-    return this.#write('emptying the trash', () => {
+    const purgedIds = this.#write('emptying the trash', () => {
       const trashed = this.#db.prepare('SELECT id FROM sessions WHERE trashed_at IS NOT NULL').pluck().all() as Id[];
-      let purged = 0;
+      const purged: Id[] = [];
       for (const sid of trashed) {
         const needed = this.#db.prepare(`SELECT 1 FROM checkpoints c JOIN checkpoints p ON p.id = c.parent_id
           WHERE p.session_id = ? AND c.session_id <> ? LIMIT 1`).get(sid, sid);
         if (needed) continue;
         const hashes = this.#db.prepare('SELECT DISTINCT output_hash FROM checkpoints WHERE session_id = ? AND output_hash IS NOT NULL').pluck().all(sid) as Buffer[];
         memo.keepMemoEntries(this.#db, sid);
-        for (const table of ['leases', 'stream_parts', 'head_moves']) this.#db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sid);
+        for (const table of ['leases', 'stream_parts', 'stream_log_marks', 'head_moves']) this.#db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sid);
         this.#db.prepare('UPDATE sessions SET head_id = NULL WHERE id = ?').run(sid);
         this.#db.prepare('DELETE FROM checkpoints WHERE session_id = ?').run(sid);
         this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(sid);
         const gc = this.#db.prepare(`DELETE FROM blobs WHERE hash = ?
           AND NOT EXISTS (SELECT 1 FROM checkpoints WHERE output_hash = ?) AND NOT EXISTS (SELECT 1 FROM memo WHERE output_hash = ?)`);
         for (const h of hashes) gc.run(h, h, h);
-        purged += 1;
+        purged.push(sid);
       }
       return purged;
     });
+    this.#guard('emptying the trash', () => {
+      for (const sid of purgedIds) this.#streams.forget(sid);
+    });
+    return purgedIds.length;
   }
 
   // checkpoints and blobs
@@ -274,18 +288,26 @@ export class CheckpointStore implements CheckpointStoreApi {
   // streaming
 
   appendStreamPart(sessionId: string, stepKey: string, attempt: number, text: string): void {
-    this.#write('saving streamed output', () => {
+    this.#guard('saving streamed output', () => {
       const step = stream.parseStep(stepKey, attempt);
-      stream.appendStreamPart(this.#db, parseId(sessionId, 'session id'), step.stepKey, step.attempt, text, this.#at());
+      this.#streams.append(parseId(sessionId, 'session id'), step.stepKey, step.attempt, text, this.#at());
     });
   }
 
   partial(sessionId: string, stepKey: string): PartialStream | null {
-    return this.#guard('reading streamed output', () => stream.partial(this.#db, parseId(sessionId, 'session id'), stream.parseStep(stepKey, 0).stepKey));
+    return this.#guard('reading streamed output', () => this.#streams.partial(parseId(sessionId, 'session id'), stream.parseStep(stepKey, 0).stepKey));
   }
 
   completeStep(sessionId: string, input: CompleteStepInput): Checkpoint {
-    return this.#write('saving a completed step', () => stream.completeStep(this.#db, parseId(sessionId, 'session id'), input, this.#id(), this.#at()));
+    const sid = this.#guard('saving a completed step', () => {
+      const id = parseId(sessionId, 'session id');
+      sessions.readSessionRow(this.#db, id);
+      this.#streams.prepare(id);
+      return id;
+    });
+    const done = this.#write('saving a completed step', () => this.#streams.complete(sid, input, this.#id(), this.#at()));
+    done.committed();
+    return done.checkpoint;
   }
 
   memoGet(memoKey: string): MemoHit | null {
@@ -332,8 +354,15 @@ export class CheckpointStore implements CheckpointStoreApi {
     return this.#write('renewing the session lease', () => leases.heartbeat(this.#db, parseId(sessionId, 'session id'), leases.parseOwner(owner), this.#now().getTime()));
   }
 
+  /** The run is over: its streamed parts move from the stream log into the database, then the lease goes. */
   releaseLease(sessionId: string, owner: string): void {
-    this.#write('releasing the session lease', () => leases.release(this.#db, parseId(sessionId, 'session id'), leases.parseOwner(owner)));
+    const sid = this.#guard('releasing the session lease', () => parseId(sessionId, 'session id'));
+    try {
+      this.#guard('saving streamed output', () => this.#streams.release(sid));
+    } catch {
+      // Parts that could not move stay in the stream log, which the session's next writer absorbs.
+    }
+    this.#write('releasing the session lease', () => leases.release(this.#db, sid, leases.parseOwner(owner)));
   }
 
   recoverInterrupted(): Id[] {
@@ -349,7 +378,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   // backups
 
   async createBackup(opts: BackupOptions = {}): Promise<BackupInfo> {
-    this.#guard('starting a backup', () => undefined);
+    // Streamed parts still in a stream log go into the database first, so the backup holds them.
+    this.#guard('starting a backup', () => this.#streams.syncAll());
     return backups.createBackup(this.#db, this.#backupCtx(), opts.reason ?? 'manual');
   }
 
@@ -387,6 +417,8 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.#db = this.#open().db;
     this.#closed = false;
     if (swapError !== null) throw this.#mapError(swapError, 'restoring a backup');
+    // The stream logs belong to the replaced database (the safety backup holds what they had).
+    this.#guard('restoring a backup', () => this.#streams.forgetAll());
     const restoredSessions = this.#db.prepare('SELECT id FROM sessions ORDER BY id').pluck().all() as Id[];
     return { safetyBackupId: safety.id, restoredSessions };
   }

@@ -2,7 +2,7 @@
 // caller chose and from names validated by a strict pattern. Nothing else
 // joins paths, so no outside string (an id, a backup name) can reach `..`.
 import path from 'node:path';
-import { BackupInfoSchema } from '../../shared/domain.ts';
+import { BackupInfoSchema, IdSchema } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
 
 export const DB_FILE = 'cairn.db';
@@ -37,6 +37,16 @@ export function backupFile(dataDir: string, id: string): string {
 
 export function backupSidecar(dataDir: string, id: string): string {
   return path.join(backupsDir(dataDir), `${parseBackupId(id)}.json`);
+}
+
+export function streamLogsDir(dataDir: string): string {
+  return path.join(dataDir, 'streams');
+}
+
+/** The stream log of a session (stream-log.ts); the id is checked again here because it names a file. */
+export function streamLogFile(dataDir: string, sessionId: string): string {
+  if (!IdSchema.safeParse(sessionId).success) throw new StoreError('invalid_id', 'Not a valid session id.', 'Ids are 26-character codes such as 01JABCDEFGHJKMNPQRSTVWXYZ0.');
+  return path.join(streamLogsDir(dataDir), `${sessionId}.log`);
 }
 
 /** A file-name-safe UTC time: 2025-01-31T12-00-00-123Z. */

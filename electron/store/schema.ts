@@ -216,10 +216,25 @@ function migrateToV3(db: Database.Database): void {
   db.exec(V3_SWAP);
 }
 
+// v4: streamed parts wait in each session's stream log (stream-log.ts) until
+// their step completes or the run ends. For each step the database records the
+// last log record it has absorbed (moved in, folded or superseded), so a log
+// left by a crash is imported exactly once and a completed step's parts never
+// come back. Marks only matter while a log holds records at or below them.
+const V4 = `
+CREATE TABLE stream_log_marks (
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  step_key TEXT NOT NULL,
+  applied_lsn INTEGER NOT NULL CHECK (applied_lsn >= 0),
+  PRIMARY KEY (session_id, step_key)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(V1) },
   { version: 2, up: (db) => db.exec(V2) },
   { version: 3, up: migrateToV3 },
+  { version: 4, up: (db) => db.exec(V4) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

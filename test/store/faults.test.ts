@@ -125,10 +125,15 @@ describe('disk full', () => {
     fill();
     const big = 'y'.repeat(600_000);
     expect(codeOf(() => store.appendStreamPart(s.id, 'w', 0, big))).toBe('disk_full');
+    // a small part goes to the stream log, which cannot grow either
+    expect(codeOf(() => store.appendStreamPart(s.id, 'small', 0, 'z'.repeat(5_000)))).toBe('disk_full');
+    expect(store.partial(s.id, 'small')).toBeNull();
     expect(codeOf(() => store.completeStep(s.id, { stepKey: 'c', attempt: 0, kind: 'map', memoKey: 'c', usage: usage(), output: big }))).toBe('disk_full');
     await expect(store.createBackup()).rejects.toMatchObject({ code: 'disk_full' });
     expect(store.getSession(s.id).headId).toBe(kept.id);
     fs.rmSync(filler);
+    store.appendStreamPart(s.id, 'small', 0, 'fits now');
+    expect(store.partial(s.id, 'small')).toMatchObject({ text: 'fits now', parts: 1 });
     store.appendStreamPart(s.id, 'w', 0, big);
     store.completeStep(s.id, { stepKey: 'c', attempt: 0, kind: 'map', memoKey: 'c', usage: usage(), output: 'done' });
     expect((await store.createBackup()).verified).toBe('ok');
@@ -178,7 +183,8 @@ describe('permission denied', () => {
     const kept = store.appendCheckpoint(s.id, { kind: 'session', output: 'kept' });
     const wal = path.join(dataDir, 'cairn.db-wal');
     const restore = denyWrites(wal);
-    expect(codeOf(() => store.appendStreamPart(s.id, 'w', 0, 'z'.repeat(100_000)))).toBe('permission_denied');
+    // a part above the move threshold (1 MiB) is committed to the database directly
+    expect(codeOf(() => store.appendStreamPart(s.id, 'w', 0, 'z'.repeat(1_100_000)))).toBe('permission_denied');
     expect(codeOf(() => store.completeStep(s.id, { stepKey: 'c', attempt: 0, kind: 'map', memoKey: 'p', usage: usage(), output: 'z'.repeat(100_000) }))).toBe('permission_denied');
     restore();
     expect(store.getSession(s.id).headId).toBe(kept.id);
@@ -186,6 +192,23 @@ describe('permission denied', () => {
     store.completeStep(s.id, { stepKey: 'c', attempt: 0, kind: 'map', memoKey: 'p', usage: usage(), output: 'ok' });
     expect(store.verify().ok).toBe(true);
     store.close();
+  });
+
+  it('at write to the stream log (the log made unwritable): permission_denied, the parts before it kept, continues', () => {
+    const dataDir = tempDir('perm-log');
+    const store = openStore(dataDir);
+    const s = store.createSession({ name: 'perm', config });
+    store.appendStreamPart(s.id, 'w', 0, 'before ');
+    const restore = denyWrites(path.join(dataDir, 'streams', `${s.id}.log`));
+    expect(codeOf(() => store.appendStreamPart(s.id, 'w', 0, 'refused'))).toBe('permission_denied');
+    expect(store.partial(s.id, 'w')).toMatchObject({ text: 'before ', parts: 1 });
+    restore();
+    store.appendStreamPart(s.id, 'w', 0, 'after');
+    expect(store.partial(s.id, 'w')).toMatchObject({ text: 'before after', parts: 2 });
+    store.close();
+    const again = openStore(dataDir);
+    expect(again.partial(s.id, 'w')).toMatchObject({ text: 'before after', parts: 2 });
+    again.close();
   });
 
   it('at backup (backups folder unwritable) and at open (database unwritable): permission_denied with a hint', async () => {

@@ -1,67 +1,86 @@
-// Every streamed part is its own fsync'd commit, so its physical cost is the
-// number of pages it changes: each one is a WAL frame (page size + 24 bytes).
-// Counting frames is deterministic where timing and /proc/self/io are not.
+// The physical cost of streamed parts, counted deterministically (timing and
+// /proc/self/io are not): a part below the sync threshold costs exactly its
+// stream-log record and no database page; a move into the database costs a few
+// WAL frames (page size + 24 bytes each) for many parts; with the threshold at
+// 0 every part is its own fsync'd commit, one frame or more each.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { MIGRATIONS } from '../../electron/store/schema.ts';
-import { cleanupTempDirs, config, openStore, tempDir } from './helpers.ts';
+import { cleanupTempDirs, config, tempDir } from './helpers.ts';
 
 afterEach(cleanupTempDirs);
 
 const PARTS = 300;
 const STEPS = 3; // parts of concurrent map steps interleave, as with concurrency > 1
 const partText = (i: number): string => `${i} `.padEnd(60, 'x');
+/** Record header (length, crc), lsn, time, attempt, seq, key length. */
+const RECORD_OVERHEAD = 8 + 8 + 8 + 4 + 4 + 2;
 
-/** WAL frames added by each call of `append`, with automatic checkpoints off so the WAL only grows. */
-function framesPerCommit(db: Database.Database, walFile: string, append: (i: number) => void): number[] {
-  db.pragma('wal_autocheckpoint = 0');
-  const frame = Number(db.pragma('page_size', { simple: true })) + 24;
-  const frames: number[] = [];
-  let before = fs.statSync(walFile).size;
-  for (let i = 0; i < PARTS; i += 1) {
-    append(i);
-    const after = fs.statSync(walFile).size;
-    frames.push((after - before) / frame);
-    before = after;
-  }
-  return frames;
+function open(dataDir: string, bytes: number): CheckpointStore {
+  return CheckpointStore.open({ dataDir, streamSync: { fsyncBytes: 1 << 30, fsyncMs: 3_600_000, moveBytes: bytes } });
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const size = (file: string): number => (fs.existsSync(file) ? fs.statSync(file).size : 0);
 
-describe('the physical cost of a streamed part', () => {
-  it('is at most 2 pages per append on average, and one page for most appends', () => {
-    const dataDir = tempDir('wcost');
-    const store = openStore(dataDir);
+describe('the physical cost of streamed parts', () => {
+  it('a part below the threshold writes its log record and nothing to the database', () => {
+    const dataDir = tempDir('wcost-log');
+    const store = open(dataDir, 1_000_000);
     const s = store.createSession({ name: 'cost', config });
-    for (let k = 0; k < STEPS; k += 1) store.appendStreamPart(s.id, `map:${k}`, 1, 'first part');
-    const frames = framesPerCommit(store.database, path.join(dataDir, 'cairn.db-wal'), (i) => store.appendStreamPart(s.id, `map:${i % STEPS}`, 1, partText(i)));
-    expect(frames.every((f) => Number.isInteger(f) && f >= 1)).toBe(true);
-    expect(mean(frames)).toBeLessThanOrEqual(2);
-    // Multi-page commits are the occasional leaf split, not a per-append index or sequence page.
-    expect(frames.filter((f) => f === 1).length).toBeGreaterThanOrEqual(PARTS * 0.75);
-    expect(store.partial(s.id, 'map:0')?.parts).toBe(1 + PARTS / STEPS);
+    store.database.pragma('wal_autocheckpoint = 0');
+    const wal = path.join(dataDir, 'cairn.db-wal');
+    const log = path.join(dataDir, 'streams', `${s.id}.log`);
+    store.appendStreamPart(s.id, 'map:0', 1, 'first part');
+    const walBefore = size(wal);
+    for (let i = 0; i < PARTS; i += 1) {
+      const key = `map:${i % STEPS}`;
+      const before = size(log);
+      store.appendStreamPart(s.id, key, 1, partText(i));
+      expect(size(log) - before).toBe(RECORD_OVERHEAD + key.length + partText(i).length);
+    }
+    expect(size(wal)).toBe(walBefore);
+    expect(store.partial(s.id, 'map:0')).toMatchObject({ parts: 1 + PARTS / STEPS, attempt: 1 });
+    expect(store.partial(s.id, 'map:1')?.text).toBe(Array.from({ length: PARTS / STEPS }, (_, k) => partText(k * STEPS + 1)).join(''));
     store.close();
+    // Closing moved everything into the database and removed the log.
+    expect(fs.existsSync(log)).toBe(false);
+    const again = open(dataDir, 1_000_000);
+    expect(again.partial(s.id, 'map:0')).toMatchObject({ parts: 1 + PARTS / STEPS, text: `first part${Array.from({ length: PARTS / STEPS }, (_, k) => partText(k * STEPS)).join('')}` });
+    again.close();
   });
 
-  it('was 3 or more pages per append with the v1 table (the measure sees the difference)', () => {
-    const dataDir = tempDir('wcost-v1');
-    const v1 = CheckpointStore.open({ dataDir, migrations: MIGRATIONS.filter((m) => m.version === 1) });
-    const s = v1.createSession({ name: 'cost', config });
-    v1.close();
-    const db = new Database(path.join(dataDir, 'cairn.db'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    const insert = db.prepare('INSERT INTO stream_parts (session_id, step_key, attempt, text, created_at) VALUES (?, ?, ?, ?, ?)');
-    const append = (i: number): void => {
-      db.transaction(() => insert.run(s.id, `map:${i % STEPS}`, 1, partText(i), new Date().toISOString())).immediate();
+  it('a move into the database writes a few pages for many parts; one commit per part writes a page or more each', () => {
+    const framesPer = (bytes: number): { commits: number; frames: number } => {
+      const dataDir = tempDir('wcost-db');
+      const store = open(dataDir, bytes);
+      const s = store.createSession({ name: 'cost', config });
+      store.database.pragma('wal_autocheckpoint = 0');
+      const frame = Number(store.database.pragma('page_size', { simple: true })) + 24;
+      const wal = path.join(dataDir, 'cairn.db-wal');
+      for (let k = 0; k < STEPS; k += 1) store.appendStreamPart(s.id, `map:${k}`, 1, 'first part');
+      let commits = 0;
+      let frames = 0;
+      for (let i = 0; i < PARTS; i += 1) {
+        const before = size(wal);
+        store.appendStreamPart(s.id, `map:${i % STEPS}`, 1, partText(i));
+        const grown = size(wal) - before;
+        expect(grown % frame).toBe(0);
+        if (grown > 0) commits += 1;
+        frames += grown / frame;
+      }
+      expect(store.partial(s.id, 'map:2')?.parts).toBe(1 + PARTS / STEPS);
+      store.close();
+      return { commits, frames };
     };
-    for (let k = 0; k < STEPS; k += 1) append(k);
-    const frames = framesPerCommit(db, path.join(dataDir, 'cairn.db-wal'), append);
-    db.close();
-    expect(mean(frames)).toBeGreaterThanOrEqual(3);
+    const batched = framesPer(2_000); // about 32 parts per move
+    expect(batched.commits).toBeGreaterThanOrEqual(8);
+    expect(batched.commits).toBeLessThanOrEqual(10);
+    // the rows (one per step, leaf splits as they fill) and the applied-lsn mark
+    expect(batched.frames / batched.commits).toBeLessThanOrEqual(6);
+    const everyPart = framesPer(0);
+    expect(everyPart.commits).toBe(PARTS);
+    expect(everyPart.frames).toBeGreaterThanOrEqual(PARTS);
+    expect(everyPart.frames).toBeGreaterThan(4 * batched.frames);
   });
 });

@@ -15,7 +15,9 @@ const say = (line: string): void => {
 };
 const usage = { inputTokens: 5, outputTokens: 7, costUsd: 0.0001, estimated: false };
 
-const store = CheckpointStore.open({ dataDir, appVersion: 'torture' });
+// Small thresholds move parts from the stream log into the database every few parts, and fsync the log
+// every other part, so kills land in those moves and syncs too.
+const store = CheckpointStore.open({ dataDir, appVersion: 'torture', streamSync: { fsyncBytes: 100, fsyncMs: 30_000, moveBytes: 40 } });
 const existing = store.listSessions({ limit: 1 }).items[0];
 const session = existing ?? store.createSession({ name: 'torture', config });
 if (!existing) {
