@@ -10,7 +10,7 @@ import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
-import { backupFile, backupsDir, parseBackupId, resolveDataDir } from './paths.ts';
+import { backupFile, backupsDir, fileStamp, parseBackupId, resolveDataDir } from './paths.ts';
 import { MIGRATIONS, type Migration } from './schema.ts';
 import * as sessions from './sessions.ts';
 import * as cps from './checkpoints.ts';
@@ -404,7 +404,7 @@ export class CheckpointStore implements CheckpointStoreApi {
     }
     if (mode !== 'replace') throw new StoreError('invalid_input', `Unknown restore mode ${String(mode)}.`);
     const safety = await this.createBackup({ reason: 'before-restore' });
-    this.#guard('restoring a backup', () => undefined);
+    const putLogsBack = this.#guard('restoring a backup', () => this.#streams.setAsideAll(fileStamp(this.#now())));
     this.#closed = true;
     this.#db.close();
     let swapError: unknown = null;
@@ -416,9 +416,11 @@ export class CheckpointStore implements CheckpointStoreApi {
     // Reopen whatever is live now: the restored file, or the untouched old one.
     this.#db = this.#open().db;
     this.#closed = false;
-    if (swapError !== null) throw this.#mapError(swapError, 'restoring a backup');
-    // The stream logs belong to the replaced database (the safety backup holds what they had).
-    this.#guard('restoring a backup', () => this.#streams.forgetAll());
+    if (swapError !== null) {
+      // The old database stays live, and so do its stream logs.
+      this.#guard('restoring a backup', putLogsBack);
+      throw this.#mapError(swapError, 'restoring a backup');
+    }
     const restoredSessions = this.#db.prepare('SELECT id FROM sessions ORDER BY id').pluck().all() as Id[];
     return { safetyBackupId: safety.id, restoredSessions };
   }

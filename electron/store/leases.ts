@@ -12,7 +12,7 @@ import type { Lease } from './types.ts';
 
 export const LEASE_STALE_MS = 10_000;
 
-interface LeaseRow { session_id: string; owner: string; pid: number; heartbeat_ms: number }
+export interface LeaseRow { session_id: string; owner: string; pid: number; heartbeat_ms: number }
 
 export function parseOwner(raw: unknown): string {
   const parsed = z.string().min(1).max(200).safeParse(raw);

@@ -15,6 +15,7 @@
 // `moveBytes` are waiting. A completed step is committed with
 // synchronous=FULL and is never at risk.
 import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { CheckpointKindSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
@@ -25,7 +26,8 @@ import { memoPut, MemoKeySchema } from './memo.ts';
 import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
 import { stmt } from './statements.ts';
-import { encodeRecord, LogWriter, readLog, type LogRecord } from './stream-log.ts';
+import { isStale, type LeaseRow } from './leases.ts';
+import { decodeLog, encodeRecord, LogWriter, readLog, type LogContents, type LogRecord } from './stream-log.ts';
 import type { CompleteStepInput, PartialStream } from './types.ts';
 
 export const StepKeySchema = z.string().min(1).max(512);
@@ -77,7 +79,10 @@ interface Journal {
   waitingBytes: number;
   unsyncedBytes: number;
   unsyncedSinceMs: number;
-  nextSeq: Map<string, number>;
+  /** Per step key, per attempt: the seq of the next part. */
+  nextSeq: Map<string, Map<number, number>>;
+  /** A pending fdatasync for parts the size rule has not synced yet. */
+  syncTimer: NodeJS.Timeout | null;
   /** Steps marked absorbed since the log was last rewritten. */
   marked: number;
 }
@@ -152,6 +157,31 @@ function merge(stepKey: string, rows: PartRow[], later: readonly Waiting[]): Par
   return { stepKey, attempt: newest, text: parts.map((p) => p.text).join(''), parts: last.seq + 1, updatedAt: last.at };
 }
 
+/** Opens a log and reads it through the descriptor (null when there is none). */
+function openLog(file: string): { fd: number; contents: LogContents } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    return { fd, contents: decodeLog(fs.readFileSync(fd)) };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/** Whether `fd` (or, when null, no file) is what is at `file` now. */
+function stillAt(file: string, fd: number | null): boolean {
+  const onDisk = statQuietly(file);
+  if (fd === null) return onDisk === null;
+  const own = fs.fstatSync(fd);
+  return onDisk !== null && own.nlink > 0 && own.ino === onDisk.ino && own.dev === onDisk.dev;
+}
+
 function statQuietly(file: string): fs.Stats | null {
   try {
     return fs.statSync(file);
@@ -197,13 +227,15 @@ export class StreamParts {
     const db = this.#db();
     readSessionRow(db, sessionId);
     const j = this.#journal(sessionId);
-    const key = seqKey(stepKey, attempt);
-    const seq = j.nextSeq.get(key) ?? maxSeq(db, sessionId, stepKey, attempt) + 1;
+    const seqs = j.nextSeq.get(stepKey) ?? new Map<number, number>();
+    j.nextSeq.set(stepKey, seqs);
+    const seq = seqs.get(attempt) ?? maxSeq(db, sessionId, stepKey, attempt) + 1;
     const bytes = Buffer.byteLength(text);
     if (j.waitingBytes + bytes >= this.#policy.moveBytes) {
       // This part goes straight to the database with the waiting ones: if the commit fails, nothing of it was kept anywhere.
       const waiting = j.waiting;
       const marked = db.transaction(() => insertParts(db, sessionId, [...waiting, { stepKey, attempt, seq, text, at }])).immediate();
+      seqs.set(attempt, seq + 1);
       this.#moved(sessionId, j, () => true, marked);
     } else {
       const lsn = j.lsn + 1;
@@ -214,12 +246,33 @@ export class StreamParts {
       j.waitingBytes += bytes;
       if (j.unsyncedBytes === 0) j.unsyncedSinceMs = this.#nowMs();
       j.unsyncedBytes += record.length;
+      seqs.set(attempt, seq + 1);
       if (j.unsyncedBytes >= this.#policy.fsyncBytes || this.#nowMs() - j.unsyncedSinceMs >= this.#policy.fsyncMs) {
-        j.log.sync();
-        j.unsyncedBytes = 0;
+        this.#syncLog(j);
+      } else if (!j.syncTimer) {
+        // A stream that pauses still gets its tail synced within fsyncMs.
+        j.syncTimer = setTimeout(() => {
+          j.syncTimer = null;
+          if (this.#journals.get(sessionId) === j) this.#syncLogQuietly(j);
+        }, this.#policy.fsyncMs);
+        j.syncTimer.unref();
       }
     }
-    j.nextSeq.set(key, seq + 1);
+  }
+
+  #syncLog(j: Journal): void {
+    j.log.sync();
+    j.unsyncedBytes = 0;
+    if (j.syncTimer) clearTimeout(j.syncTimer);
+    j.syncTimer = null;
+  }
+
+  #syncLogQuietly(j: Journal): void {
+    try {
+      if (j.unsyncedBytes > 0) this.#syncLog(j);
+    } catch {
+      // The next append syncs again (and reports what fails there).
+    }
   }
 
   /** The persisted text of the newest attempt of an unfinished step: the database's parts, then the log's. */
@@ -229,15 +282,23 @@ export class StreamParts {
     // Another process may be writing this session: read its log before the database, so parts it
     // moves in between show up in the database (and their marks drop the log's copies). If it put a
     // new log in place meanwhile (and dropped the marks the old one needed), read both again.
+    // The log is read through a descriptor held open until after the database read, so its inode
+    // cannot be reused meanwhile and "still the file at this path" is a sound check.
     const file = streamLogFile(this.#dataDir, sessionId);
     const db = this.#db();
     for (let tries = 1; ; tries += 1) {
-      const before = statQuietly(file)?.ino ?? null;
-      const contents = readLog(file);
-      const read = db.transaction(() => ({ rows: storedParts(db, sessionId, stepKey), applied: marks(db, sessionId) }))();
-      if (tries < 5 && (statQuietly(file)?.ino ?? null) !== before) continue;
-      const later = contents.kind === 'log' ? unabsorbed(contents.records.filter((r) => r.stepKey === stepKey), read.applied) : [];
-      return merge(stepKey, read.rows, later);
+      const opened = openLog(file);
+      try {
+        const read = db.transaction(() => ({ rows: storedParts(db, sessionId, stepKey), applied: marks(db, sessionId) }))();
+        if (!stillAt(file, opened?.fd ?? null)) {
+          if (tries < 5) continue;
+          throw new StoreError('busy', 'The streamed output of this session kept changing while being read.', 'Another Cairn process is writing it; try again in a moment.');
+        }
+        const later = opened?.contents.kind === 'log' ? unabsorbed(opened.contents.records.filter((r) => r.stepKey === stepKey), read.applied) : [];
+        return merge(stepKey, read.rows, later);
+      } finally {
+        if (opened) fs.closeSync(opened.fd);
+      }
     }
   }
 
@@ -256,8 +317,11 @@ export class StreamParts {
     const input = parsed.data;
     const db = this.#db();
     const session = readSessionRow(db, sessionId);
-    const j = this.#journals.get(sessionId);
-    if (!j) throw new Error('StreamParts.prepare was not called before complete');
+    const j = this.#current(sessionId);
+    if (!j) {
+      throw new StoreError('conflict', 'Another Cairn process took over this session while this step was being saved.',
+        'Run a session from one window or command at a time, then resume it.');
+    }
     const ofStep = j.waiting.filter((w) => w.stepKey === input.stepKey);
     const output = input.output ?? [
       ...(stmt(db, 'SELECT text FROM stream_parts WHERE session_id = ? AND step_key = ? AND attempt = ? ORDER BY seq')
@@ -280,18 +344,46 @@ export class StreamParts {
     return {
       checkpoint: cp,
       committed: () => {
-        for (const key of [...j.nextSeq.keys()]) if (key.endsWith(`\u0000${input.stepKey}`)) j.nextSeq.delete(key);
+        j.nextSeq.delete(input.stepKey);
         this.#moved(sessionId, j, (w) => w.stepKey === input.stepKey, ofStep.length > 0 ? 1 : 0);
       },
     };
   }
 
-  /** Moves every waiting part of this process into the database (before a backup). */
+  /**
+   * Before a backup: moves every waiting part of this process into the database,
+   * and absorbs the logs nobody writes any more (left by a crash) so the backup holds them too.
+   */
   syncAll(): void {
     for (const sessionId of [...this.#journals.keys()]) {
       const j = this.#current(sessionId);
       if (j) this.#sync(sessionId, j);
     }
+    for (const sessionId of this.#orphanLogs()) {
+      this.#journal(sessionId);
+      this.release(sessionId);
+    }
+  }
+
+  /** Sessions with a log that no live process holds the lease of (this one may hold it). */
+  #orphanLogs(): Id[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(streamLogsDir(this.#dataDir));
+    } catch {
+      return [];
+    }
+    const db = this.#db();
+    const orphans: Id[] = [];
+    for (const name of names) {
+      const m = /^([0-9A-HJKMNP-TV-Z]{26})\.log$/.exec(name);
+      const sessionId = m?.[1] as Id | undefined;
+      if (!sessionId || this.#journals.has(sessionId)) continue;
+      if (!stmt(db, 'SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) continue;
+      const lease = stmt(db, 'SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
+      if (!lease || lease.pid === process.pid || isStale(lease, this.#nowMs())) orphans.push(sessionId);
+    }
+    return orphans;
   }
 
   /** This process stops writing the session (its lease is released): the waiting parts move in and the log is removed. */
@@ -302,7 +394,7 @@ export class StreamParts {
     this.#remove(sessionId, j);
   }
 
-  /** Moves what waits into the database and removes the logs (what cannot move stays in its log for the next writer). */
+  /** Moves what waits into the database and removes the logs (what cannot move stays in its log, synced, for the next writer). */
   close(): void {
     for (const sessionId of [...this.#journals.keys()]) {
       const j = this.#current(sessionId);
@@ -311,24 +403,46 @@ export class StreamParts {
         this.#sync(sessionId, j);
         this.#remove(sessionId, j);
       } catch {
-        j.log.close();
+        this.#syncLogQuietly(j);
+        this.#drop(sessionId, j);
       }
     }
-    this.#journals.clear();
   }
 
   /** After a session is purged: its log goes with it. */
   forget(sessionId: Id): void {
-    this.#journals.get(sessionId)?.log.close();
-    this.#journals.delete(sessionId);
+    const j = this.#journals.get(sessionId);
+    if (j) this.#drop(sessionId, j);
     fs.rmSync(streamLogFile(this.#dataDir, sessionId), { force: true });
   }
 
-  /** After the database was replaced by a backup: every log describes the old one. */
-  forgetAll(): void {
-    for (const j of this.#journals.values()) j.log.close();
-    this.#journals.clear();
-    fs.rmSync(streamLogsDir(this.#dataDir), { recursive: true, force: true });
+  /**
+   * Before the database is replaced by a backup: its logs are renamed aside
+   * (`<session>.log.replaced-<time>`, kept like the replaced database), so
+   * neither this process nor a restart after a crash imports them into the
+   * restored one. Returns how to put them back if the swap fails.
+   */
+  setAsideAll(stamp: string): () => void {
+    for (const [sessionId, j] of [...this.#journals]) this.#drop(sessionId, j);
+    const dir = streamLogsDir(this.#dataDir);
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir).filter((n) => n.endsWith('.log'));
+    } catch {
+      // no logs
+    }
+    for (const n of names) fs.renameSync(path.join(dir, n), path.join(dir, `${n}.replaced-${stamp}`));
+    if (names.length > 0) fsyncDir(dir);
+    return () => {
+      for (const n of names) fs.renameSync(path.join(dir, `${n}.replaced-${stamp}`), path.join(dir, n));
+    };
+  }
+
+  #drop(sessionId: Id, j: Journal): void {
+    if (j.syncTimer) clearTimeout(j.syncTimer);
+    j.syncTimer = null;
+    this.#journals.delete(sessionId);
+    j.log.close();
   }
 
   #sync(sessionId: Id, j: Journal): void {
@@ -344,23 +458,38 @@ export class StreamParts {
     j.waiting = j.waiting.filter((w) => !absorbed(w));
     j.waitingBytes = j.waiting.reduce((n, w) => n + Buffer.byteLength(w.text), 0);
     j.marked += marked;
-    if (j.marked >= COMPACT_MARKS || j.log.size > COMPACT_LOG_BYTES) {
-      // The new log holds only what waits (fsync'd before it replaces the old one), so no mark is needed any more.
-      const kept = j.waiting.map((w) => encodeRecord({ lsn: w.lsn, atMs: Date.parse(w.at), stepKey: w.stepKey, attempt: w.attempt, seq: w.seq, text: w.text }));
-      j.log.close();
-      j.log = LogWriter.create(streamLogFile(this.#dataDir, sessionId), kept);
-      j.unsyncedBytes = 0;
-      j.marked = 0;
+    if (j.marked >= COMPACT_MARKS || j.log.size > COMPACT_LOG_BYTES) this.#compact(sessionId, j);
+  }
+
+  /**
+   * Rewrites the log with only what waits (fsync'd before it replaces the old
+   * one), so no mark is needed any more. Runs after a commit, so it never throws:
+   * if it fails, the old log and the marks stay, and it is tried again later.
+   */
+  #compact(sessionId: Id, j: Journal): void {
+    const kept = j.waiting.map((w) => encodeRecord({ lsn: w.lsn, atMs: Date.parse(w.at), stepKey: w.stepKey, attempt: w.attempt, seq: w.seq, text: w.text }));
+    let fresh: LogWriter;
+    try {
+      fresh = LogWriter.create(streamLogFile(this.#dataDir, sessionId), kept);
+    } catch {
+      return;
+    }
+    j.log.close();
+    j.log = fresh;
+    j.unsyncedBytes = 0;
+    j.marked = 0;
+    try {
       this.#dropMarks(sessionId, j.lsn);
+    } catch {
+      // Marks that stay are harmless: the next compaction drops them.
     }
   }
 
   /** Removes the log file (its parts are all in the database); the marks it needed go after. */
   #remove(sessionId: Id, j: Journal): void {
-    j.log.close();
+    this.#drop(sessionId, j);
     fs.rmSync(streamLogFile(this.#dataDir, sessionId), { force: true });
     fsyncDir(streamLogsDir(this.#dataDir));
-    this.#journals.delete(sessionId);
     this.#dropMarks(sessionId, j.lsn);
   }
 
@@ -380,8 +509,7 @@ export class StreamParts {
     if (!j) return null;
     const onDisk = statQuietly(streamLogFile(this.#dataDir, sessionId));
     if (onDisk !== null && j.log.isFile(onDisk)) return j;
-    j.log.close();
-    this.#journals.delete(sessionId);
+    this.#drop(sessionId, j);
     return null;
   }
 
@@ -396,20 +524,26 @@ export class StreamParts {
     const db = this.#db();
     const file = streamLogFile(this.#dataDir, sessionId);
     fs.mkdirSync(streamLogsDir(this.#dataDir), { recursive: true });
-    const contents = readLog(file);
-    const applied = marks(db, sessionId);
-    let lsn = Math.max(0, ...applied.values());
+    // Read and import under the write lock, so two processes starting at once cannot both import.
+    const { contents, hadMarks, lsn } = db.transaction(() => {
+      const found = readLog(file);
+      const applied = marks(db, sessionId);
+      let last = Math.max(0, ...applied.values());
+      if (found.kind === 'log' && found.records.length > 0) {
+        insertParts(db, sessionId, unabsorbed(found.records, applied));
+        last = found.records.reduce((m, r) => Math.max(m, r.lsn), last);
+      }
+      return { contents: found, hadMarks: applied.size > 0, lsn: last };
+    }).immediate();
     if (contents.kind === 'foreign') {
       // Not a stream log: keep it for inspection, never overwrite it.
       fs.renameSync(file, `${file}.corrupt-${fileStamp(new Date(this.#nowMs()))}`);
-    } else if (contents.kind === 'log' && contents.records.length > 0) {
-      const left = unabsorbed(contents.records, applied);
-      db.transaction(() => insertParts(db, sessionId, left)).immediate();
-      lsn = contents.records.reduce((m, r) => Math.max(m, r.lsn), lsn);
     }
-    const j: Journal = { log: LogWriter.create(file), lsn, waiting: [], waitingBytes: 0, unsyncedBytes: 0, unsyncedSinceMs: 0, nextSeq: new Map(), marked: 0 };
+    const j: Journal = {
+      log: LogWriter.create(file), lsn, waiting: [], waitingBytes: 0, unsyncedBytes: 0, unsyncedSinceMs: 0, nextSeq: new Map(), syncTimer: null, marked: 0,
+    };
     this.#journals.set(sessionId, j);
-    if (applied.size > 0 || contents.kind === 'log') this.#dropMarks(sessionId, lsn);
+    if (hadMarks || contents.kind === 'log') this.#dropMarks(sessionId, lsn);
     return j;
   }
 }

@@ -221,9 +221,110 @@ describe('streamed parts in the stream log', () => {
     expect(fs.existsSync(logOf(dataDir, kept.id))).toBe(true);
     await store.restoreBackup(backup.id, 'replace');
     expect(fs.existsSync(logOf(dataDir, kept.id))).toBe(false);
+    // kept aside beside the replaced database, never imported into the restored one
+    expect(fs.readdirSync(path.join(dataDir, 'streams')).some((n) => n.startsWith(`${kept.id}.log.replaced-`))).toBe(true);
     expect(store.partial(kept.id, 'map:0')).toBeNull();
     store.appendStreamPart(kept.id, 'map:0', 0, 'fresh');
     expect(store.partial(kept.id, 'map:0')).toMatchObject({ text: 'fresh', parts: 1 });
+    store.close();
+  });
+
+  it("a backup also holds a crashed writer's parts, absorbed from its log", async () => {
+    const dataDir = tempDir('slog-orphan');
+    const a = open(dataDir);
+    const s = a.createSession({ name: 'orphan', config });
+    a.appendStreamPart(s.id, 'map:0', 0, 'left behind');
+    // `a` stops here as if it had crashed; another process takes a backup.
+    const b = open(dataDir);
+    const info = await b.createBackup();
+    const copy = new Database(path.join(dataDir, 'backups', `${info.id}.db`), { readonly: true });
+    expect(copy.prepare('SELECT group_concat(text, \'\') FROM stream_parts WHERE session_id = ?').pluck().get(s.id)).toBe('left behind');
+    copy.close();
+    expect(b.partial(s.id, 'map:0')).toMatchObject({ text: 'left behind', parts: 1 });
+    b.close();
+    a.close();
+  });
+
+  it('a log whose writer is alive and holds the lease is left to it by a backup elsewhere', async () => {
+    const dataDir = tempDir('slog-live');
+    const a = open(dataDir);
+    const s = a.createSession({ name: 'live', config });
+    expect(a.acquireLease(s.id, 'writer')).not.toBeNull();
+    a.appendStreamPart(s.id, 'map:0', 0, 'A1 ');
+    const b = open(dataDir);
+    // The lease names this process, as a live writer elsewhere would be named: make it look foreign.
+    b.database.prepare('UPDATE leases SET pid = ? WHERE session_id = ?').run(process.ppid, s.id);
+    await b.createBackup();
+    a.appendStreamPart(s.id, 'map:0', 0, 'A2');
+    expect(a.partial(s.id, 'map:0')).toMatchObject({ text: 'A1 A2', parts: 2 });
+    expect(rowsIn(a, s.id)).toBe(0);
+    b.close();
+    a.close();
+  });
+
+  it('a writer completing a step after another took the session over absorbs that log first: the step folds once', () => {
+    const dataDir = tempDir('slog-conflict');
+    const a = open(dataDir);
+    const s = a.createSession({ name: 'conflict', config });
+    a.appendStreamPart(s.id, 'map:0', 0, 'A1');
+    const b = open(dataDir);
+    b.appendStreamPart(s.id, 'map:1', 0, 'B1'); // b imports a's log (A1 becomes a row) and puts its own in place
+    const cp = a.completeStep(s.id, { stepKey: 'map:0', attempt: 0, kind: 'map', memoKey: 'conflict', usage: usage() });
+    expect(a.getBlob(cp.outputHash as string)).toBe('A1');
+    expect(a.partial(s.id, 'map:0')).toBeNull();
+    expect(a.partial(s.id, 'map:1')).toMatchObject({ text: 'B1', parts: 1 });
+    b.close();
+    a.close();
+  });
+
+  it('syncs a paused stream within fsyncMs, without another append', async () => {
+    const dataDir = tempDir('slog-timer');
+    const store = open(dataDir, { fsyncBytes: 1_000_000, fsyncMs: 40 });
+    const s = store.createSession({ name: 'timer', config });
+    const syncs = vi.spyOn(fs, 'fdatasyncSync');
+    try {
+      store.appendStreamPart(s.id, 'map:0', 0, 'then a pause');
+      expect(syncs).toHaveBeenCalledTimes(0);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(syncs).toHaveBeenCalledTimes(1);
+    } finally {
+      syncs.mockRestore();
+    }
+    store.close();
+  });
+
+  it('a compaction that fails leaves the step saved and the log usable; a later one succeeds', () => {
+    const dataDir = tempDir('slog-compact-fail');
+    const store = open(dataDir);
+    const s = store.createSession({ name: 'compact fail', config });
+    store.appendStreamPart(s.id, 'map:long', 0, 'L1');
+    const renames = vi.spyOn(fs, 'renameSync');
+    let refused = 0;
+    renames.mockImplementation(() => {
+      refused += 1;
+      throw Object.assign(new Error('EPERM: operation not permitted, rename'), { code: 'EPERM' });
+    });
+    try {
+      for (let i = 0; i < 70; i += 1) {
+        store.appendStreamPart(s.id, `map:${i}`, 0, `answer ${i}`);
+        const cp = store.completeStep(s.id, { stepKey: `map:${i}`, attempt: 0, kind: 'map', memoKey: `cf-${i}`, usage: usage() });
+        expect(store.getBlob(cp.outputHash as string)).toBe(`answer ${i}`);
+      }
+    } finally {
+      renames.mockRestore();
+    }
+    expect(refused).toBeGreaterThan(0);
+    const marks = (): number => store.database.prepare('SELECT count(*) FROM stream_log_marks').pluck().get() as number;
+    expect(marks()).toBeGreaterThanOrEqual(64);
+    store.appendStreamPart(s.id, 'map:long', 0, ' L2');
+    store.appendStreamPart(s.id, 'map:70', 0, 'answer 70');
+    store.completeStep(s.id, { stepKey: 'map:70', attempt: 0, kind: 'map', memoKey: 'cf-70', usage: usage() });
+    expect(marks()).toBeLessThan(64);
+    expect(store.partial(s.id, 'map:long')).toMatchObject({ text: 'L1 L2', parts: 2 });
+    const other = open(dataDir);
+    expect(other.partial(s.id, 'map:long')).toMatchObject({ text: 'L1 L2', parts: 2 });
+    expect(other.partial(s.id, 'map:3')).toBeNull();
+    other.close();
     store.close();
   });
 
