@@ -168,7 +168,8 @@ export const RESTORING_SUFFIX = '.restoring';
  * The old files are renamed aside, never deleted; a crash between the two
  * renames is finished by `finishInterruptedSwap` on the next open.
  */
-export function swapInBackup(ctx: BackupContext, id: string): string {
+/** `stamp` names the live database set aside (`cairn.db.replaced-<stamp>`). */
+export function swapInBackup(ctx: BackupContext, id: string, stamp: string): string {
   const live = dbPath(ctx.dataDir);
   const staged = `${live}${RESTORING_SUFFIX}`;
   fs.copyFileSync(backupFile(ctx.dataDir, id), staged);
@@ -178,7 +179,7 @@ export function swapInBackup(ctx: BackupContext, id: string): string {
     removeQuietly(staged);
     throw new StoreError('corrupt', `Backup ${id} failed its check while being restored (${check.detail}).`, 'Choose another backup.');
   }
-  const aside = `${live}.replaced-${fileStamp(ctx.now())}`;
+  const aside = `${live}.replaced-${stamp}`;
   for (const suffix of ['-wal', '-shm', '']) {
     if (existsFile(`${live}${suffix}`)) fs.renameSync(`${live}${suffix}`, `${aside}${suffix}`);
   }

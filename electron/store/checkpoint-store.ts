@@ -10,7 +10,7 @@ import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
-import { backupFile, backupsDir, fileStamp, parseBackupId, resolveDataDir } from './paths.ts';
+import { backupFile, backupsDir, dbPath, fileStamp, parseBackupId, resolveDataDir } from './paths.ts';
 import { MIGRATIONS, type Migration } from './schema.ts';
 import * as sessions from './sessions.ts';
 import * as cps from './checkpoints.ts';
@@ -61,6 +61,12 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.#db = opened.db;
     this.schemaVersion = opened.schemaVersion;
     this.#streams = new stream.StreamParts(() => this.#db, dataDir, streamSync, () => this.#now().getTime());
+    this.#putBackStreamLogs();
+  }
+
+  /** Stream logs set aside by a restore that did not swap the database (it crashed or failed first) are put back. */
+  #putBackStreamLogs(): void {
+    this.#streams.putBackSetAside((stamp) => fs.existsSync(`${dbPath(this.dataDir)}.replaced-${stamp}`));
   }
 
   static open(opts: OpenStoreOptions): CheckpointStore {
@@ -306,7 +312,11 @@ export class CheckpointStore implements CheckpointStoreApi {
       return id;
     });
     const done = this.#write('saving a completed step', () => this.#streams.complete(sid, input, this.#id(), this.#at()));
-    done.committed();
+    try {
+      done.committed();
+    } catch {
+      // Bookkeeping after the commit: the step is saved whatever happens here.
+    }
     return done.checkpoint;
   }
 
@@ -404,23 +414,30 @@ export class CheckpointStore implements CheckpointStoreApi {
     }
     if (mode !== 'replace') throw new StoreError('invalid_input', `Unknown restore mode ${String(mode)}.`);
     const safety = await this.createBackup({ reason: 'before-restore' });
-    const putLogsBack = this.#guard('restoring a backup', () => this.#streams.setAsideAll(fileStamp(this.#now())));
+    const stamp = fileStamp(this.#now());
+    this.#guard('restoring a backup', () => {
+      // A run writing the database now would go on writing into the restored one.
+      const running = leases.liveLease(this.#db, this.#now().getTime());
+      if (running) {
+        throw new StoreError('conflict', `Session ${running} is being run right now, so the database cannot be replaced.`,
+          'Pause or stop the run (in this window or the cairn command running it), then restore.');
+      }
+      this.#streams.setAsideAll(stamp);
+    });
     this.#closed = true;
     this.#db.close();
     let swapError: unknown = null;
     try {
-      backups.swapInBackup(this.#backupCtx(), bid);
+      backups.swapInBackup(this.#backupCtx(), bid, stamp);
     } catch (err) {
       swapError = err;
     }
     // Reopen whatever is live now: the restored file, or the untouched old one.
     this.#db = this.#open().db;
     this.#closed = false;
-    if (swapError !== null) {
-      // The old database stays live, and so do its stream logs.
-      this.#guard('restoring a backup', putLogsBack);
-      throw this.#mapError(swapError, 'restoring a backup');
-    }
+    // If the old database is still live, its stream logs come back with it.
+    this.#putBackStreamLogs();
+    if (swapError !== null) throw this.#mapError(swapError, 'restoring a backup');
     const restoredSessions = this.#db.prepare('SELECT id FROM sessions ORDER BY id').pluck().all() as Id[];
     return { safetyBackupId: safety.id, restoredSessions };
   }

@@ -52,6 +52,12 @@ export function isStale(row: LeaseRow, nowMs: number): boolean {
   return !pidAlive(row.pid) || nowMs - row.heartbeat_ms > LEASE_STALE_MS;
 }
 
+/** A session whose lease a live process holds (heartbeat fresh), if any. */
+export function liveLease(db: Database.Database, nowMs: number): Id | null {
+  const rows = db.prepare('SELECT * FROM leases').all() as LeaseRow[];
+  return (rows.find((r) => !isStale(r, nowMs))?.session_id as Id | undefined) ?? null;
+}
+
 function toLease(row: LeaseRow): Lease {
   return { sessionId: row.session_id, owner: row.owner, pid: row.pid, heartbeatAt: new Date(row.heartbeat_ms).toISOString() };
 }

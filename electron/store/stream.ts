@@ -26,7 +26,7 @@ import { memoPut, MemoKeySchema } from './memo.ts';
 import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
 import { stmt } from './statements.ts';
-import { isStale, type LeaseRow } from './leases.ts';
+import { pidAlive, type LeaseRow } from './leases.ts';
 import { decodeLog, encodeRecord, LogWriter, readLog, type LogContents, type LogRecord } from './stream-log.ts';
 import type { CompleteStepInput, PartialStream } from './types.ts';
 
@@ -187,6 +187,19 @@ function statQuietly(file: string): fs.Stats | null {
     return fs.statSync(file);
   } catch {
     return null;
+  }
+}
+
+const LOG_NAME = /^[0-9A-HJKMNP-TV-Z]{26}\.log$/;
+const SET_ASIDE_NAME = /^([0-9A-HJKMNP-TV-Z]{26})\.log\.replaced-([0-9TZ-]+)$/;
+
+/** Moves `from` to `to` in `dir` unless `to` exists (a link cannot overwrite); a failure leaves `from` as it is. */
+function putBack(dir: string, from: string, to: string): void {
+  try {
+    fs.linkSync(path.join(dir, from), path.join(dir, to));
+    fs.rmSync(path.join(dir, from), { force: true });
+  } catch {
+    // Kept aside, under its set-aside name.
   }
 }
 
@@ -359,14 +372,32 @@ export class StreamParts {
       const j = this.#current(sessionId);
       if (j) this.#sync(sessionId, j);
     }
-    for (const sessionId of this.#orphanLogs()) {
-      this.#journal(sessionId);
-      this.release(sessionId);
+    for (const sessionId of this.#otherLogs()) {
+      try {
+        this.#absorbOrphan(sessionId);
+      } catch {
+        // An unreadable log stays as it is, for its session's next writer (which reports the fault).
+      }
     }
   }
 
-  /** Sessions with a log that no live process holds the lease of (this one may hold it). */
-  #orphanLogs(): Id[] {
+  /**
+   * Imports the parts of a log nobody writes any more (its lease is gone, or its
+   * process is dead) and marks them absorbed. The file itself is left alone, so a
+   * writer starting meanwhile loses nothing; its next writer skips what is marked.
+   */
+  #absorbOrphan(sessionId: Id): void {
+    const db = this.#db();
+    db.transaction(() => {
+      const lease = stmt(db, 'SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
+      if (lease && lease.pid !== process.pid && pidAlive(lease.pid)) return;
+      const found = readLog(streamLogFile(this.#dataDir, sessionId));
+      if (found.kind === 'log' && found.records.length > 0) insertParts(db, sessionId, unabsorbed(found.records, marks(db, sessionId)));
+    }).immediate();
+  }
+
+  /** Sessions with a log this process does not write. */
+  #otherLogs(): Id[] {
     let names: string[];
     try {
       names = fs.readdirSync(streamLogsDir(this.#dataDir));
@@ -376,12 +407,9 @@ export class StreamParts {
     const db = this.#db();
     const orphans: Id[] = [];
     for (const name of names) {
-      const m = /^([0-9A-HJKMNP-TV-Z]{26})\.log$/.exec(name);
-      const sessionId = m?.[1] as Id | undefined;
+      const sessionId = LOG_NAME.test(name) ? (name.slice(0, 26) as Id) : undefined;
       if (!sessionId || this.#journals.has(sessionId)) continue;
-      if (!stmt(db, 'SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) continue;
-      const lease = stmt(db, 'SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
-      if (!lease || lease.pid === process.pid || isStale(lease, this.#nowMs())) orphans.push(sessionId);
+      if (stmt(db, 'SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) orphans.push(sessionId);
     }
     return orphans;
   }
@@ -418,24 +446,50 @@ export class StreamParts {
 
   /**
    * Before the database is replaced by a backup: its logs are renamed aside
-   * (`<session>.log.replaced-<time>`, kept like the replaced database), so
-   * neither this process nor a restart after a crash imports them into the
-   * restored one. Returns how to put them back if the swap fails.
+   * (`<session>.log.replaced-<stamp>`, the stamp of the database set aside
+   * beside them), so neither this process nor a restart imports them into the
+   * restored database. `putBackSetAside` returns them if that database was not
+   * set aside after all. A rename that fails undoes the ones before it.
    */
-  setAsideAll(stamp: string): () => void {
+  setAsideAll(stamp: string): void {
     for (const [sessionId, j] of [...this.#journals]) this.#drop(sessionId, j);
     const dir = streamLogsDir(this.#dataDir);
-    let names: string[] = [];
+    let names: string[];
     try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith('.log'));
+      names = fs.readdirSync(dir).filter((n) => LOG_NAME.test(n));
     } catch {
-      // no logs
+      return;
     }
-    for (const n of names) fs.renameSync(path.join(dir, n), path.join(dir, `${n}.replaced-${stamp}`));
-    if (names.length > 0) fsyncDir(dir);
-    return () => {
-      for (const n of names) fs.renameSync(path.join(dir, `${n}.replaced-${stamp}`), path.join(dir, n));
-    };
+    const done: string[] = [];
+    try {
+      for (const n of names) {
+        fs.renameSync(path.join(dir, n), path.join(dir, `${n}.replaced-${stamp}`));
+        done.push(n);
+      }
+    } catch (err) {
+      for (const n of done) putBack(dir, `${n}.replaced-${stamp}`, n);
+      throw err;
+    }
+    if (done.length > 0) fsyncDir(dir);
+  }
+
+  /**
+   * At open and after a restore: logs set aside for a restore whose database
+   * swap did not happen (`databaseSetAside(stamp)` is false) go back in place,
+   * unless a log of the same session was started since.
+   */
+  putBackSetAside(databaseSetAside: (stamp: string) => boolean): void {
+    const dir = streamLogsDir(this.#dataDir);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const m = SET_ASIDE_NAME.exec(n);
+      if (m && !databaseSetAside(m[2] as string)) putBack(dir, n, `${m[1] as string}.log`);
+    }
   }
 
   #drop(sessionId: Id, j: Journal): void {
@@ -474,10 +528,15 @@ export class StreamParts {
     } catch {
       return;
     }
-    j.log.close();
+    const old = j.log;
     j.log = fresh;
     j.unsyncedBytes = 0;
     j.marked = 0;
+    try {
+      old.close();
+    } catch {
+      // The old log is replaced either way.
+    }
     try {
       this.#dropMarks(sessionId, j.lsn);
     } catch {

@@ -328,6 +328,51 @@ describe('streamed parts in the stream log', () => {
     store.close();
   });
 
+  it('a backup skips a left-behind log it cannot read, and still succeeds', async () => {
+    const dataDir = tempDir('slog-unreadable');
+    const store = open(dataDir);
+    const s = store.createSession({ name: 'unreadable', config });
+    fs.mkdirSync(logOf(dataDir, s.id), { recursive: true }); // reading it fails (EISDIR)
+    const info = await store.createBackup();
+    expect(info.verified).toBe('ok');
+    store.close();
+  });
+
+  it('a restore is refused while a session is being run, and the run keeps its log', async () => {
+    const dataDir = tempDir('slog-restore-running');
+    const store = open(dataDir);
+    const s = store.createSession({ name: 'running', config });
+    const backup = await store.createBackup();
+    expect(store.acquireLease(s.id, 'runner')).not.toBeNull();
+    store.appendStreamPart(s.id, 'map:0', 0, 'still streaming');
+    await expect(store.restoreBackup(backup.id, 'replace')).rejects.toMatchObject({ code: 'conflict' });
+    expect(store.partial(s.id, 'map:0')).toMatchObject({ text: 'still streaming' });
+    store.releaseLease(s.id, 'runner');
+    await store.restoreBackup(backup.id, 'replace');
+    store.close();
+  });
+
+  it('logs set aside by a restore come back at open when the database swap never happened, and stay aside when it did', () => {
+    const dataDir = tempDir('slog-aside');
+    const a = open(dataDir);
+    const s1 = a.createSession({ name: 'one', config });
+    const s2 = a.createSession({ name: 'two', config });
+    a.appendStreamPart(s1.id, 'map:0', 0, 'of the live database');
+    a.appendStreamPart(s2.id, 'map:0', 0, 'of the replaced database');
+    // As if a restore had crashed: s1's log set aside before a swap that never happened,
+    // s2's before one that did (the database it belonged to is set aside under the same stamp).
+    const dir = path.join(dataDir, 'streams');
+    fs.renameSync(logOf(dataDir, s1.id), path.join(dir, `${s1.id}.log.replaced-2026-01-01T00-00-00-000Z`));
+    fs.renameSync(logOf(dataDir, s2.id), path.join(dir, `${s2.id}.log.replaced-2026-01-02T00-00-00-000Z`));
+    fs.writeFileSync(path.join(dataDir, 'cairn.db.replaced-2026-01-02T00-00-00-000Z'), 'the replaced database');
+    const b = open(dataDir);
+    expect(b.partial(s1.id, 'map:0')).toMatchObject({ text: 'of the live database' });
+    expect(b.partial(s2.id, 'map:0')).toBeNull();
+    expect(fs.existsSync(path.join(dir, `${s2.id}.log.replaced-2026-01-02T00-00-00-000Z`))).toBe(true);
+    b.close();
+    a.close();
+  });
+
   it('a file in its place that is not a stream log is moved aside, never overwritten', () => {
     const dataDir = tempDir('slog-foreign');
     const store = open(dataDir);
