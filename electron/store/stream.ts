@@ -106,6 +106,25 @@ function unabsorbed(records: readonly LogRecord[], applied: ReadonlyMap<string, 
 }
 
 /**
+ * What an import adds: records above their step's mark and above the parts the
+ * database already holds for their attempt. The second test keeps an import
+ * exact even where marks were lost with a replaced log (a power cut on a
+ * file system that does not order a rename before a later commit).
+ */
+function toImport(db: Database.Database, sessionId: Id, records: readonly LogRecord[]): Waiting[] {
+  const stored = new Map<string, number>();
+  return unabsorbed(records, marks(db, sessionId)).filter((w) => {
+    const key = `${w.attempt}\u0000${w.stepKey}`;
+    let max = stored.get(key);
+    if (max === undefined) {
+      max = maxSeq(db, sessionId, w.stepKey, w.attempt);
+      stored.set(key, max);
+    }
+    return w.seq > max;
+  });
+}
+
+/**
  * Inserts parts as rows (consecutive parts of one attempt become one row keyed
  * by the last part's seq) and marks each step's highest lsn among them absorbed.
  */
@@ -392,7 +411,7 @@ export class StreamParts {
       const lease = stmt(db, 'SELECT * FROM leases WHERE session_id = ?').get(sessionId) as LeaseRow | undefined;
       if (lease && lease.pid !== process.pid && pidAlive(lease.pid)) return;
       const found = readLog(streamLogFile(this.#dataDir, sessionId));
-      if (found.kind === 'log' && found.records.length > 0) insertParts(db, sessionId, unabsorbed(found.records, marks(db, sessionId)));
+      if (found.kind === 'log' && found.records.length > 0) insertParts(db, sessionId, toImport(db, sessionId, found.records));
     }).immediate();
   }
 
@@ -589,7 +608,7 @@ export class StreamParts {
       const applied = marks(db, sessionId);
       let last = Math.max(0, ...applied.values());
       if (found.kind === 'log' && found.records.length > 0) {
-        insertParts(db, sessionId, unabsorbed(found.records, applied));
+        insertParts(db, sessionId, toImport(db, sessionId, found.records));
         last = found.records.reduce((m, r) => Math.max(m, r.lsn), last);
       }
       return { contents: found, hadMarks: applied.size > 0, lsn: last };

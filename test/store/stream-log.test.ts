@@ -143,6 +143,25 @@ describe('streamed parts in the stream log', () => {
     a.close();
   });
 
+  it('a log that comes back without its marks (a rename lost in a power cut) is not imported twice', async () => {
+    const dataDir = tempDir('slog-nomarks');
+    const a = open(dataDir);
+    const s = a.createSession({ name: 'no marks', config });
+    a.appendStreamPart(s.id, 'map:0', 0, 'P1 ');
+    a.appendStreamPart(s.id, 'map:0', 0, 'P2');
+    const oldLog = fs.readFileSync(logOf(dataDir, s.id));
+    await a.createBackup(); // moves both parts into the database and marks them
+    expect(rowsIn(a, s.id)).toBe(1);
+    // `a` stops; the old log reappears and the marks are gone.
+    a.database.prepare('DELETE FROM stream_log_marks').run();
+    fs.writeFileSync(logOf(dataDir, s.id), oldLog);
+    const b = open(dataDir);
+    b.appendStreamPart(s.id, 'map:0', 0, ' P3');
+    expect(b.partial(s.id, 'map:0')).toMatchObject({ text: 'P1 P2 P3', parts: 3 });
+    b.close();
+    a.close();
+  });
+
   it('a writer that was replaced notices and continues after the other writer\'s parts', () => {
     const dataDir = tempDir('slog-takeover');
     const a = open(dataDir);
