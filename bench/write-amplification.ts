@@ -22,6 +22,10 @@ import { round } from './lib/stats.ts';
 import { withTempDir } from './lib/temp.ts';
 
 const FLUSH_MS = 250;
+
+/** The files a session's streaming writes: the database, its WAL and index, and the session's stream log. */
+const storeFiles = (dataDir: string, sessionId: string): string[] =>
+  ['cairn.db', 'cairn.db-wal', 'cairn.db-shm', path.join('streams', `${sessionId}.log`)].map((f) => path.join(dataDir, f));
 /** Tokens per second of the replayed stream: a typical hosted model's speed (slower models mean more parts per token). */
 export const STREAM_TOKENS_PER_SECOND = 50;
 
@@ -50,7 +54,7 @@ async function measure(tokens: number, dir: string, rate: number, withNaive: boo
   let virtualMs = start;
   let store = CheckpointStore.open({ dataDir, now: () => new Date(virtualMs) });
   const session = store.createSession({ name: 'write amplification', config: sessionConfig('http://127.0.0.1:9/v1') });
-  const dbFiles = () => ['cairn.db', 'cairn.db-wal', 'cairn.db-shm', path.join('streams', `${session.id}.log`)].map((f) => path.join(dataDir, f));
+  const dbFiles = () => storeFiles(dataDir, session.id);
   let t = Date.now();
   const cairnMeter = startWriteMeter(dbFiles);
   let buffer = '';
@@ -133,7 +137,7 @@ async function measureLive(words: number, dir: string, tokensPerSecond = 0): Pro
     runner.on('delta', () => {
       tokens += 1;
     });
-    const meter = startWriteMeter(() => ['cairn.db', 'cairn.db-wal', 'cairn.db-shm', path.join('streams', `${session.id}.log`)].map((f) => path.join(dataDir, f)));
+    const meter = startWriteMeter(() => storeFiles(dataDir, session.id));
     const t = performance.now();
     const result = await runner.run({ sessionId: session.id, stepKey: 'live:0', kind: 'map', task: 'write amplification', messages: samplePrompt(6_000) });
     const seconds = (performance.now() - t) / 1000;

@@ -2,7 +2,8 @@
 // caller chose and from names validated by a strict pattern. Nothing else
 // joins paths, so no outside string (an id, a backup name) can reach `..`.
 import path from 'node:path';
-import { BackupInfoSchema, IdSchema } from '../../shared/domain.ts';
+import { BackupInfoSchema } from '../../shared/domain.ts';
+import { parseId } from './ids.ts';
 import { StoreError } from './errors.ts';
 
 export const DB_FILE = 'cairn.db';
@@ -45,8 +46,7 @@ export function streamLogsDir(dataDir: string): string {
 
 /** The stream log of a session (stream-log.ts); the id is checked again here because it names a file. */
 export function streamLogFile(dataDir: string, sessionId: string): string {
-  if (!IdSchema.safeParse(sessionId).success) throw new StoreError('invalid_id', 'Not a valid session id.', 'Ids are 26-character codes such as 01JABCDEFGHJKMNPQRSTVWXYZ0.');
-  return path.join(streamLogsDir(dataDir), `${sessionId}.log`);
+  return path.join(streamLogsDir(dataDir), `${parseId(sessionId, 'session id')}.log`);
 }
 
 /** A file-name-safe UTC time: 2025-01-31T12-00-00-123Z. */

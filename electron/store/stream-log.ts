@@ -84,15 +84,28 @@ export function decodeLog(bytes: Buffer): LogContents {
   return { kind: 'log', records, validBytes: at, totalBytes: bytes.length };
 }
 
-export function readLog(file: string): LogContents {
-  let bytes: Buffer;
+/** Opens a log and reads it through the descriptor, which the caller closes (null when there is no log). */
+export function openLog(file: string): { fd: number; contents: LogContents } | null {
+  let fd: number;
   try {
-    bytes = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (err) {
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT') return { kind: 'missing' };
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT') return null;
     throw err;
   }
-  return decodeLog(bytes);
+  try {
+    return { fd, contents: decodeLog(fs.readFileSync(fd)) };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+export function readLog(file: string): LogContents {
+  const opened = openLog(file);
+  if (!opened) return { kind: 'missing' };
+  fs.closeSync(opened.fd);
+  return opened.contents;
 }
 
 /** An open log, appended to by this process only. */

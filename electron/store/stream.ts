@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { CheckpointKindSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
+import { CheckpointKindSchema, IdSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
 import { insertCheckpoint, MAX_BLOB_CHARS, putBlob, readCheckpointRow } from './checkpoints.ts';
 import { fsyncDir } from './fs-safe.ts';
@@ -27,7 +27,7 @@ import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
 import { stmt } from './statements.ts';
 import { pidAlive, type LeaseRow } from './leases.ts';
-import { decodeLog, encodeRecord, LogWriter, readLog, type LogContents, type LogRecord } from './stream-log.ts';
+import { encodeRecord, LogWriter, openLog, readLog, type LogRecord } from './stream-log.ts';
 import type { CompleteStepInput, PartialStream } from './types.ts';
 
 export const StepKeySchema = z.string().min(1).max(512);
@@ -114,7 +114,7 @@ function unabsorbed(records: readonly LogRecord[], applied: ReadonlyMap<string, 
 function toImport(db: Database.Database, sessionId: Id, records: readonly LogRecord[]): Waiting[] {
   const stored = new Map<string, number>();
   return unabsorbed(records, marks(db, sessionId)).filter((w) => {
-    const key = `${w.attempt}\u0000${w.stepKey}`;
+    const key = seqKey(w.stepKey, w.attempt);
     let max = stored.get(key);
     if (max === undefined) {
       max = maxSeq(db, sessionId, w.stepKey, w.attempt);
@@ -176,23 +176,6 @@ function merge(stepKey: string, rows: PartRow[], later: readonly Waiting[]): Par
   return { stepKey, attempt: newest, text: parts.map((p) => p.text).join(''), parts: last.seq + 1, updatedAt: last.at };
 }
 
-/** Opens a log and reads it through the descriptor (null when there is none). */
-function openLog(file: string): { fd: number; contents: LogContents } | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    return { fd, contents: decodeLog(fs.readFileSync(fd)) };
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
-}
-
 /** Whether `fd` (or, when null, no file) is what is at `file` now. */
 function stillAt(file: string, fd: number | null): boolean {
   const onDisk = statQuietly(file);
@@ -209,8 +192,13 @@ function statQuietly(file: string): fs.Stats | null {
   }
 }
 
-const LOG_NAME = /^[0-9A-HJKMNP-TV-Z]{26}\.log$/;
-const SET_ASIDE_NAME = /^([0-9A-HJKMNP-TV-Z]{26})\.log\.replaced-([0-9TZ-]+)$/;
+/** The session a file in the logs folder is the log of (`<id>.log`), if it is one. */
+function logOwner(name: string): Id | null {
+  return name.endsWith('.log') && IdSchema.safeParse(name.slice(0, -'.log'.length)).success ? (name.slice(0, -'.log'.length) as Id) : null;
+}
+
+/** A log set aside by a restore: `<id>.log.replaced-<stamp>`. */
+const SET_ASIDE_NAME = /^(.+\.log)\.replaced-([0-9TZ-]+)$/;
 
 /** Moves `from` to `to` in `dir` unless `to` exists (a link cannot overwrite); a failure leaves `from` as it is. */
 function putBack(dir: string, from: string, to: string): void {
@@ -426,7 +414,7 @@ export class StreamParts {
     const db = this.#db();
     const orphans: Id[] = [];
     for (const name of names) {
-      const sessionId = LOG_NAME.test(name) ? (name.slice(0, 26) as Id) : undefined;
+      const sessionId = logOwner(name);
       if (!sessionId || this.#journals.has(sessionId)) continue;
       if (stmt(db, 'SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) orphans.push(sessionId);
     }
@@ -475,7 +463,7 @@ export class StreamParts {
     const dir = streamLogsDir(this.#dataDir);
     let names: string[];
     try {
-      names = fs.readdirSync(dir).filter((n) => LOG_NAME.test(n));
+      names = fs.readdirSync(dir).filter((n) => logOwner(n) !== null);
     } catch {
       return;
     }
@@ -507,7 +495,7 @@ export class StreamParts {
     }
     for (const n of names) {
       const m = SET_ASIDE_NAME.exec(n);
-      if (m && !databaseSetAside(m[2] as string)) putBack(dir, n, `${m[1] as string}.log`);
+      if (m && logOwner(m[1] as string) && !databaseSetAside(m[2] as string)) putBack(dir, n, m[1] as string);
     }
   }
 
