@@ -66,6 +66,8 @@ export type AttemptMode = 'fresh' | 'restart' | 'continue';
 export interface StepEventMap {
   attempt: [{ sessionId: string; stepKey: string; attempt: number; try: number; maxAttempts: number; mode: AttemptMode }];
   delta: [{ sessionId: string; stepKey: string; attempt: number; text: string }];
+  /** The store acknowledged a write: the first `chars` characters of this attempt's answer are on disk. */
+  saved: [{ sessionId: string; stepKey: string; attempt: number; chars: number }];
   waiting: [{ sessionId: string; stepKey: string; until: string; untilMs: number; reason: Reason; source: 'retry-after' | 'backoff' | 'rate-limit-gate' }];
   draft: [{ sessionId: string; stepKey: string; attempt: number; checkpoint: Checkpoint; chars: number }];
   completed: [{ sessionId: string; stepKey: string; outcome: StepOutcome }];
@@ -194,8 +196,9 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     }
     // The draft must be on the head path before the next attempt writes a part (the partial is then
     // the new attempt's) or completes (which deletes the old parts). A limit needs its cost before the
-    // call; otherwise it waits for that first write, so the tokenizer its estimate loads (~100 ms)
-    // does not stand between a resume and its first token.
+    // call; otherwise it is kept once the request is under way (the tokenizer its estimate loads takes
+    // 100-700 ms and blocks the process), before the answer is read: never between two writes of a
+    // stream, where it would hold everything that arrives meanwhile off the disk.
     const keepPendingDraft = (): void => {
       if (!pendingDraft) return;
       this.#keepDraftOnce(spec, pendingDraft); // when this throws, the draft is still pending and the step fails
@@ -365,6 +368,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       (text) => {
         beforeFirstWrite();
         this.#store.appendStreamPart(spec.sessionId, spec.stepKey, attempt, text);
+        this.emit('saved', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, chars: batcher.persisted.length + text.length });
       },
       this.#flushMs,
       (err) => {
@@ -390,7 +394,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     const take = (piece: string): void => {
       if (!piece) return;
       text += piece;
-      // Shown, then persisted: the first write may keep the previous attempt's draft first.
+      // Shown at once; persisted by the batcher, within one interval.
       try {
         this.emit('delta', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, text: piece });
       } finally {
@@ -406,6 +410,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         { messages: sent, temperature: params.temperature, maxTokens: params.maxTokens },
         { signal: controller.signal, onBytes, requestKey: memoKey },
       );
+      beforeFirstWrite();
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;

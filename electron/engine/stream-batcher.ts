@@ -2,8 +2,10 @@
 // once whenever asked: error, abort, completion). Text is never held longer
 // than one interval, so a crash loses at most `flushMs` of output plus the
 // write in flight. The interval counts from when a write starts: a slow one
-// (the first write of a resumed step first keeps the previous attempt's draft)
-// does not push the next one later.
+// does not push the next one later. A write that is due is made once the text
+// that has already arrived is taken (setImmediate: after the pieces of one
+// socket read are parsed), so a burst of pieces is one write, not a write of
+// its first piece and a wait of a whole interval for the rest.
 export type AppendPart = (text: string) => void;
 
 export class StreamBatcher {
@@ -13,6 +15,7 @@ export class StreamBatcher {
   #buffer = '';
   #lastFlush = 0;
   #timer: NodeJS.Timeout | null = null;
+  #due: NodeJS.Immediate | null = null;
   #failed = false;
   /** Everything handed to the store so far. */
   persisted = '';
@@ -27,18 +30,15 @@ export class StreamBatcher {
   add(text: string): void {
     if (text.length === 0 || this.#failed) return;
     this.#buffer += text;
-    const due = this.#lastFlush + this.#flushMs - Date.now();
-    if (due <= 0) {
-      this.#flushFromTimer();
-    } else if (!this.#timer) {
-      this.#timer = setTimeout(() => this.#flushFromTimer(), due);
-    }
+    if (this.#timer || this.#due) return;
+    const wait = this.#lastFlush + this.#flushMs - Date.now();
+    if (wait <= 0) this.#due = setImmediate(() => this.#flushFromTimer());
+    else this.#timer = setTimeout(() => this.#flushFromTimer(), wait);
   }
 
   /** Writes what is buffered now. Throws what the store throws. */
   flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.dispose();
     if (this.#buffer.length === 0 || this.#failed) return;
     const text = this.#buffer;
     const started = Date.now();
@@ -56,7 +56,9 @@ export class StreamBatcher {
   /** Stops the timer without writing (after a store failure, or when discarding). */
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#due) clearImmediate(this.#due);
     this.#timer = null;
+    this.#due = null;
   }
 
   #flushFromTimer(): void {

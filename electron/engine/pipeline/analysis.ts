@@ -49,6 +49,8 @@ export type AnalysisEvent =
   | { type: 'progress'; done: number; total: number; failed: number; etaSeconds: number | null; usage: Usage }
   | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string; memoKey?: string }
   | { type: 'delta'; stepKey: string; attempt: number; text: string }
+  /** The first `chars` characters of this attempt's answer are on disk (each write the store acknowledged). */
+  | { type: 'saved'; stepKey: string; attempt: number; chars: number }
   | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
   | { type: 'warning'; message: string; hint?: string };
@@ -235,6 +237,7 @@ export async function createRunner(
   });
   let waiting = false;
   runner.on('delta', (e) => emit({ type: 'delta', stepKey: e.stepKey, attempt: e.attempt, text: e.text }));
+  runner.on('saved', (e) => emit({ type: 'saved', stepKey: e.stepKey, attempt: e.attempt, chars: e.chars }));
   runner.on('attempt', (e) => {
     counters.requests += 1;
     if (waiting) {

@@ -1,5 +1,8 @@
 // Child process for the loss-window test: runs one streamed step against the
-// simulator and the real store until the parent SIGKILLs it.
+// simulator and the real store until the parent SIGKILLs it. It reports every
+// write the store acknowledged as a line `saved <attempt> <chars>` (the first
+// <chars> characters of that attempt's answer are on disk), so the parent
+// decides when to kill by acknowledgements, not by the clock.
 // argv: dataDir sessionId baseURL flushMs
 import { CheckpointStore } from '../../../electron/store/checkpoint-store.ts';
 import { ProviderClient } from '../../../electron/engine/provider/client.ts';
@@ -13,11 +16,7 @@ const client = new ProviderClient(
   { apiKey: 'no-key-needed', source: 'none' },
 );
 const runner = new StepRunner({ store, client, flushMs: Number(flushMs) });
-let announced = false;
-runner.on('delta', () => {
-  if (!announced) process.stdout.write('streaming\n');
-  announced = true;
-});
+runner.on('saved', (e) => process.stdout.write(`saved ${e.attempt} ${e.chars}\n`));
 await runner.run({ sessionId, stepKey: 'map:0', kind: 'map', task: 'List the obligations.', messages: userMessages() });
 process.stdout.write('completed\n');
 store.close();
