@@ -20,9 +20,13 @@ export class StreamCoalescer {
   readonly #intervalMs: number;
   readonly #streams = new Map<string, { sessionId: string; stepKey: string; attempt: number; lastEmit: number; pending: StreamText | null; timer: ReturnType<typeof setTimeout> | null }>();
 
-  constructor(emit: (payload: StreamText) => void, intervalMs = 50) {
+  readonly #now: () => number;
+
+  /** `now` is a monotonic clock in ms (tests pass a virtual one). */
+  constructor(emit: (payload: StreamText) => void, intervalMs = 50, now: () => number = () => performance.now()) {
     this.#emit = emit;
     this.#intervalMs = intervalMs;
+    this.#now = now;
   }
 
   push(chunk: StreamText): void {
@@ -36,7 +40,7 @@ export class StreamCoalescer {
     // A new attempt is a different text: never glue it onto the old one.
     if (s.pending && (s.pending.attempt !== chunk.attempt || s.pending.text.length + chunk.text.length > MAX_EVENT_TEXT)) this.#flush(key);
     s.pending = s.pending ? { ...s.pending, text: s.pending.text + chunk.text, done: chunk.done } : { ...chunk };
-    const now = performance.now();
+    const now = this.#now();
     if (chunk.done || now - s.lastEmit >= this.#intervalMs) {
       this.#flush(key);
       return;
@@ -64,7 +68,7 @@ export class StreamCoalescer {
     const payload = s.pending;
     s.pending = null;
     if (payload) {
-      s.lastEmit = performance.now();
+      s.lastEmit = this.#now();
       this.#emit(payload);
       if (payload.done) this.#streams.delete(key);
     }

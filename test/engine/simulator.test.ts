@@ -69,13 +69,15 @@ describe('simulator', () => {
     expect(res.choices[0]?.message.content).toBe('Findings:\n');
   });
 
-  it('streams at the configured speed', async () => {
+  it('streams at the configured speed: no piece is sent before its turn', async () => {
     sim = await startSimulator({ words: 20, tokensPerSecond: 100 });
-    const t0 = Date.now();
     await streamText(sdk(sim));
-    const took = Date.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(180); // 20 pieces at 100/s ≈ 200 ms
-    expect(took).toBeLessThan(2_000);
+    // Piece i is due (i + 1) x 10 ms after the request arrived; a busy machine can only make it later, never earlier.
+    const entry = sim.log.completions()[0];
+    const pieces = entry?.content ?? [];
+    expect(pieces.length).toBeGreaterThanOrEqual(18);
+    const received = Date.parse(entry!.time);
+    pieces.forEach((p, i) => expect(p.at - received, `piece ${i}`).toBeGreaterThanOrEqual((i + 1) * 10 - 1));
   });
 
   it('schedules faults: next request, the next K, and by predicate', async () => {
