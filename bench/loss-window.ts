@@ -134,8 +134,8 @@ export async function lossWindow(ctx: BenchContext): Promise<BenchResult> {
         details: {
           lossWindow: {
             samples: first.length + resumed.length, tokensPerSecond: TOKENS_PER_SECOND, flushMs: FLUSH_MS, seed: ctx.seed,
-            first: { samples: first.length, msP50: round(percentile(a.ms, 50), 1), msP99: round(percentile(a.ms, 99), 1), msMax: Math.max(...a.ms), kills: first },
-            resumed: { samples: resumed.length, msP50: round(percentile(b.ms, 50), 1), msP99: round(percentile(b.ms, 99), 1), msMax: Math.max(...b.ms), kills: resumed },
+            first: { samples: first.length, msP50: round(percentile(a.ms, 50), 1), msP99: round(percentile(a.ms, 99), 1), msMax: Math.max(...a.ms), kills: first.map((k) => ({ ...k })) },
+            resumed: { samples: resumed.length, msP50: round(percentile(b.ms, 50), 1), msP99: round(percentile(b.ms, 99), 1), msMax: Math.max(...b.ms), kills: resumed.map((k) => ({ ...k })) },
           },
         },
       };

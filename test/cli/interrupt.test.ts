@@ -12,6 +12,9 @@ import { contractMarkdown } from '../pipeline/helpers.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { jsonOf, lastEvent, runCli, simArgs, sleep, startCli, tempDir, writeSettings, type CliEvent, type CliProcess } from './helpers.ts';
 
+/** 16-20 s of stream per step: no step can end before its kill, however late a loaded machine lets the test read the CLI. */
+const LONG_ANSWERS = 4_000;
+
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -54,7 +57,7 @@ function partialOf(dataDir: string, sessionId: string, stepKey: string): { text:
 
 describe('SIGKILL mid-stream (loss window)', () => {
   it('has on disk everything the store acknowledged before each kill, on the first attempt and on each resume', async () => {
-    const env = await setup({ words: 500, tokensPerSecond: 200 });
+    const env = await setup({ words: LONG_ANSWERS, tokensPerSecond: 200 });
     let proc = startCli(['run', env.doc, '--task', 'Find every obligation', ...env.args], { dataDir: env.dir });
     const id = String((await proc.waitFor((e) => e.type === 'session')).id);
     for (const round of [1, 2, 3]) {
@@ -81,7 +84,7 @@ describe('SIGKILL mid-stream (loss window)', () => {
       }
       proc = startCli(['resume', id, '--json'], { dataDir: env.dir });
     }
-    env.sim.configure({ tokensPerSecond: 0 });
+    env.sim.configure({ tokensPerSecond: 0, words: 100 }); // the rest quickly
     const final = await proc.exited;
     expect(final.code, final.stderr).toBe(0);
   });
@@ -95,7 +98,7 @@ function received(events: readonly CliEvent[], stepKey: string, attempt: number)
 describe.concurrent('Ctrl-C and SIGTERM', () => {
   it('keep what was received, leave the session resumable and exit 130; resume finishes', async () => {
     // No periodic flush within the test's reach: whatever is on disk was written on the way out.
-    const env = await setup({ words: 400, tokensPerSecond: 250 }, { checkpointIntervalMs: 10_000 });
+    const env = await setup({ words: LONG_ANSWERS, tokensPerSecond: 250 }, { checkpointIntervalMs: 10_000 });
     let proc = startCli(['run', env.doc, '--task', 'Find every obligation', ...env.args], { dataDir: env.dir });
     const id = String((await proc.waitFor((e) => e.type === 'session')).id);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -125,7 +128,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       }
       proc = startCli(['resume', id, '--json'], { dataDir: env.dir });
     }
-    env.sim.configure({ tokensPerSecond: 0 });
+    env.sim.configure({ tokensPerSecond: 0, words: 100 }); // the rest quickly
     const final = await proc.exited;
     expect(final.code, final.stderr).toBe(0);
     expect(lastEvent(final)).toMatchObject({ type: 'done', exitCode: 0 });

@@ -14,6 +14,8 @@ import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'children', 'stream-step.ts');
 const FLUSH_MS = 250;
+/** 20 s of stream: no attempt can end before its kill, however late a loaded machine lets the test read the child. */
+const LONG = { words: 4_000, tokensPerSecond: 200 };
 
 let env: TestEnv | null = null;
 afterEach(async () => {
@@ -82,7 +84,7 @@ function piecesIn(entry: RequestLogEntry, chars: number): number {
 
 describe('loss window after SIGKILL', () => {
   it('keeps what the store acknowledged, for a first attempt and three resumes in a row', async () => {
-    env = await setup({ words: 600, tokensPerSecond: 200 });
+    env = await setup(LONG);
     for (const round of [1, 2, 3, 4]) {
       const { acks, entry } = await runUntil(env, (a) => a.filter((x) => x.attempt === round).length >= 2 + round);
       const own = acks.filter((a) => a.attempt === round);
@@ -97,7 +99,7 @@ describe('loss window after SIGKILL', () => {
   });
 
   it("writes what arrived while a resume kept the previous attempt's draft in its first write, not only the first piece", async () => {
-    env = await setup({ words: 600, tokensPerSecond: 200 });
+    env = await setup(LONG);
     await runUntil(env, (a) => a.length >= 2);
     // The resumed attempt's answer arrives as a burst of 40 pieces, then the stream stalls: by the time the
     // resumed attempt writes, all 40 have arrived.
