@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark of issue 8 (and issue 3's commit latency)
 // in one run, one table, and bench/results.json. `--quick` runs the same code
-// at small sizes (part of `npm test`) and writes bench/results.quick.json.
+// at small sizes (part of `npm test`) and writes bench/results.quick.json;
+// `--only=NAME[,NAME] --update` re-measures some and updates results.json.
 // Benchmarks print figures; they never fail on speed, only on a crash.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitLatency } from './commit-latency.ts';
@@ -78,6 +79,17 @@ const out = {
   details,
   secondsPerBenchmark: timings,
 };
-const file = path.join(here, quick || only ? 'results.quick.json' : 'results.json');
-writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+// `--only=a,b --update`: the figures of those benchmarks replace theirs in results.json; which run measured
+// which benchmark stays on record (`runs`), so a file that mixes runs says so.
+const update = only !== null && !quick && process.argv.includes('--update');
+const file = path.join(here, update || (!quick && !only) ? 'results.json' : 'results.quick.json');
+let written: Record<string, unknown> = out;
+if (update) {
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { details?: Record<string, unknown>; runs?: Record<string, unknown>; secondsPerBenchmark?: Record<string, unknown> };
+  const run = { generatedAt: out.generatedAt, command, seed, machine };
+  const runs = { ...(previous.runs ?? Object.fromEntries(Object.keys(previous.secondsPerBenchmark ?? {}).map((b) => [b, { generatedAt: previous['generatedAt'], command: previous['command'] }]))) };
+  for (const b of only) runs[b] = run;
+  written = { ...previous, ...keys, details: { ...previous.details, ...details }, secondsPerBenchmark: { ...previous.secondsPerBenchmark, ...timings }, runs };
+}
+writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
 process.stderr.write(`wrote ${path.relative(process.cwd(), file)}\n`);

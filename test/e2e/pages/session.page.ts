@@ -2,6 +2,21 @@
 // panels that name the fix, export.
 import type { Locator, Page } from 'playwright-core';
 
+/** Run in the page (a string: this file is type-checked without the DOM library). */
+const RECORD_PAINTS = `(() => {
+  const rec = { live: [], progress: [] };
+  globalThis.__cairnPaints = rec;
+  const look = () => {
+    for (const el of document.querySelectorAll('[data-testid="live-output"]')) {
+      const t = el.textContent || '';
+      if (t && !rec.live.includes(t)) rec.live.push(t);
+    }
+    const v = document.querySelector('[role="progressbar"][aria-label="Analysis progress"]')?.getAttribute('aria-valuenow');
+    if (v !== null && v !== undefined && rec.progress[rec.progress.length - 1] !== Number(v)) rec.progress.push(Number(v));
+  };
+  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+})()`;
+
 export class SessionPage {
   readonly page: Page;
   readonly title: Locator;
@@ -29,6 +44,20 @@ export class SessionPage {
     this.waitingPanel = page.getByTestId('waiting-panel');
     this.countdown = this.waitingPanel.getByTestId('retry-countdown');
     this.interruptedPanel = page.getByTestId('interrupted-panel');
+  }
+
+  /**
+   * Records, from now on, every distinct text the live output is painted with
+   * and every progress value the bar announces (a MutationObserver in the page):
+   * what was painted, in order, however slowly the test polls on a busy machine.
+   */
+  async recordPaints(): Promise<void> {
+    await this.page.evaluate(RECORD_PAINTS);
+  }
+
+  /** What `recordPaints` has seen so far. */
+  async paints(): Promise<{ live: string[]; progress: number[] }> {
+    return (await this.page.evaluate('globalThis.__cairnPaints')) as { live: string[]; progress: number[] };
   }
 
   async statusValue(): Promise<string | null> {
