@@ -8,7 +8,7 @@ import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../..
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
 import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
-import { resolveDataDir } from '../data-dir.ts';
+import { resolveDataDir } from '../store/data-dir.ts';
 import { chunkDocument } from '../engine/documents/chunker.ts';
 import { isDocumentError } from '../engine/documents/document-error.ts';
 import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
@@ -22,7 +22,7 @@ import { PriceTable } from '../engine/pricing.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
 import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
-import { IpcFailure } from '../ipc-errors.ts';
+import { IpcFailure } from './ipc-errors.ts';
 import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
 import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
