@@ -1,9 +1,12 @@
 // The per-user data directory, computed without Electron so the CLI (`cairn`)
 // and the desktop app agree on where sessions live. The path is the one
 // Electron's `app.getPath('appData')` + '/Cairn' gives on each OS;
-// CAIRN_DATA_DIR overrides it for both (tests, portable setups).
+// CAIRN_DATA_DIR overrides it for both (tests, portable setups). Which folder
+// to use is chosen here (resolveDataDir); the store checks the one it is given
+// (parseDataDir) before it joins any file name to it (paths.ts).
 import os from 'node:os';
 import path from 'node:path';
+import { StoreError } from './errors.ts';
 
 export const APP_DIR_NAME = 'Cairn';
 export const DATA_DIR_ENV = 'CAIRN_DATA_DIR';
@@ -53,6 +56,14 @@ export function resolveDataDir(settingsDataDir: string | null, info: PlatformInf
   if (env) return env;
   if (settingsDataDir && settingsDataDir.trim() !== '' && !settingsDataDir.includes('\0')) return p.resolve(settingsDataDir);
   return defaultDataDir(info);
+}
+
+/** A data directory handed to the store (untrusted: from settings, a flag or a caller), made absolute. */
+export function parseDataDir(dataDir: unknown): string {
+  if (typeof dataDir !== 'string' || dataDir.length === 0 || dataDir.length > 4_096 || dataDir.includes('\0')) {
+    throw new StoreError('invalid_input', 'The data directory path is empty, too long or contains a NUL byte.', 'Choose a normal folder in Settings.');
+  }
+  return path.resolve(dataDir);
 }
 
 /** The settings file name inside the default data directory (read by the CLI to honour the dataDir setting). */
