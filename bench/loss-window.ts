@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
-import { RequestLog, startSimulator, type RequestLogEntry } from '../electron/engine/index.ts';
+import { RequestLog, startSimulator, type RequestLogEntry } from '../electron/engine/simulator/index.ts';
 import { sessionConfig } from './lib/fixtures.ts';
 import { type BenchContext, type BenchResult, fmtMs } from './lib/report.ts';
 import { percentile, round, seededRandom, sleep } from './lib/stats.ts';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
 import { runSession } from '../electron/engine/pipeline/analysis.ts';
-import { startSimulator, type Simulator } from '../electron/engine/index.ts';
+import { startSimulator, type Simulator } from '../electron/engine/simulator/index.ts';
 import { SAMPLE, sessionConfig } from './lib/fixtures.ts';
 import { type BenchContext, type BenchResult, fmtMs } from './lib/report.ts';
 import { sleep } from './lib/stats.ts';

@@ -5,7 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Checkpoint } from '../shared/domain.ts';
 import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
-import { createProviderClient, startSimulator, StepRunner, type StepStore } from '../electron/engine/index.ts';
+import { createProviderClient } from '../electron/engine/provider/client.ts';
+import { startSimulator } from '../electron/engine/simulator/index.ts';
+import { StepRunner, type StepStore } from '../electron/engine/step-runner.ts';
 import { samplePrompt, sessionConfig, simulatorProfile } from './lib/fixtures.ts';
 import type { BenchContext, BenchResult } from './lib/report.ts';
 import { median, round } from './lib/stats.ts';

@@ -31,8 +31,8 @@ const node = (input: Record<string, string>, emptyOutDir: boolean, single: boole
 
 const entries: Record<string, string> = {};
 for (const [name, file] of Object.entries({
-  main: 'electron/main.ts',
-  'engine-host': 'electron/engine-host.ts',
+  main: 'electron/main/main.ts',
+  'engine-host': 'electron/engine-host/engine-host.ts',
   // Documents are parsed in a worker thread; in the bundle it sits beside engine-host.cjs.
   'ingest-worker': 'electron/engine/documents/ingest-worker.ts',
 })) {
@@ -40,7 +40,7 @@ for (const [name, file] of Object.entries({
 }
 await node(entries, true, false);
 // A sandboxed preload can only require('electron'): it must be one self-contained file.
-await node({ preload: join(root, 'electron/preload.ts') }, false, true);
+await node({ preload: join(root, 'electron/preload/preload.ts') }, false, true);
 const preload = readFileSync(join(root, 'dist-electron', 'preload.cjs'), 'utf8');
 if (/require\(["']\.\.?\//.test(preload)) throw new Error('dist-electron/preload.cjs requires a local chunk; a sandboxed preload cannot load it.');
 

@@ -30,6 +30,7 @@ mkdirSync(join(root, 'test-results'), { recursive: true });
 await step('typecheck', 'tsc', ['-p', 'tsconfig.node.json']);
 await step('typecheck renderer', 'tsc', ['-p', 'tsconfig.web.json']);
 await step('lint', 'eslint', ['.']);
+await step('dead code (knip)', 'knip', ['--no-progress']);
 await step('build (renderer and Electron bundles)', 'node', ['scripts/build.ts']);
 
 const report = join(root, 'test-results', 'vitest.json');

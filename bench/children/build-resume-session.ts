@@ -9,7 +9,7 @@
 // argv: dataDir documentPath targetMapSteps words targetCheckpoints targetContentBytes
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { runSession } from '../../electron/engine/pipeline/analysis.ts';
-import { startSimulator } from '../../electron/engine/index.ts';
+import { startSimulator } from '../../electron/engine/simulator/index.ts';
 import { sessionConfig } from '../lib/fixtures.ts';
 
 const [dataDir, documentPath, target, words, targetCheckpoints, targetBytes] = process.argv.slice(2) as [string, string, string, string, string, string];

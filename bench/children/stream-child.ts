@@ -2,7 +2,8 @@
 // through the real step runner into the real store until the parent SIGKILLs it.
 // argv: dataDir sessionId baseURL flushMs
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { createProviderClient, StepRunner } from '../../electron/engine/index.ts';
+import { createProviderClient } from '../../electron/engine/provider/client.ts';
+import { StepRunner } from '../../electron/engine/step-runner.ts';
 import { samplePrompt, simulatorProfile } from '../lib/fixtures.ts';
 
 const [dataDir, sessionId, baseURL, flushMs] = process.argv.slice(2) as [string, string, string, string];

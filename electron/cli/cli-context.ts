@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { ProviderProfile, Session } from '../../shared/domain.ts';
 import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
-import { defaultDataDir, resolveDataDir } from '../data-dir.ts';
+import { defaultDataDir, resolveDataDir } from '../store/data-dir.ts';
 import type { PriceTable } from '../engine/pricing.ts';
 import type { Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
-import { SETTINGS_FILE_NAME } from '../data-dir.ts';
+import { SETTINGS_FILE_NAME } from '../store/data-dir.ts';
 import { writeFileAtomic } from '../store/fs-safe.ts';
 import { CliError } from './cli-error.ts';
 

@@ -8,7 +8,7 @@ import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../..
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
 import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
-import { resolveDataDir } from '../data-dir.ts';
+import { resolveDataDir } from '../store/data-dir.ts';
 import { chunkDocument } from '../engine/documents/chunker.ts';
 import { isDocumentError } from '../engine/documents/document-error.ts';
 import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
@@ -22,7 +22,7 @@ import { PriceTable } from '../engine/pricing.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
 import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
-import { IpcFailure } from '../ipc-errors.ts';
+import { IpcFailure } from './ipc-errors.ts';
 import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
 import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
@@ -57,7 +57,7 @@ interface Running {
 
 type Handlers = { [C in ServiceChannel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
-export async function createAppService(opts: AppServiceOptions = {}): Promise<AppService & { interruptedAtStart(): string[] }> {
+export async function createAppService(opts: AppServiceOptions = {}): Promise<AppService> {
   const listeners = new Set<ServiceEventListener>();
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     for (const l of listeners) {
@@ -71,7 +71,6 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const owner = `app-${process.pid}-${randomBytes(4).toString('hex')}`;
   let config: ServiceConfig = { settings: SettingsSchema.parse({}), keys: {} };
   let store: CheckpointStore | null = null;
-  let interrupted: string[] = [];
   let configured: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (configured = resolve));
   let simulator: Promise<Simulator> | null = null;
@@ -82,7 +81,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const openStore = (settings: Settings) => {
     if (store) return;
     store = CheckpointStore.open({ dataDir: opts.dataDir ?? resolveDataDir(settings.dataDir), appVersion: opts.appVersion ?? '0.1.0' });
-    interrupted = store.recoverInterrupted();
+    store.recoverInterrupted();
   };
   if (opts.dataDir) {
     openStore(config.settings);
@@ -388,7 +387,6 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   };
 
   return {
-    interruptedAtStart: () => [...interrupted],
     async handle(channel, request) {
       await ready;
       const h = handlers[channel] as (req: typeof request) => Promise<ResponseOf<typeof channel>> | ResponseOf<typeof channel>;

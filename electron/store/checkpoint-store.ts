@@ -10,7 +10,8 @@ import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
-import { backupFile, backupsDir, dbPath, fileStamp, parseBackupId, resolveDataDir } from './paths.ts';
+import { backupFile, dbPath, fileStamp, parseBackupId } from './paths.ts';
+import { parseDataDir } from './data-dir.ts';
 import { MIGRATIONS, type Migration } from './schema.ts';
 import * as sessions from './sessions.ts';
 import * as cps from './checkpoints.ts';
@@ -20,7 +21,7 @@ import * as head from './head.ts';
 import * as leases from './leases.ts';
 import { verify } from './verify.ts';
 import * as backups from './backups.ts';
-import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
+import { checkDatabaseFile, listBackupInfos } from './backup-files.ts';
 import { exportPortable, importPortable } from './portable.ts';
 import { writeFileAtomic } from './fs-safe.ts';
 import { diagnoseIoError } from './diagnose.ts';
@@ -70,13 +71,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   static open(opts: OpenStoreOptions): CheckpointStore {
-    const dataDir = resolveDataDir(opts.dataDir);
+    const dataDir = parseDataDir(opts.dataDir);
     return new CheckpointStore(dataDir, opts.appVersion ?? '0.0.0-dev', opts.now ?? (() => new Date()), opts.migrations ?? MIGRATIONS, opts.streamSync ?? stream.DEFAULT_STREAM_SYNC);
-  }
-
-  /** For a start-up screen that could not open the store: what can be restored. */
-  static newestVerifiedBackup(dataDir: string): BackupInfo | null {
-    return newestVerifiedBackup(resolveDataDir(dataDir));
   }
 
   #open(): { db: Database.Database; schemaVersion: number } {
@@ -486,11 +482,6 @@ export class CheckpointStore implements CheckpointStoreApi {
       const sid = this.#db.transaction(() => importPortable(this.#db, raw, () => this.#id(), this.#at(), ' (imported)')).immediate();
       return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
     });
-  }
-
-  /** Where backups are written (for a "show in folder" action). */
-  get backupsDirectory(): string {
-    return backupsDir(this.dataDir);
   }
 }
 

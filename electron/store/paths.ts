@@ -8,13 +8,6 @@ import { StoreError } from './errors.ts';
 
 export const DB_FILE = 'cairn.db';
 
-export function resolveDataDir(dataDir: unknown): string {
-  if (typeof dataDir !== 'string' || dataDir.length === 0 || dataDir.length > 4_096 || dataDir.includes('\0')) {
-    throw new StoreError('invalid_input', 'The data directory path is empty, too long or contains a NUL byte.', 'Choose a normal folder in Settings.');
-  }
-  return path.resolve(dataDir);
-}
-
 export function dbPath(dataDir: string): string {
   return path.join(dataDir, DB_FILE);
 }

@@ -23,11 +23,5 @@ export type IpcError = z.infer<typeof IpcErrorSchema>;
 /** What every invoke resolves to: never a thrown Error across the bridge. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
-export const IpcResultSchema = <T extends z.ZodType>(value: T) =>
-  z.union([
-    z.strictObject({ ok: z.literal(true), value }),
-    z.strictObject({ ok: z.literal(false), error: IpcErrorSchema }),
-  ]);
-
 export const Empty = z.strictObject({});
 export const Ok = z.strictObject({ ok: z.literal(true) });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import type { Simulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CLI = join(ROOT, 'bin', 'cairn.js');

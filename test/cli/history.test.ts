@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_MODEL_ID } from '../../electron/cli/cli-context.ts';
 import { SIMULATOR_MODEL, startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, type CliResult } from './helpers.ts';
 
 interface TimelineItem { id: string; kind: string; stepKey: string | null; isHead: boolean; onHeadPath: boolean }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RequestLog, startSimulator, type RequestLogEntry, type Simulator } from '../../electron/engine/simulator/index.ts';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { jsonOf, lastEvent, runCli, simArgs, sleep, startCli, tempDir, writeSettings, type CliEvent, type CliProcess } from './helpers.ts';
 

@@ -6,7 +6,7 @@ import type { EventName } from '../../shared/ipc/index.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService, type AppServiceOptions } from '../../electron/service/app-service.ts';
 import { StreamCoalescer } from '../../electron/service/stream-coalescer.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];

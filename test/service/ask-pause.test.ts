@@ -7,7 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { startSimulator } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Session } from '../../shared/domain.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -9,10 +9,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Session } from '../../shared/domain.ts';
 import type { EventName } from '../../shared/ipc/index.ts';
 import { SettingsSchema } from '../../shared/settings.ts';
-import { runContract } from '../../electron/ipc-dispatch.ts';
+import { runContract } from '../../electron/main/ipc-dispatch.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { startSimulator, type SimulatorOptions } from '../../electron/engine/simulator/index.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];

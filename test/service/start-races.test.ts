@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { SettingsSchema } from '../../shared/settings.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { contractMarkdown } from '../pipeline/helpers.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];

@@ -46,3 +46,11 @@ describe('bad ids and paths are refused', () => {
     store.close();
   });
 });
+
+describe('the data directory handed to the store', () => {
+  it('is refused when empty, not a string, too long or holding a NUL byte, with a reason that says what to do', () => {
+    for (const dataDir of ['', 42, null, 'x'.repeat(4_097), '/tmp/cairn\0data']) {
+      expect(codeOf(() => CheckpointStore.open({ dataDir: dataDir as string }))).toBe('invalid_input');
+    }
+  });
+});

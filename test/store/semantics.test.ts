@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
+import { newestVerifiedBackup } from '../../electron/store/backup-files.ts';
 import { StoreError } from '../../electron/store/errors.ts';
 import { SCHEMA_VERSION } from '../../electron/store/schema.ts';
 import { cleanupTempDirs, config, openStore, tempDir, usage } from './helpers.ts';
@@ -235,7 +236,7 @@ describe('export, import and backups', () => {
     const b = await store.createBackup();
     fs.writeFileSync(path.join(dataDir, 'backups', `${b.id}.json`), '{"format":"cairn-backup","info":{"id":1}}');
     expect(store.listBackups()[0]).toMatchObject({ id: b.id, verified: 'unverified' });
-    expect(CheckpointStore.newestVerifiedBackup(dataDir)).toBeNull();
+    expect(newestVerifiedBackup(dataDir)).toBeNull();
     store.close();
   });
 });

@@ -1,16 +1,16 @@
 // Stands in for Electron's main process in the Chromium e2e runs. The engine
 // (the real AppService) runs in a forked child process that a test can
 // SIGKILL; the main-only channels are answered here by main's own handlers
-// (electron/main-handlers.ts) over the real settings and key stores, with
+// (electron/main/main-handlers.ts) over the real settings and key stores, with
 // Electron's pieces replaced: settings kept in memory, no OS keyring, a queue
 // of paths instead of the file dialog, and external links recorded.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyStore, type SafeStorageLike } from '../../../electron/key-store.ts';
-import { createMainHandlers, type MainHandlers } from '../../../electron/main-handlers.ts';
+import { KeyStore, type SafeStorageLike } from '../../../electron/main/key-store.ts';
+import { createMainHandlers, type MainHandlers } from '../../../electron/main/main-handlers.ts';
 import { MAIN_ONLY_CHANNELS, type FromEngine, type MainOnlyChannel, type ServiceChannel, type ServiceConfig, type ToEngine } from '../../../electron/service/types.ts';
-import { SettingsStore, type SettingsBackendFactory } from '../../../electron/settings-store.ts';
+import { SettingsStore, type SettingsBackendFactory } from '../../../electron/main/settings-store.ts';
 import { CHANNEL_NAMES, events, type EventName, type EventPayload, type ParsedRequestOf, type ResponseOf } from '../../../shared/ipc/index.ts';
 import type { SettingsPatch } from '../../../shared/settings.ts';
 import type { BridgeHandlers } from './bridge.ts';

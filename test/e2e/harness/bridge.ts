@@ -1,9 +1,9 @@
 // Bridges a page's `window.cairn` to handlers in the test process, shaped
 // exactly like the preload: one method per channel, one `on…` per event, each
 // returning an unsubscribe. Requests go through the same contract validation
-// as the Electron router (electron/ipc-dispatch.ts).
+// as the Electron router (electron/main/ipc-dispatch.ts).
 import type { Page } from 'playwright-core';
-import { runContract, type ContractHandler } from '../../../electron/ipc-dispatch.ts';
+import { runContract, type ContractHandler } from '../../../electron/main/ipc-dispatch.ts';
 import {
   CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName, type ChannelName, type EventName, type EventPayload,
 } from '../../../shared/ipc/index.ts';

@@ -3,7 +3,7 @@
 // channel instead of Electron's parentPort. A separate process, so a test can
 // SIGKILL it mid-run exactly as a crash would end the desktop app's engine.
 import { z } from 'zod';
-import { serveEngine, type EnginePort } from '../../../electron/engine-host.ts';
+import { serveEngine, type EnginePort } from '../../../electron/engine-host/engine-host.ts';
 import { createAppService } from '../../../electron/service/app-service.ts';
 
 export const ENGINE_OPTIONS_ENV = 'CAIRN_E2E_ENGINE';

@@ -1,0 +1,244 @@
+// The Electron main process: one hardened window, the guarded IPC router, the
+// supervised engine process, settings and encrypted keys. Anything testable
+// lives in the modules imported here; this file only wires them to Electron.
+import {
+  app, BrowserWindow, dialog, Notification, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess,
+  type BrowserWindow as BrowserWindowType,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { configureAppPaths, KEYS_FILE_NAME, WINDOW_STATE_FILE_NAME } from './app-paths.ts';
+import { resolveDataDir } from '../store/data-dir.ts';
+import { EngineSupervisor, quitGracefully, type EngineProcess } from './engine-supervisor.ts';
+import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
+import { KeyStore } from './key-store.ts';
+import { exportAndSave } from './export-save.ts';
+import { createMainHandlers } from './main-handlers.ts';
+import { PowerSaveGuard, SessionNotifier } from './notifications.ts';
+import {
+  APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler, guardSession, guardWebContents, parseDevServerUrl, PRIVILEGED_SCHEMES,
+} from './security.ts';
+import { SettingsStore } from './settings-store.ts';
+import { MAIN_ONLY_CHANNELS, type ServiceChannel, type ServiceConfig } from '../service/types.ts';
+import { createMainWindow } from './window.ts';
+import { SessionSchema } from '../../shared/domain.ts';
+import { CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, type ResponseOf } from '../../shared/ipc/index.ts';
+import type { Settings } from '../../shared/settings.ts';
+
+// Log lines never carry keys or document text: only names, codes and counts.
+const log = (line: string) => console.log(`[cairn] ${line}`);
+
+// The bundle is CommonJS in dist-electron/, so the app's root is one level up (app.asar when packaged).
+const appRoot = path.resolve(__dirname, '..');
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const preloadFile = path.join(appRoot, 'dist-electron', 'preload.cjs');
+const engineHostFile = path.join(appRoot, 'dist-electron', 'engine-host.cjs');
+const iconFile = path.join(appRoot, 'build', 'icons', '512x512.png');
+
+const devOrigin = app.isPackaged ? null : parseDevServerUrl(process.env.CAIRN_DEV_SERVER_URL);
+if (process.env.CAIRN_DEV_SERVER_URL && !devOrigin) log('dev: CAIRN_DEV_SERVER_URL ignored (only a local http(s) server in an unpackaged build)');
+const isDev = devOrigin !== null;
+
+protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
+const paths = configureAppPaths(app, log);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Cairn owns this data directory; it gets focused through 'second-instance'.
+  app.quit();
+} else {
+  startApp();
+}
+
+function startApp(): void {
+  let win: BrowserWindowType | null = null;
+  let quitApproved = false;
+  let quitInProgress = false;
+
+  const focusWindow = () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  app.on('second-instance', focusWindow);
+
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, { allowDevTools: isDev, log }));
+
+  void app.whenReady().then(async () => {
+    guardSession(session.defaultSession, { devOrigin, log });
+    protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+
+    const settings = new SettingsStore({
+      dir: paths.configDir,
+      log,
+      createBackend: ({ cwd, name, defaults }) => new ElectronStore<Settings>({ cwd, name, defaults, clearInvalidConfig: false, watch: false }),
+    });
+    const keys = new KeyStore({ file: path.join(paths.configDir, KEYS_FILE_NAME), safeStorage, log });
+    const dataDir = () => resolveDataDir(settings.get().dataDir);
+
+    const forward = (name: EventName, payload: unknown) => {
+      if (win && !win.isDestroyed()) sendEvent(win.webContents, name, payload as EventPayload<EventName> as never);
+    };
+    const notifier = new SessionNotifier({
+      enabled: () => settings.get().notifications && Notification.isSupported(),
+      isFocused: () => !!win && !win.isDestroyed() && win.isFocused(),
+      notify: ({ title, body }) => {
+        const n = new Notification({ title, body, silent: false });
+        n.on('click', focusWindow);
+        n.show();
+      },
+    });
+    const power = new PowerSaveGuard(powerSaveBlocker);
+
+    // The engine gets an absolute data directory and the decrypted keys; nothing else leaves main.
+    const engineConfig = async (): Promise<ServiceConfig> => {
+      const current = settings.get();
+      const { keys: decrypted, failed } = await keys.decryptAll();
+      if (failed.length) log(`keys: ${failed.length} stored key(s) could not be decrypted`);
+      return { settings: { ...current, dataDir: dataDir() }, keys: decrypted };
+    };
+
+    const supervisor = new EngineSupervisor({
+      log,
+      config: engineConfig,
+      autoResume: () => settings.get().autoResume,
+      spawn: (): EngineProcess => {
+        const child = utilityProcess.fork(engineHostFile, [], {
+          serviceName: 'Cairn engine',
+          stdio: 'inherit',
+          env: { ...process.env, CAIRN_APP_VERSION: app.getVersion() },
+        });
+        return {
+          get pid() {
+            return child.pid;
+          },
+          postMessage: (message) => child.postMessage(message),
+          onMessage: (listener) => child.on('message', listener),
+          onExit: (listener) => child.on('exit', listener),
+          kill: () => child.kill(),
+        };
+      },
+      onEvent: (name, payload) => {
+        // Stream text arrives already coalesced by the engine (at most one event per ~50 ms per stream).
+        if (name === 'session:changed') {
+          const s = SessionSchema.safeParse(payload);
+          if (s.success) notifier.observe(s.data);
+          power.update(supervisor.running().length, settings.get().preventSleep);
+        }
+        forward(name, payload);
+      },
+    });
+
+    const reconfigureEngine = () => {
+      void engineConfig().then((config) => supervisor.configure(config), (err: unknown) => log(`engine: reconfigure failed (${(err as Error).message})`));
+    };
+    const mainHandlers = createMainHandlers({
+      settings,
+      keys,
+      log,
+      appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
+      openExternal: (url) => shell.openExternal(url),
+      pickDocuments: async () => {
+        const options = {
+          title: 'Add documents',
+          properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>,
+          filters: [{ name: 'Documents', extensions: ['txt', 'md', 'markdown', 'pdf', 'docx', 'html', 'htm'] }],
+        };
+        const result = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths.slice(0, 500);
+      },
+      onSettingsChanged: (next) => {
+        forward('settings:changed', next);
+        power.update(supervisor.running().length, next.preventSleep);
+        reconfigureEngine();
+      },
+      onKeysChanged: reconfigureEngine,
+    });
+
+    const mainOnly = new Set<string>(MAIN_ONLY_CHANNELS);
+    const handlers: Partial<Handlers> = { ...mainHandlers };
+    for (const name of CHANNEL_NAMES) {
+      if (mainOnly.has(name)) continue;
+      const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name as ServiceChannel, request)) as ResponseOf<ChannelName>;
+      (handlers as Record<string, Handler<ChannelName>>)[name] = viaEngine;
+    }
+    // Export with save: the engine renders, main asks where to write it.
+    handlers['sessions:export'] = (request) => exportAndSave(request, {
+      render: async (r) => (await supervisor.request('sessions:export', r)) as ResponseOf<'sessions:export'>,
+      sessionName: async (id) => ((await supervisor.request('sessions:get', { id })) as ResponseOf<'sessions:get'>).name,
+      chooseFile: async (suggested, format) => {
+        const options = { title: 'Export report', defaultPath: suggested, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
+        const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
+      writeFile: (file, content) => writeFile(file, content, 'utf8'),
+    });
+    registerIpc({ allowedOrigins: devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN], handlers, log });
+
+    void supervisor.start().catch((err: unknown) => log(`engine: did not start (${(err as Error).message})`));
+
+    const openWindow = () => {
+      win = createMainWindow({
+        BrowserWindow,
+        preload: preloadFile,
+        icon: iconFile,
+        dev: isDev,
+        url: devOrigin ?? APP_ENTRY_URL,
+        stateFile: path.join(paths.configDir, WINDOW_STATE_FILE_NAME),
+        workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+        log,
+      });
+      win.on('closed', () => {
+        win = null;
+      });
+      const warning = [settings.warning, keys.warning].filter(Boolean).join('\n\n');
+      if (warning) {
+        win.once('ready-to-show', () => {
+          if (!win) return;
+          void dialog.showMessageBox(win, { type: 'warning', title: 'Cairn', message: 'Some of your settings could not be used', detail: warning, buttons: ['OK'] });
+        });
+      }
+    };
+    openWindow();
+    app.on('activate', () => {
+      if (!win) openWindow();
+    });
+
+    app.on('before-quit', (event) => {
+      if (quitApproved) return;
+      event.preventDefault();
+      if (quitInProgress) return;
+      quitInProgress = true;
+      void quitGracefully({
+        running: supervisor.running(),
+        confirm: async (count) => {
+          const options = {
+            type: 'question' as const,
+            buttons: ['Quit', 'Keep running'],
+            defaultId: 1,
+            cancelId: 1,
+            message: count === 1 ? 'A session is still running.' : `${count} sessions are still running.`,
+            detail: 'Cairn will checkpoint what they have done so far. They will show as interrupted and can be resumed later.',
+          };
+          const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+          return r.response === 0;
+        },
+        shutdown: () => supervisor.shutdown(15_000),
+      }).then((outcome) => {
+        quitInProgress = false;
+        if (outcome === 'cancelled') return;
+        quitApproved = true;
+        app.quit();
+      }, (err: unknown) => {
+        log(`quit: ${(err as Error).message}`);
+        quitApproved = true;
+        app.quit();
+      });
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
