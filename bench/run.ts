@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitLatency } from './commit-latency.ts';
-import { writeAmplification } from './write-amplification.ts';
+import { writeAmplification, writePerStep } from './write-amplification.ts';
 import { streamOverhead } from './stream-overhead.ts';
 import { lossWindow } from './loss-window.ts';
 import { storageGrowth } from './storage-growth.ts';
@@ -35,6 +35,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'stream-overhead', run: streamOverhead },
   { name: 'commit-latency', run: commitLatency },
   { name: 'write-amplification', run: writeAmplification },
+  { name: 'write-per-step', run: writePerStep },
   { name: 'loss-window', run: lossWindow },
   { name: 'resume-time', run: resumeTime },
   { name: 'storage-growth', run: storageGrowth },

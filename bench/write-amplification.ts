@@ -152,6 +152,55 @@ async function measureLive(words: number, dir: string, tokensPerSecond = 0): Pro
   }
 }
 
+/**
+ * Bytes written per committed step for answers of realistic size: `count`
+ * steps of one session stream concurrently (as a map phase does) from the
+ * simulator at a model's speed in real time, through the real step runner and
+ * store; bytes from /proc/self/io, closing the store (the WAL fold) included.
+ */
+async function measureSteps(words: number, count: number, tokensPerSecond: number, dir: string): Promise<{ answerBytes: number; bytesPerStep: number; source: 'proc' | 'files' }> {
+  const sim = await startSimulator({ words, tokensPerSecond });
+  const dataDir = path.join(dir, `steps-${words}`);
+  const store = CheckpointStore.open({ dataDir });
+  try {
+    const session = store.createSession({ name: 'write per step', config: sessionConfig(sim.baseURL) });
+    const client = await createProviderClient(simulatorProfile(sim.baseURL));
+    const runner = new StepRunner({ store, client, flushMs: FLUSH_MS });
+    const meter = startWriteMeter(() => storeFiles(dataDir, session.id));
+    const results = await Promise.all(Array.from({ length: count }, (_, i) => runner.run({
+      sessionId: session.id, stepKey: `map:${i}`, kind: 'map', task: 'write per step', messages: samplePrompt(3_000, ` (passage ${i})`),
+    })));
+    store.close();
+    const bytes = meter.stop();
+    const answerBytes = results.reduce((n, r) => n + Buffer.byteLength(r.output), 0) / count;
+    return { answerBytes, bytesPerStep: bytes / count, source: meter.source };
+  } finally {
+    store.close();
+    await sim.close();
+  }
+}
+
+export async function writePerStep(ctx: BenchContext): Promise<BenchResult> {
+  // Simulator words for answers of about 700 B, 2 KB and 8 KB (about 5-5.7 bytes a word).
+  const sizes = [{ key: 'b700', words: 140 }, { key: 'b2k', words: 360 }, { key: 'b8k', words: 1_440 }];
+  const rate = ctx.quick ? 0 : STREAM_TOKENS_PER_SECOND;
+  const count = ctx.quick ? 2 : 8;
+  const rows: BenchRow[] = [];
+  const keys: Record<string, JsonNumberTree> = {};
+  const details: Record<string, JsonNumberTree> = {};
+  for (const size of sizes) {
+    const m = await withTempDir('wps', (dir) => measureSteps(size.words, count, rate, dir));
+    keys[size.key] = Math.round(m.bytesPerStep);
+    details[size.key] = { answerBytes: Math.round(m.answerBytes), bytesPerStep: Math.round(m.bytesPerStep), ratio: round(m.bytesPerStep / m.answerBytes, 1), steps: count, source: m.source };
+    rows.push({
+      benchmark: 'Write per step',
+      metric: `${fmtBytes(Math.round(m.answerBytes))} answers, ${count} steps streaming at once at ${rate || 'full'}${rate ? ' tok/s in real time' : ' speed'}: bytes written per committed step`,
+      value: `${fmtBytes(Math.round(m.bytesPerStep))} (${round(m.bytesPerStep / m.answerBytes, 1)}x the answer)`,
+    });
+  }
+  return { rows, keys: { writePerStep: keys }, details: { writePerStep: { tokensPerSecond: rate, ...details } } };
+}
+
 export async function writeAmplification(ctx: BenchContext): Promise<BenchResult> {
   const sizes = ctx.quick ? [2_000, 10_000] : [10_000, 100_000];
   const rows: BenchRow[] = [];
