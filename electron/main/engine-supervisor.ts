@@ -224,7 +224,8 @@ export class EngineSupervisor {
         this.#pending.delete(msg.id);
         clearTimeout(pending.timer);
         if (msg.ok) {
-          this.#track(msg.value);
+          // Not tracked: a reply can be older than the status events sent before it (a session created and
+          // started at once is answered as created after the event that says it runs).
           pending.resolve(msg.value);
         } else {
           const error = msg.error ?? { code: 'internal', message: `The engine failed ${pending.channel} without saying why.` };

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Toaster } from '../components/toaster.tsx';
-import { useNavigate, useRoute, useSessionsList, useSettingsActions, useSettingsState } from '../state/hooks.ts';
+import { useDismissEngineNotice, useEngineNotice, useNavigate, useRoute, useSessionsList, useSettingsActions, useSettingsState } from '../state/hooks.ts';
 import type { Route } from '../state/ui-slice.ts';
 import { BackupsView } from '../views/backups-view.tsx';
 import { NewAnalysisView } from '../views/new-analysis-view.tsx';
@@ -36,6 +36,23 @@ function CurrentView() {
   }
 }
 
+/** Shown when the engine process stopped and main restarted it, until dismissed. */
+function EngineRestartedNotice() {
+  const notice = useEngineNotice();
+  const dismiss = useDismissEngineNotice();
+  if (!notice) return null;
+  const n = notice.interrupted;
+  return (
+    <section className="banner banner-warning engine-notice" role="alert" aria-label="Engine restarted" data-testid="engine-restarted">
+      <p>
+        <strong>Cairn's engine stopped unexpectedly and was restarted.</strong>{' '}
+        {n === 0 ? 'Nothing was running.' : `${n} ${n === 1 ? 'session was' : 'sessions were'} interrupted; everything already checkpointed is kept. Resume to go on.`}
+      </p>
+      <button type="button" className="btn btn-quiet" onClick={dismiss} aria-label="Dismiss engine notice">Dismiss</button>
+    </section>
+  );
+}
+
 export function App() {
   const route = useRoute();
   const navigate = useNavigate();
@@ -66,6 +83,7 @@ export function App() {
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
+        <EngineRestartedNotice />
         <CurrentView />
       </main>
       <Toaster />

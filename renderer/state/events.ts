@@ -33,7 +33,11 @@ export function connectEvents(api: Api, store: StoreApi<AppState>, streams: Stor
       const name = s.sessions.items.find((x) => x.id === sessionId)?.name ?? (s.detail.data?.session.id === sessionId ? s.detail.data.session.name : undefined);
       s.pushToast({ kind: 'info', message: name ? `${name}: ${message}` : message, hint, timeoutMs: null });
     }),
-    api.onEngineRestarted(({ interrupted }) => store.getState().onEngineRestarted(interrupted)),
+    api.onEngineRestarted(({ interrupted }) => {
+      // The engine that was streaming is gone: no stream of any session is live any more.
+      for (const sessionId of Object.keys(streams.getState().bySession)) streams.getState().clear(sessionId);
+      store.getState().onEngineRestarted(interrupted);
+    }),
     api.onCheckpointAdded(({ sessionId }) => {
       store.getState().noteCheckpointAdded(sessionId);
       reloadDetailSoon(sessionId);

@@ -6,6 +6,8 @@ import type { LiveStream } from '../stream/stream-store.ts';
 export const useRoute = () => useAppStore((s) => s.route);
 export const useNavigate = () => useAppStore((s) => s.navigate);
 export const useToasts = () => useAppStore((s) => s.toasts);
+export const useEngineNotice = () => useAppStore((s) => s.engineNotice);
+export const useDismissEngineNotice = () => useAppStore((s) => s.dismissEngineNotice);
 
 export const useSessionsList = () =>
   useAppStore(useShallow((s) => ({ items: s.sessions.items, load: s.sessions.load, query: s.sessions.query, filter: s.sessions.filter, bannerDismissed: s.sessions.bannerDismissed })));

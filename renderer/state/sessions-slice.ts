@@ -67,6 +67,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   dismissInterruptedBanner: () => set((s) => ({ sessions: { ...s.sessions, bannerDismissed: true } })),
   onEngineRestarted: (interrupted) => {
     if (interrupted.length > 0) set((s) => ({ sessions: { ...s.sessions, bannerDismissed: false } }));
+    get().showEngineNotice({ interrupted: interrupted.length });
     void get().loadSessions();
+    // The open session is what the new engine says it is now (interrupted, not running).
+    const open = get().detail.sessionId;
+    if (open) void get().loadDetail(open, true);
   },
 });

@@ -21,9 +21,17 @@ export interface Toast {
   timeoutMs: number | null;
 }
 
+/** The engine process stopped and main restarted it: what the window says until dismissed. */
+export interface EngineNotice {
+  interrupted: number;
+}
+
 export interface UiSlice {
   route: Route;
   toasts: Toast[];
+  engineNotice: EngineNotice | null;
+  showEngineNotice(notice: EngineNotice): void;
+  dismissEngineNotice(): void;
   navigate(route: Route): void;
   pushToast(toast: Omit<Toast, 'id' | 'timeoutMs'> & { timeoutMs?: number | null }): number;
   dismissToast(id: number): void;
@@ -36,6 +44,9 @@ let nextToastId = 1;
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   route: { view: 'sessions' },
   toasts: [],
+  engineNotice: null,
+  showEngineNotice: (notice) => set({ engineNotice: notice }),
+  dismissEngineNotice: () => set({ engineNotice: null }),
   navigate: (route) => set({ route }),
   pushToast: (toast) => {
     const id = nextToastId++;

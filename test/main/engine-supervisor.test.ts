@@ -156,3 +156,52 @@ describe('quitting', () => {
     expect(shutdowns).toBe(1);
   });
 });
+
+describe('what the supervisor counts as running', () => {
+  /** An engine in this process: answers `sessions:create` the way the real service does when it starts the run at once. */
+  function staleResponseEngine(crash: { now: (() => void) | null }): () => EngineProcess {
+    return () => {
+      let onMessage: (m: unknown) => void = () => undefined;
+      let onExit: (code: number | null) => void = () => undefined;
+      queueMicrotask(() => onMessage({ type: 'ready', pid: 1 }));
+      crash.now = () => onExit(null);
+      return {
+        pid: 1,
+        postMessage: (m) => {
+          const msg = m as { type: string; id?: number; channel?: string };
+          if (msg.type !== 'request') return;
+          const id = '01JBQ4Z8Y6W2N3XKPRS7TV5M9C';
+          // The run starts (an event says so), then the reply goes out with the session as it was created.
+          onMessage({ type: 'event', name: 'session:changed', payload: { id, status: 'running' } });
+          onMessage({ type: 'response', id: msg.id, ok: true, value: { id, status: 'created' } });
+        },
+        onMessage: (fn) => {
+          onMessage = fn;
+        },
+        onExit: (fn) => {
+          onExit = fn;
+        },
+        kill: () => undefined,
+      };
+    };
+  }
+
+  test('a reply that is older than the last status event does not undo it: a crash still announces the session as interrupted', async () => {
+    const crash: { now: (() => void) | null } = { now: null };
+    const received: Array<{ name: EventName; payload: unknown }> = [];
+    const sup = new EngineSupervisor({
+      spawn: staleResponseEngine(crash),
+      config: () => ({ settings: defaultSettings(), keys: {} }),
+      onEvent: (name, payload) => received.push({ name, payload }),
+      autoResume: () => false,
+      backoff: { baseMs: 1, capMs: 1 },
+    });
+    await sup.start();
+    await sup.request('sessions:create', {});
+    expect(sup.running()).toEqual(['01JBQ4Z8Y6W2N3XKPRS7TV5M9C']);
+    crash.now?.();
+    const restarted = await until(() => received.find((e) => e.name === 'engine:restarted'), 'engine:restarted');
+    expect(restarted.payload).toEqual({ interrupted: ['01JBQ4Z8Y6W2N3XKPRS7TV5M9C'] });
+    await sup.shutdown(100);
+  });
+});

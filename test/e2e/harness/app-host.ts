@@ -1,15 +1,19 @@
 // Stands in for Electron's main process in the Chromium e2e runs. The engine
-// (the real AppService) runs in a forked child process that a test can
-// SIGKILL; the main-only channels are answered here by main's own handlers
-// (electron/main/main-handlers.ts) over the real settings and key stores, with
-// Electron's pieces replaced: settings kept in memory, no OS keyring, a queue
-// of paths instead of the file dialog, and external links recorded.
+// (the real AppService) runs in a forked child process under main's real
+// EngineSupervisor (electron/main/engine-supervisor.ts): requests, timeouts,
+// events, and the restart after a crash are the desktop app's own, so a test
+// can SIGKILL the engine and watch the app recover. The main-only channels are
+// answered here by main's own handlers (electron/main/main-handlers.ts) over the
+// real settings and key stores, with Electron's pieces replaced: settings kept
+// in memory, no OS keyring, a queue of paths instead of the file dialog, and
+// external links recorded.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineSupervisor, type EngineProcess } from '../../../electron/main/engine-supervisor.ts';
 import { KeyStore, type SafeStorageLike } from '../../../electron/main/key-store.ts';
 import { createMainHandlers, type MainHandlers } from '../../../electron/main/main-handlers.ts';
-import { MAIN_ONLY_CHANNELS, type FromEngine, type MainOnlyChannel, type ServiceChannel, type ServiceConfig, type ToEngine } from '../../../electron/service/types.ts';
+import { MAIN_ONLY_CHANNELS, type MainOnlyChannel, type ServiceChannel, type ServiceConfig } from '../../../electron/service/types.ts';
 import { SettingsStore, type SettingsBackendFactory } from '../../../electron/main/settings-store.ts';
 import { CHANNEL_NAMES, events, type EventName, type EventPayload, type ParsedRequestOf, type ResponseOf } from '../../../shared/ipc/index.ts';
 import type { SettingsPatch } from '../../../shared/settings.ts';
@@ -31,26 +35,6 @@ export interface AppHostOptions {
 }
 
 type Listener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
-
-/** The error a request gets when the engine it waited on died, as the real supervisor reports it. */
-class EngineGone extends Error {
-  readonly code: string;
-  readonly hint = 'Cairn restarted its engine. Try again.';
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-class EngineError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  constructor(error: { code: string; message: string; hint?: string }) {
-    super(error.message);
-    this.code = error.code;
-    this.hint = error.hint;
-  }
-}
 
 /** Electron's safeStorage on a Linux desktop without a keyring: encryption is not offered. */
 const noKeyring: SafeStorageLike = {
@@ -83,10 +67,9 @@ export class AppHost {
   readonly #opts: AppHostOptions;
   readonly #main: MainHandlers;
   readonly #listeners = new Set<Listener>();
+  readonly #supervisor: EngineSupervisor;
+  /** The engine process the supervisor runs now (it starts a new one after a crash). */
   #child: ChildProcess | null = null;
-  #ready: Promise<void> | null = null;
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   #stderr = '';
 
   constructor(opts: AppHostOptions) {
@@ -111,72 +94,40 @@ export class AppHost {
       },
       onKeysChanged: () => void this.#configure(),
     });
+    this.#supervisor = new EngineSupervisor({
+      spawn: () => this.#fork(),
+      config: () => this.#config(),
+      onEvent: (name, payload) => this.#fromEngine(name, payload),
+      autoResume: () => this.settings.get().autoResume,
+      log: (line) => {
+        if (process.env.CAIRN_E2E_DEBUG) process.stderr.write(`${line}\n`);
+      },
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
   }
 
   get pid(): number | null {
-    return this.#child?.pid ?? null;
+    return this.#supervisor.pid ?? null;
   }
 
-  /** Forks the engine process on the data directory and waits until it answers. */
+  /** What the supervisor is doing: 'ready', 'restarting' after a crash, … */
+  get engineState(): string {
+    return this.#supervisor.state;
+  }
+
+  /** Starts the engine (or, after a crash, waits for the supervisor's restart) and waits until it answers. */
   async start(): Promise<void> {
-    if (this.#child) throw new Error('The engine is already running.');
-    const options: EngineChildOptions = {
-      dataDir: this.dataDir,
-      simulator: this.#opts.simulator ?? { tokensPerSecond: 200, words: 24 },
-      retry: this.#opts.retry ?? { baseMs: 20, capMs: 200 },
-    };
-    const child = fork(CHILD_ENTRY, [], {
-      execPath: process.execPath,
-      execArgv: [],
-      env: { ...process.env, ...this.#opts.env, [ENGINE_OPTIONS_ENV]: JSON.stringify(options) },
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
-    this.#child = child;
-    this.#stderr = '';
-    child.stderr?.on('data', (b: Buffer) => {
-      this.#stderr = (this.#stderr + b.toString('utf8')).slice(-8_000);
-      if (process.env.CAIRN_E2E_DEBUG) process.stderr.write(b);
-    });
-    let markReady: () => void = () => undefined;
-    let failStart: (e: Error) => void = () => undefined;
-    this.#ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failStart = reject;
-    });
-    const timer = setTimeout(() => failStart(new Error(`The engine did not start within ${READY_TIMEOUT_MS} ms.\n${this.#stderr}`)), READY_TIMEOUT_MS);
-    child.on('message', (raw: unknown) => {
-      const m = raw as FromEngine;
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        markReady();
-      } else if (m.type === 'response') {
-        const p = this.#pending.get(m.id);
-        if (!p) return;
-        this.#pending.delete(m.id);
-        if (m.ok) p.resolve(m.value);
-        else p.reject(new EngineError(m.error));
-      } else if (m.type === 'event') {
-        this.#fromEngine(m.name, m.payload);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (this.#child === child) this.#child = null;
-      failStart(new Error(`The engine exited before it was ready (${signal ?? code}).\n${this.#stderr}`));
-      for (const [id, p] of this.#pending) {
-        this.#pending.delete(id);
-        p.reject(new EngineGone('engine_restarted', 'The engine stopped while answering.'));
-      }
-    });
-    await this.#ready;
-    await this.#configure();
+    try {
+      await this.#supervisor.start();
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${this.#stderr}`, { cause: err });
+    }
   }
 
-  /** Ends the engine the way a crash would: SIGKILL, no shutdown, no checkpointing of streams. */
+  /** Ends the engine the way a crash would: SIGKILL, no shutdown, no checkpointing of streams. The supervisor restarts it. */
   async kill(): Promise<void> {
     const child = this.#child;
-    if (!child) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
@@ -184,13 +135,7 @@ export class AppHost {
 
   /** Asks the engine to checkpoint and stop, as quitting the app does. */
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.#send({ type: 'shutdown' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+    await this.#supervisor.shutdown(20_000);
   }
 
   onEvent(listener: Listener): () => void {
@@ -210,14 +155,9 @@ export class AppHost {
     return out as BridgeHandlers;
   }
 
-  /** A request straight to the engine, as main forwards one. */
+  /** A request to the engine, through the supervisor, as main forwards one. */
   async request<C extends ServiceChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
-    if (!this.#child || !this.#ready) throw new EngineGone('engine_stopped', 'The engine is not running.');
-    await this.#ready;
-    const id = this.#nextId++;
-    const reply = new Promise<unknown>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.#send({ type: 'request', id, channel, request });
-    return (await reply) as ResponseOf<C>;
+    return (await this.#supervisor.request(channel, request)) as ResponseOf<C>;
   }
 
   async close(): Promise<void> {
@@ -240,15 +180,44 @@ export class AppHost {
     return { content: res.content, savedTo: file };
   }
 
-  async #configure(): Promise<void> {
-    if (!this.#child) return;
-    const { keys } = await this.keys.decryptAll();
-    const config: ServiceConfig = { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys };
-    this.#send({ type: 'configure', config });
+  /** One engine process: the e2e engine entry, forked on Node (the app uses Electron's utilityProcess). */
+  #fork(): EngineProcess {
+    const options: EngineChildOptions = {
+      dataDir: this.dataDir,
+      simulator: this.#opts.simulator ?? { tokensPerSecond: 200, words: 24 },
+      retry: this.#opts.retry ?? { baseMs: 20, capMs: 200 },
+    };
+    const child = fork(CHILD_ENTRY, [], {
+      execPath: process.execPath,
+      execArgv: [],
+      env: { ...process.env, ...this.#opts.env, [ENGINE_OPTIONS_ENV]: JSON.stringify(options) },
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.#child = child;
+    child.stderr?.on('data', (b: Buffer) => {
+      this.#stderr = (this.#stderr + b.toString('utf8')).slice(-8_000);
+      if (process.env.CAIRN_E2E_DEBUG) process.stderr.write(b);
+    });
+    return {
+      pid: child.pid,
+      postMessage: (message) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code) => listener(code)),
+      kill: () => child.kill('SIGKILL'),
+    };
   }
 
-  #send(message: ToEngine): void {
-    this.#child?.send(message);
+  async #config(): Promise<ServiceConfig> {
+    const { keys } = await this.keys.decryptAll();
+    return { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys };
+  }
+
+  async #configure(): Promise<void> {
+    if (this.#supervisor.state !== 'ready') return;
+    this.#supervisor.configure(await this.#config());
   }
 
   /** Events cross into the page only if they match the contract, as the desktop shell's are. */

@@ -30,6 +30,8 @@ export class SessionPage {
   readonly waitingPanel: Locator;
   readonly countdown: Locator;
   readonly interruptedPanel: Locator;
+  /** The notice that the engine process stopped and was restarted. */
+  readonly engineRestartedNotice: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -44,6 +46,7 @@ export class SessionPage {
     this.waitingPanel = page.getByTestId('waiting-panel');
     this.countdown = this.waitingPanel.getByTestId('retry-countdown');
     this.interruptedPanel = page.getByTestId('interrupted-panel');
+    this.engineRestartedNotice = page.getByTestId('engine-restarted');
   }
 
   /**
