@@ -47,9 +47,15 @@ export function isActive(s: SessionState): boolean {
 
 export const canPause = isActive;
 
+/** The status a session reads as: a wait with no retry time is paused. */
+function statusOf(s: SessionState): SessionStatus {
+  return normalizeSettledWait(s).status;
+}
+
 /** Resume continues from the last checkpoint (nothing paid for is requested again). */
 export function canResume(s: SessionState): boolean {
-  return s.status === 'paused' || s.status === 'interrupted' || s.status === 'failed';
+  const status = statusOf(s);
+  return status === 'paused' || status === 'interrupted' || status === 'failed';
 }
 
 /** A draft starts. */
@@ -69,7 +75,8 @@ export function isAutoResumable(s: SessionState): boolean {
 
 /** Stop ends it for good; a finished, failed or already stopped session has nothing to stop. */
 export function canStop(s: SessionState): boolean {
-  return isActive(s) || s.status === 'created' || s.status === 'paused' || s.status === 'interrupted';
+  const status = statusOf(s);
+  return isActive(s) || status === 'created' || status === 'paused' || status === 'interrupted';
 }
 
 /** The head moves only while no run writes to it, and never on a session stopped for good. */
@@ -94,11 +101,15 @@ export function canExport(_s: SessionState): boolean {
 
 /** The user should look at it: something stopped it that they can fix or resume. */
 export function needsAttention(s: SessionState): boolean {
-  return s.status === 'paused' || s.status === 'failed' || s.status === 'interrupted';
+  const status = statusOf(s);
+  return status === 'paused' || status === 'failed' || status === 'interrupted';
 }
 
 /** The pause reason of a run stopped on request (Pause, Ctrl-C): resumable. */
 export const PAUSED_ON_REQUEST = 'stopped';
+
+/** The pause reason of a session whose head was moved back: steps are pending, nothing is wrong. */
+export const ROLLED_BACK = 'rolled_back';
 
 /** The reason of a session the user stopped for good. */
 export const STOPPED_REASON: Reason = {
@@ -126,7 +137,7 @@ export function statusOfHead(head: { hasReport: boolean; hasSteps: boolean; pend
   return {
     status: 'paused',
     reason: {
-      code: 'rolled_back',
+      code: ROLLED_BACK,
       message: `Rolled back to an earlier checkpoint: ${head.pending === 1 ? '1 step is' : `${head.pending} steps are`} still to run and there is no report yet.`,
       hint: 'Press Resume to finish from here; steps already answered are taken from the memo, not requested again.',
     },

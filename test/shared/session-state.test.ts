@@ -84,6 +84,8 @@ describe('the questions', () => {
     expect(canPause(settled)).toBe(false);
     expect(normalizeSettledWait(settled)).toEqual({ status: 'paused', retryAt: null });
     expect(canResume(normalizeSettledWait(settled))).toBe(true);
+    // Every question already reads it so, for a session that was not normalised on its way.
+    expect([canResume(settled), canStop(settled), needsAttention(settled), isRunnable(settled)]).toEqual([true, true, true, true]);
     expect(normalizeSettledWait({ status: 'waiting' as const, retryAt: RETRY_AT })).toEqual({ status: 'waiting', retryAt: RETRY_AT });
   });
 
