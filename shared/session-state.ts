@@ -89,13 +89,12 @@ export function canEditSettings(s: SessionState): boolean {
   return !isActive(s) && s.status !== 'stopped';
 }
 
-/** A fork is a new session from a checkpoint; any session has checkpoints to fork from. */
+/**
+ * A fork is a new session from a checkpoint, and leaves this one as it is: any session,
+ * even one stopped for good or running, can be forked from. (Exports, which only read
+ * the head path, are always possible too.)
+ */
 export function canFork(_s: SessionState): boolean {
-  return true;
-}
-
-/** Exports read the head path: always possible. */
-export function canExport(_s: SessionState): boolean {
   return true;
 }
 

@@ -14,7 +14,7 @@ import { FollowUp } from './follow-up.tsx';
 import { LiveOutput } from './live-output.tsx';
 import { ModelChange } from './model-change.tsx';
 import { isBudgetPause, pauseTitle } from './pause-title.ts';
-import { canEditSettings, canResume, canStart, canStop, isActive, normalizeSettledWait, PAUSED_ON_REQUEST, ROLLED_BACK } from '../../shared/session-state.ts';
+import { canEditSettings, canPause, canResume, canStart, canStop, isActive, normalizeSettledWait, PAUSED_ON_REQUEST, ROLLED_BACK } from '../../shared/session-state.ts';
 import { TimelineView } from './timeline-view.tsx';
 
 function Controls({ session }: { session: Session }) {
@@ -26,12 +26,11 @@ function Controls({ session }: { session: Session }) {
     await controlSession(session.id, action);
     setBusy(false);
   };
-  const active = isActive(session);
   const resumable = canResume(session);
   return (
     <div className="actions" aria-label="Session controls" role="group">
       {canStart(session) ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
-      {active ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
+      {canPause(session) ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
       {resumable ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
       {canStop(session) && session.status !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
       {confirmStop ? (
