@@ -15,7 +15,7 @@ export interface SessionState {
  * lands wherever the head says (`created`, `paused` or `done`), see `statusOfHead`.
  */
 export const TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {
-  created: ['running', 'paused', 'failed', 'stopped'],
+  created: ['running', 'paused', 'done', 'failed', 'stopped'],
   running: ['waiting', 'paused', 'interrupted', 'done', 'failed', 'stopped'],
   // A timed retry: the run sleeps until retryAt, then runs again.
   waiting: ['running', 'paused', 'interrupted', 'failed', 'stopped'],

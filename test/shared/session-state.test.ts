@@ -35,7 +35,7 @@ describe('the transition table', () => {
     const allowed: string[] = [];
     for (const from of ALL) for (const to of ALL) if (canTransition(from, to) && from !== to) allowed.push(`${from}→${to}`);
     expect(allowed.sort()).toEqual([
-      'created→running', 'created→paused', 'created→failed', 'created→stopped',
+      'created→running', 'created→paused', 'created→done', 'created→failed', 'created→stopped',
       'running→waiting', 'running→paused', 'running→interrupted', 'running→done', 'running→failed', 'running→stopped',
       'waiting→running', 'waiting→paused', 'waiting→interrupted', 'waiting→failed', 'waiting→stopped',
       'paused→created', 'paused→running', 'paused→done', 'paused→stopped',
@@ -76,6 +76,17 @@ describe('the questions', () => {
       failed: { active: false, pause: false, resume: true, start: false, stop: false, rollback: true, edit: true, auto: false, attention: true },
       stopped: { active: false, pause: false, resume: false, start: false, stop: false, rollback: false, edit: false, auto: false, attention: false },
     });
+  });
+
+  it('agrees with the table: what a question allows is a move the table lists', () => {
+    for (const from of ALL) {
+      const st = state(from);
+      if (canResume(st) || canStart(st)) expect(canTransition(from, 'running'), from).toBe(true);
+      if (canStop(st)) expect(canTransition(from, 'stopped'), from).toBe(true);
+      if (canPause(st)) expect(canTransition(from, 'paused'), from).toBe(true);
+      // A rollback lands on done, a draft or paused (statusOfHead): each must be reachable.
+      if (canRollback(st)) for (const to of ['done', 'created', 'paused'] as const) expect(canTransition(from, to), `${from}→${to}`).toBe(true);
+    }
   });
 
   it('a wait with no retry time is not a run: it reads as paused, resumable', () => {
