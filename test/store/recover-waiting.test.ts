@@ -13,7 +13,7 @@ import { cleanupTempDirs, config, openStore, tempDir } from './helpers.ts';
 afterEach(() => cleanupTempDirs());
 
 describe('recoverInterrupted and waiting sessions', () => {
-  it('marks a waiting session whose run died interrupted; a live wait and a settled wait stay as they are', () => {
+  it('marks a waiting session whose run died interrupted; a live wait stays waiting; an older settled wait (no retry time) reads as paused', () => {
     let clock = Date.parse('2025-03-01T00:00:00Z');
     const dir = tempDir('recover-waiting');
     const store = openStore(dir, () => new Date(clock));
