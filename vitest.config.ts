@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects mirror the runtimes: engine/store/shell code on Node,
-// renderer components in jsdom, and end-to-end specs (Chromium, CLI, crash tests).
+// The projects mirror the runtimes: engine/store/shell code on Node, renderer
+// components in jsdom (state flows also against the real engine), and end-to-end
+// specs (Chromium, CLI, crash tests).
 export default defineConfig({
   test: {
     projects: [
@@ -20,7 +21,19 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          exclude: ['test/renderer/**/*.service.test.{ts,tsx}', 'node_modules/**'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // Renderer state flows against the real engine (a child process, as in the app): jsdom for
+        // the DOM, modules transformed for Node so the harness that starts the engine can load.
+        test: {
+          name: 'renderer-service',
+          environment: './test/renderer/jsdom-node-environment.ts',
+          include: ['test/renderer/**/*.service.test.{ts,tsx}'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -106,7 +106,7 @@ export async function lossWindow(ctx: BenchContext): Promise<BenchResult> {
       try {
         for (let round = 0; round < rounds; round += 1) {
           const session = store.createSession({ name: `loss ${round}`, config: sessionConfig(sim.baseURL) });
-          for (const kills of [first, resumed]) {
+          for (const [attempt, kills] of [[1, first], [2, resumed]] as const) {
             // Kill somewhere between 0.1 s after the first piece and 0.1 s before the end of the stream.
             const afterMs = Math.round(100 + rnd() * (streamMs - 200));
             const child = await startChild(dir, session.id, sim.baseURL, () => sim.log.completions());
@@ -114,7 +114,9 @@ export async function lossWindow(ctx: BenchContext): Promise<BenchResult> {
             await sleep(Math.max(0, firstAt + afterMs - Date.now()));
             const killAt = Date.now();
             await child.kill();
-            const persisted = store.partial(session.id, 'map:0')?.text ?? '';
+            // Until the resumed attempt writes, the partial on disk is still the killed attempt's: none of this one's is.
+            const partial = store.partial(session.id, 'map:0');
+            const persisted = partial?.attempt === attempt ? partial.text : '';
             kills.push({ afterMs, persistedChars: persisted.length, ...lossOf(child.entry, killAt, persisted) });
           }
         }

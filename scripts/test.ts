@@ -34,7 +34,7 @@ await step('dead code (knip)', 'knip', ['--no-progress']);
 await step('build (renderer and Electron bundles)', 'node', ['scripts/build.ts']);
 
 const report = join(root, 'test-results', 'vitest.json');
-await step('unit, integration, crash and e2e tests (vitest)', 'vitest', ['run', '--project', 'node', '--project', 'renderer', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+await step('unit, integration, crash and e2e tests (vitest)', 'vitest', ['run', '--project', 'node', '--project', 'renderer', '--project', 'renderer-service', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
 if (!quick) await step('Electron e2e', 'node', ['scripts/test-electron.ts']);
 if (existsSync(join(root, 'bench', 'run.ts'))) await step('benchmarks (quick)', 'node', ['bench/run.ts', '--quick']);
 

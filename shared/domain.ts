@@ -11,14 +11,16 @@ export const MAX_NAME = 200;
 export const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a Cairn id');
 export type Id = z.infer<typeof IdSchema>;
 
+/** The statuses; what each allows is decided in `shared/session-state.ts`, nowhere else. */
 export const SessionStatusSchema = z.enum([
-  'created',
+  'created', // the draft: made, never run
   'running',
-  'waiting', // waiting to retry (rate limit / transient fault); see retryAt
-  'paused', // budget, disk, auth, user: see reason
-  'interrupted', // the process running it stopped without finishing
+  'waiting', // a timed retry (rate limit / transient fault): always has retryAt
+  'paused', // budget, disk, auth, user, rolled back: see reason; resumable
+  'interrupted', // the process running it stopped without finishing; resumable
   'done',
   'failed',
+  'stopped', // ended by the user for good: not resumable; fork and export still work
 ]);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 

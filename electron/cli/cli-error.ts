@@ -17,7 +17,7 @@ export class CliError extends Error {
 }
 
 const BY_CODE: Record<string, ExitCode> = {
-  invalid_id: 2, not_found: 2, invalid_input: 2, not_ready: 2, no_documents: 2,
+  invalid_id: 2, not_found: 2, invalid_input: 2, not_ready: 2, no_documents: 2, not_resumable: 2, duplicate: 2, conflict: 2,
   corrupt: 3, newer_schema: 3, auth: 3, lease_held: 4,
   disk_full: 4, read_only: 4, permission_denied: 4, busy: 4, io_error: 4,
 };

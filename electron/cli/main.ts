@@ -56,9 +56,11 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .option('--dry-run', 'print the estimated tokens and cost; send nothing')
     .action(wrap(async (ctx, files: string[], opts: RunOptions) => (await runModule()).runCommand(ctx, files, opts)));
 
-  program.command('resume').description('resume an interrupted, paused or waiting session').argument('<session>')
+  program.command('resume').description('resume an interrupted, paused or failed session').argument('<session>')
     .option('--budget-usd <x>', 'a new budget for the session (e.g. to continue after a budget pause)')
     .action(wrap(async (ctx, id: string, opts: { budgetUsd?: string }) => (await runModule()).resumeCommand(ctx, id, opts)));
+  program.command('stop').description('stop a session for good: it is not resumed again (fork or export still work); Ctrl-C pauses instead').argument('<session>')
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).stopCommand(ctx, id)));
   program.command('sessions').description('list sessions, most recent first')
     .option('--status <status>').option('--query <text>').option('--limit <n>').option('--all', 'include archived sessions')
     .action(wrap(async (ctx, opts: { status?: string; query?: string; limit?: string; all?: boolean }) => (await sessionsModule()).sessionsCommand(ctx, opts)));
@@ -93,7 +95,9 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .requiredOption('--out <file>')
     .action(wrap(async (ctx, id: string, opts: { out: string }) => (await sessionsModule()).exportSessionCommand(ctx, id, opts.out)));
   program.command('import-session').description('add a session from a file made by export-session (verified before it is added)').argument('<file>')
-    .action(wrap(async (ctx, file: string) => (await sessionsModule()).importSessionCommand(ctx, file)));
+    .option('--keep-both', 'when the session is already here, import a second copy')
+    .option('--skip', 'when the session is already here, leave it and import nothing')
+    .action(wrap(async (ctx, file: string, opts: { keepBoth?: boolean; skip?: boolean }) => (await sessionsModule()).importSessionCommand(ctx, file, opts)));
   program.command('simulator').description('run the built-in OpenAI-compatible simulator')
     .option('--port <n>').option('--fault <spec...>', 'faults to inject, e.g. drop@5 429:3 500x2').option('--speed <tokens/s>').option('--words <n>')
     .action(wrap(async (ctx, opts: { port?: string; fault?: string[]; speed?: string; words?: string }) => (await import('./commands/simulator.ts')).simulatorCommand(ctx, opts)));

@@ -2,6 +2,7 @@
 // the streaming text on a terminal, plain lines otherwise.
 import cliProgress from 'cli-progress';
 import type { Session } from '../../shared/domain.ts';
+import { canResume } from '../../shared/session-state.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
 
@@ -126,6 +127,7 @@ export class RunReporter {
     const reason = outcome.reason;
     this.#ctx.io.err(`\n${outcome.status === 'failed' ? 'Failed' : outcome.exitCode === 130 ? 'Interrupted' : 'Paused'}: ${reason?.message ?? outcome.status}\n`);
     if (reason?.hint) this.#ctx.io.err(`  ${reason.hint}\n`);
-    if (outcome.status !== 'failed') this.#ctx.io.err(`  Everything completed is saved. Resume with: cairn resume ${session.id}\n`);
+    // A failure's own hint says whether to retry; a session stopped for good meanwhile is not resumed.
+    if (outcome.status !== 'failed' && canResume(session)) this.#ctx.io.err(`  Everything completed is saved. Resume with: cairn resume ${session.id}\n`);
   }
 }

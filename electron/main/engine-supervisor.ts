@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { IpcFailure } from '../service/ipc-errors.ts';
 import type { ServiceChannel, ServiceConfig, ToEngine } from '../service/types.ts';
+import { SessionStatusSchema } from '../../shared/domain.ts';
 import { EVENT_NAMES, type EventName } from '../../shared/ipc/index.ts';
+import { isActive } from '../../shared/session-state.ts';
 
 /** One engine process, whatever runs it. */
 export interface EngineProcess {
@@ -27,8 +29,7 @@ const FromEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]), payload: z.unknown() }),
   z.object({ type: z.literal('shutdown-complete') }),
 ]);
-const SessionLike = z.object({ id: z.string(), status: z.string() });
-const ACTIVE = new Set(['running', 'waiting']);
+const SessionLike = z.object({ id: z.string(), status: SessionStatusSchema, retryAt: z.string().nullable().optional() });
 
 /** Channels that may legitimately take minutes (model calls, big files, whole-database work). */
 const LONG_CHANNELS = new Set<string>([
@@ -100,7 +101,7 @@ export class EngineSupervisor {
     return this.#proc?.pid;
   }
 
-  /** Sessions the engine reported as running or waiting to retry. */
+  /** Sessions the engine reported as live runs (`isActive`: running, or waiting for a retry time). */
   running(): string[] {
     return [...this.#running];
   }
@@ -307,7 +308,7 @@ export class EngineSupervisor {
   #track(value: unknown): void {
     const s = SessionLike.safeParse(value);
     if (!s.success) return;
-    if (ACTIVE.has(s.data.status)) this.#running.add(s.data.id);
+    if (isActive(s.data)) this.#running.add(s.data.id);
     else this.#running.delete(s.data.id);
   }
 

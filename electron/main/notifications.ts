@@ -3,6 +3,7 @@
 // or a rejected key, failed, interrupted). And an optional power-save blocker
 // so a laptop does not sleep in the middle of a night-long analysis.
 import type { Session } from '../../shared/domain.ts';
+import { isActive, needsAttention } from '../../shared/session-state.ts';
 
 export interface Notice {
   title: string;
@@ -20,8 +21,6 @@ export interface SessionNotifierOptions {
   now?: () => number;
 }
 
-const ATTENTION = new Set(['paused', 'failed', 'interrupted']);
-
 export class SessionNotifier {
   readonly #opts: Required<SessionNotifierOptions>;
   readonly #startedAt = new Map<string, number>();
@@ -31,9 +30,9 @@ export class SessionNotifier {
   }
 
   /** Feed every session:changed payload here. */
-  observe(session: Pick<Session, 'id' | 'name' | 'status' | 'reason'>): void {
+  observe(session: Pick<Session, 'id' | 'name' | 'status' | 'reason'> & { retryAt?: string | null }): void {
     const { id, status } = session;
-    if (status === 'running' || status === 'waiting') {
+    if (isActive(session)) {
       if (!this.#startedAt.has(id)) this.#startedAt.set(id, this.#opts.now());
       return;
     }
@@ -43,7 +42,7 @@ export class SessionNotifier {
     const name = session.name || 'A session';
     if (status === 'done' && this.#opts.now() - started >= this.#opts.longAfterMs) {
       this.#opts.notify({ sessionId: id, title: 'Analysis finished', body: `${name} is done.` });
-    } else if (ATTENTION.has(status)) {
+    } else if (needsAttention(session)) {
       const why = session.reason?.message ?? (status === 'interrupted' ? 'It was interrupted and can be resumed.' : `It is ${status}.`);
       this.#opts.notify({ sessionId: id, title: `${name} needs your attention`, body: why.slice(0, 300) });
     }

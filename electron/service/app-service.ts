@@ -7,12 +7,15 @@ import { SessionConfigSchema, type ProviderProfile, type Session, type SessionCo
 import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
 import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
+import { canEditSettings, isActive, isAutoResumable } from '../../shared/session-state.ts';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import { resolveDataDir } from '../store/data-dir.ts';
 import { chunkDocument } from '../engine/documents/chunker.ts';
 import { isDocumentError } from '../engine/documents/document-error.ts';
 import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
-import { runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pipeline/analysis.ts';
+import { refuseUnlessRunnable, runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pipeline/analysis.ts';
+import { rollbackSession, undoRollbackSession } from '../engine/pipeline/head-status.ts';
+import { stopForGood } from '../engine/pipeline/stop.ts';
 import { askQuestion } from '../engine/pipeline/ask.ts';
 import { estimateAnalysis } from '../engine/pipeline/estimate.ts';
 import { renderExport } from '../engine/pipeline/export.ts';
@@ -182,6 +185,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const launch = async (id: string, onlyChunks?: number[]): Promise<Session> => {
     if (running.has(id)) return db().getSession(id);
     const session = db().getSession(id);
+    refuseUnlessRunnable(session);
     const controller = new AbortController();
     const live = new Map<string, 'running'>();
     // Registered before the first await, so a second start (a double click, resumeAll) joins this run instead of running the session twice.
@@ -195,8 +199,8 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     })()
       .then(() => undefined, (err: unknown) => {
         const e = err as { code?: string; message?: string; hint?: string };
-        // Another process holds the session: its status is that run's to write.
-        if (e.code === 'lease_held') return;
+        // Another process holds the session (its status is that run's to write), or it was stopped for good meanwhile.
+        if (e.code === 'lease_held' || e.code === 'not_resumable') return;
         try {
           db().updateSession(id, { status: 'paused', reason: { code: e.code ?? 'internal', message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) } });
         } catch {
@@ -212,6 +216,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     return db().getSession(id);
   };
 
+  /** Ends this process's run of the session (and any question being answered); the run records the pause. */
   const stopRun = async (id: string): Promise<Session> => {
     asking.get(id)?.abort(new Error('paused by the user'));
     const r = running.get(id);
@@ -250,9 +255,14 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     'sessions:start': (req) => launch(req.id),
     'sessions:resume': (req) => launch(req.id),
     'sessions:pause': (req) => stopRun(req.id),
-    'sessions:stop': (req) => stopRun(req.id),
+    'sessions:stop': async (req) => {
+      await stopRun(req.id);
+      const s = stopForGood(db(), req.id, owner);
+      emit('session:changed', s);
+      return s;
+    },
     'sessions:resumeAll': async () => {
-      const ids = db().listSessions({ status: 'interrupted', limit: 500 }).items.map((s) => s.id);
+      const ids = db().listSessions({ status: 'interrupted', limit: 500 }).items.filter(isAutoResumable).map((s) => s.id);
       for (const id of ids) await launch(id);
       return { resumed: ids };
     },
@@ -264,8 +274,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     'sessions:update': (req) => {
       const s = db().getSession(req.id);
       // A run reads its budget and model once, when it starts: a change mid-run would be silently ignored.
-      if (running.has(req.id) || s.status === 'running' || (s.status === 'waiting' && s.retryAt !== null)) {
+      if (running.has(req.id) || isActive(s)) {
         throw new IpcFailure('busy', `"${s.name || 'This session'}" is running, so its budget and model cannot change now.`, 'Pause it first, then change them and resume.');
+      }
+      if (!canEditSettings(s)) {
+        throw new IpcFailure('not_resumable', `"${s.name || 'This session'}" was stopped for good, so its budget and model no longer apply.`, 'Fork it from a checkpoint on its Timeline to continue with other settings.');
       }
       const spent = s.usage.costUsd;
       if (req.budgetUsd != null && req.budgetUsd <= spent) {
@@ -348,13 +361,13 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     },
     'checkpoints:rollback': async (req) => {
       if (running.has(req.sessionId)) throw new IpcFailure('busy', 'Pause the session before rolling it back.', 'Press Pause, then roll back.');
-      const r = db().rollback(req.sessionId, req.checkpointId);
+      const r = rollbackSession(db(), req.sessionId, req.checkpointId);
       emit('session:changed', r.session);
-      return { session: r.session, hidden: r.hidden, backupId: r.backupId ?? null };
+      return r;
     },
     'checkpoints:undoRollback': (req) => {
       if (running.has(req.sessionId)) throw new IpcFailure('busy', 'Pause the session before undoing the rollback.');
-      const s = db().undoRollback(req.sessionId);
+      const s = undoRollbackSession(db(), req.sessionId);
       emit('session:changed', s);
       return s;
     },

@@ -22,12 +22,12 @@ import * as leases from './leases.ts';
 import { verify } from './verify.ts';
 import * as backups from './backups.ts';
 import { checkDatabaseFile, listBackupInfos } from './backup-files.ts';
-import { exportPortable, importPortable } from './portable.ts';
+import { exportPortable, findCopyOf, importPortable, parsePortable } from './portable.ts';
 import { writeFileAtomic } from './fs-safe.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
-  NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch, StepRef,
+  ImportResult, NewSessionInput, Page, PartialStream, RestoreResult, SessionPatch, StepRef,
 } from './types.ts';
 
 export interface OpenStoreOptions {
@@ -468,7 +468,12 @@ export class CheckpointStore implements CheckpointStoreApi {
     });
   }
 
-  importSession(file: string): Session {
+  /**
+   * Adds the session in `file`. A file whose session is already here (imported before, or
+   * exported from a session still here) is refused with a `duplicate` error naming that
+   * copy, unless `onDuplicate` says to skip it (the copy is returned) or keep both.
+   */
+  importSession(file: string, opts: { onDuplicate?: 'refuse' | 'skip' | 'keep-both' } = {}): ImportResult {
     return this.#guard('importing a session', () => {
       const source = checkedFilePath(file);
       const size = fs.statSync(source).size;
@@ -479,8 +484,19 @@ export class CheckpointStore implements CheckpointStoreApi {
       } catch {
         throw new StoreError('invalid_input', `${source} is not a Cairn session file (it is not JSON).`, 'Choose a file made with Export session.');
       }
-      const sid = this.#db.transaction(() => importPortable(this.#db, raw, () => this.#id(), this.#at(), ' (imported)')).immediate();
-      return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
+      const portable = parsePortable(raw);
+      const onDuplicate = opts.onDuplicate ?? 'refuse';
+      const result = this.#db.transaction((): ImportResult => {
+        const copy = findCopyOf(this.#db, portable);
+        if (copy !== null && onDuplicate === 'skip') return { session: sessions.rowToSession(sessions.readSessionRow(this.#db, copy)), skipped: true, duplicateOf: copy };
+        if (copy !== null && onDuplicate !== 'keep-both') {
+          const here = sessions.rowToSession(sessions.readSessionRow(this.#db, copy));
+          throw new StoreError('duplicate', `This session is already here as "${here.name}" (${here.id}).`, 'Skip it to leave things as they are, or keep both to add a second copy.', { params: { sessionId: here.id, name: here.name } });
+        }
+        const sid = importPortable(this.#db, portable, () => this.#id(), this.#at(), ' (imported)');
+        return { session: sessions.rowToSession(sessions.readSessionRow(this.#db, sid)), skipped: false, duplicateOf: copy };
+      }).immediate();
+      return result;
     });
   }
 }

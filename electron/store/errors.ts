@@ -10,12 +10,14 @@ export class StoreError extends Error {
   readonly movedTo: string | null;
   /** The newest verified backup, offered when the database could not be used. */
   readonly newestBackup: BackupInfo | null;
+  /** What the message is about, as data (e.g. the session a duplicate import matches). */
+  readonly params: Readonly<Record<string, string>>;
 
   constructor(
     code: StoreErrorCode,
     message: string,
     hint = '',
-    extra: { movedTo?: string | null; newestBackup?: BackupInfo | null; cause?: unknown } = {},
+    extra: { movedTo?: string | null; newestBackup?: BackupInfo | null; cause?: unknown; params?: Record<string, string> } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'StoreError';
@@ -23,6 +25,7 @@ export class StoreError extends Error {
     this.hint = hint;
     this.movedTo = extra.movedTo ?? null;
     this.newestBackup = extra.newestBackup ?? null;
+    this.params = { ...extra.params };
   }
 
   /** Plain data for IPC and logs. */

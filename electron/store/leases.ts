@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { stmt } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { Id } from '../../shared/domain.ts';
+import type { Id, SessionStatus } from '../../shared/domain.ts';
+import { isActive, LIVE_STATUSES } from '../../shared/session-state.ts';
 import { StoreError } from './errors.ts';
 import { readSessionRow } from './sessions.ts';
 import type { Lease } from './types.ts';
@@ -84,14 +85,15 @@ export function release(db: Database.Database, sessionId: Id, owner: string): vo
 }
 
 /**
- * Running sessions whose lease is gone or stale become interrupted; so do sessions
- * waiting for a retry time (a run sleeping through a rate limit or backoff) whose
- * run died. A settled wait (passages gave up, retry_at NULL) is left as it is.
+ * Sessions that read as a live run (`isActive`: running, or waiting for a retry
+ * time) whose lease is gone or stale become interrupted. An older database's
+ * settled wait (passages gave up, retry_at NULL) is no run and is left as it is.
  */
 export function recoverInterrupted(db: Database.Database, nowMs: number, at: string): Id[] {
-  const rows = stmt(db, `SELECT s.id, l.session_id AS leased, l.owner, l.pid, l.heartbeat_ms FROM sessions s
+  const rows = (stmt(db, `SELECT s.id, s.status, s.retry_at, l.session_id AS leased, l.owner, l.pid, l.heartbeat_ms FROM sessions s
     LEFT JOIN leases l ON l.session_id = s.id
-    WHERE s.status = 'running' OR (s.status = 'waiting' AND s.retry_at IS NOT NULL)`).all() as Array<{ id: Id; leased: string | null } & Partial<LeaseRow>>;
+    WHERE s.status IN (${LIVE_STATUSES.map(() => '?').join(', ')})`).all(...LIVE_STATUSES) as Array<{ id: Id; status: SessionStatus; retry_at: string | null; leased: string | null } & Partial<LeaseRow>>)
+    .filter((r) => isActive({ status: r.status, retryAt: r.retry_at }));
   const recovered: Id[] = [];
   const reason = JSON.stringify({
     code: 'interrupted',

@@ -4,11 +4,12 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
-  CheckpointSchema, MAX_NAME, ProgressSchema, SessionConfigSchema, UsageSchema, type Checkpoint, type Id,
+  CheckpointSchema, MAX_NAME, ProgressSchema, ReasonSchema, SessionConfigSchema, SessionStatusSchema, UsageSchema, type Checkpoint, type Id, type Reason, type SessionStatus,
 } from '../../shared/domain.ts';
+import { statusOnArrival } from '../../shared/session-state.ts';
 import { StoreError } from './errors.ts';
 import { checkpointColumns, checkpointHash, getBlob, insertCheckpoint, pathTo, putBlob, readCheckpointRow, rowToCheckpoint, type CheckpointRow } from './checkpoints.ts';
-import { sha256 } from './hashing.ts';
+import { canonicalJson, sha256 } from './hashing.ts';
 import { insertSession, readSessionRow, rowToSession } from './sessions.ts';
 
 export const PortableSessionSchema = z.strictObject({
@@ -22,6 +23,10 @@ export const PortableSessionSchema = z.strictObject({
     progress: ProgressSchema,
     usage: UsageSchema,
     headId: CheckpointSchema.shape.id.nullable(),
+    // Files written before these were kept have none: the status is then read from the head (see arrivalStatus).
+    status: SessionStatusSchema.optional(),
+    reason: ReasonSchema.nullable().optional(),
+    retryAt: z.string().max(64).nullable().optional(),
   }),
   checkpoints: z.array(CheckpointSchema).max(1_000_000),
   blobs: z.array(z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), text: z.string() })).max(1_000_000),
@@ -46,7 +51,10 @@ export function exportPortable(db: Database.Database, sessionId: Id, exportedAt:
     version: 1,
     exportedAt,
     appVersion,
-    session: { name: session.name, config: session.config, progress: session.progress, usage: session.usage, headId: session.headId },
+    session: {
+      name: session.name, config: session.config, progress: session.progress, usage: session.usage, headId: session.headId,
+      status: session.status, reason: session.reason, retryAt: session.retryAt,
+    },
     checkpoints,
     blobs: [...hashes].map((hash) => ({ hash, text: getBlob(db, hash) })),
   };
@@ -74,14 +82,50 @@ function topological(checkpoints: Checkpoint[]): Checkpoint[] {
   return out;
 }
 
-/** Checks the file's own hashes, then inserts it as a new session. Runs in the caller's transaction. */
-export function importPortable(db: Database.Database, raw: unknown, newId: () => Id, at: string, nameSuffix: string): Id {
+export function parsePortable(raw: unknown): PortableSession {
   const parsed = PortableSessionSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StoreError('invalid_input', `This is not a valid Cairn session file (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}).`, 'Export the session again from Cairn and import that file.');
   }
-  const file = parsed.data;
+  return parsed.data;
+}
+
+/** What two copies of a session share whatever their ids: the head path's steps, texts, states and times. */
+function fingerprint(path: ReadonlyArray<Pick<Checkpoint, 'kind' | 'stepKey' | 'outputHash' | 'createdAt' | 'state'>>): string {
+  return sha256(path.map((c) => `${c.kind}|${c.stepKey ?? ''}|${c.outputHash ?? ''}|${c.createdAt}|${canonicalJson(c.state)}`).join('\n'));
+}
+
+/**
+ * A session here (not in the trash) that holds the same history as the file: an earlier
+ * import of it, or the session it was exported from. Sessions with no checkpoint yet
+ * match on their name and settings.
+ */
+export function findCopyOf(db: Database.Database, file: PortableSession): Id | null {
+  const s = file.session;
+  if (s.headId === null) {
+    const config = JSON.stringify(s.config);
+    const rows = db.prepare(`SELECT id, name, config FROM sessions WHERE head_id IS NULL AND trashed_at IS NULL`).all() as Array<{ id: Id; name: string; config: string }>;
+    const same = rows.find((r) => (r.name === s.name || r.name.startsWith(`${s.name} (`)) && JSON.stringify(SessionConfigSchema.parse(JSON.parse(r.config))) === config);
+    return same?.id ?? null;
+  }
+  const byId = new Map(file.checkpoints.map((c) => [c.id, c]));
+  const path: Checkpoint[] = [];
+  for (let c = byId.get(s.headId); c; c = c.parentId === null ? undefined : byId.get(c.parentId)) path.unshift(c);
+  const head = path.at(-1);
+  if (!head) return null;
+  const want = fingerprint(path);
+  const candidates = db.prepare(`SELECT s.id, s.head_id FROM sessions s JOIN checkpoints c ON c.id = s.head_id
+    WHERE s.trashed_at IS NULL AND c.kind = ? AND c.created_at = ?`).all(head.kind, head.createdAt) as Array<{ id: Id; head_id: Id }>;
+  for (const cand of candidates) {
+    if (fingerprint(pathTo(db, cand.head_id).map(rowToCheckpoint)) === want) return cand.id;
+  }
+  return null;
+}
+
+/** Checks the file's own hashes, then inserts it as a new session. Runs in the caller's transaction. */
+export function importPortable(db: Database.Database, raw: unknown, newId: () => Id, at: string, nameSuffix: string): Id {
+  const file = parsePortable(raw);
   const texts = new Map<string, string>();
   for (const b of file.blobs) {
     if (sha256(b.text) !== b.hash) throw new StoreError('invalid_input', `The session file is damaged: text ${b.hash.slice(0, 12)}… does not match its hash.`);
@@ -115,9 +159,24 @@ export function importPortable(db: Database.Database, raw: unknown, newId: () =>
     mapped.set(c.id, inserted);
   }
   const head = file.session.headId !== null ? mapped.get(file.session.headId)?.id ?? null : null;
-  db.prepare(`UPDATE sessions SET head_id = ?, progress = ?, usage = ?, status = 'paused', reason = ? WHERE id = ?`).run(
+  const arrived = arrivalStatus(file);
+  db.prepare(`UPDATE sessions SET head_id = ?, progress = ?, usage = ?, status = ?, reason = ?, retry_at = NULL WHERE id = ?`).run(
     head, JSON.stringify(file.session.progress), JSON.stringify(file.session.usage),
-    JSON.stringify({ code: 'imported', message: 'Imported from a file or backup.', hint: 'Press Resume to continue it.' }), sessionId,
+    arrived.status, arrived.reason === null ? null : JSON.stringify(arrived.reason), sessionId,
   );
   return sessionId;
+}
+
+/**
+ * The status the session keeps (a run does not come along: a live one arrives interrupted).
+ * An older file carries none: done if its head holds the report, a draft with no step, else interrupted.
+ */
+function arrivalStatus(file: PortableSession): { status: SessionStatus; reason: Reason | null } {
+  const s = file.session;
+  if (s.status !== undefined) return statusOnArrival({ status: s.status, retryAt: s.retryAt ?? null, reason: s.reason ?? null });
+  const byId = new Map(file.checkpoints.map((c) => [c.id, c]));
+  const kinds = new Set<string>();
+  for (let c = s.headId === null ? undefined : byId.get(s.headId); c; c = c.parentId === null ? undefined : byId.get(c.parentId)) kinds.add(c.kind);
+  const status: SessionStatus = kinds.has('report') ? 'done' : kinds.has('document') || kinds.has('chunks') || kinds.has('map') ? 'running' : 'created';
+  return statusOnArrival({ status, retryAt: null, reason: null });
 }

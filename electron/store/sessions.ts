@@ -6,6 +6,7 @@ import {
   IdSchema, MAX_NAME, ProgressSchema, ReasonSchema, SessionConfigSchema, SessionSchema, SessionStatusSchema,
   UsageSchema, ZERO_USAGE, type Id, type Session, type Usage,
 } from '../../shared/domain.ts';
+import { canTransition, normalizeSettledWait } from '../../shared/session-state.ts';
 import { StoreError } from './errors.ts';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import type { ListSessionsQuery, NewSessionInput, Page, SessionPatch } from './types.ts';
@@ -48,7 +49,7 @@ export function rowToSession(row: SessionRow): Session {
   if (!parsed.success) {
     throw new StoreError('corrupt', `Session ${row.id} has a damaged record (${parsed.error.issues[0]?.message ?? 'invalid'}).`, 'Run Verify from the Backups panel; restore this session from a backup if needed.');
   }
-  return parsed.data;
+  return normalizeSettledWait(parsed.data);
 }
 
 export function readSessionRow(db: Database.Database, id: Id): SessionRow {
@@ -86,8 +87,14 @@ export function listSessions(db: Database.Database, q: ListSessionsQuery = {}): 
   if (!q.includeArchived) where.push('archived = 0');
   if (!q.includeTrashed) where.push('trashed_at IS NULL');
   if (q.status !== undefined) {
-    where.push('status = ?');
-    args.push(SessionStatusSchema.parse(q.status));
+    // A wait with no retry time (an older Cairn's settled wait) is listed as what it reads as: paused.
+    const status = SessionStatusSchema.parse(q.status);
+    if (status === 'paused') where.push("(status = 'paused' OR (status = 'waiting' AND retry_at IS NULL))");
+    else if (status === 'waiting') where.push("(status = 'waiting' AND retry_at IS NOT NULL)");
+    else {
+      where.push('status = ?');
+      args.push(status);
+    }
   }
   if (q.query) {
     where.push("name LIKE ? ESCAPE '\\'");
@@ -107,7 +114,16 @@ export function listSessions(db: Database.Database, q: ListSessionsQuery = {}): 
 }
 
 export function patchSession(db: Database.Database, id: Id, patch: SessionPatch, at: string): void {
-  readSessionRow(db, id);
+  const row = readSessionRow(db, id);
+  const status = patch.status ?? row.status;
+  const retryAt = patch.retryAt !== undefined ? patch.retryAt : row.retry_at;
+  // Stopped is for good: nothing moves a session out of it (it can still be forked or exported).
+  if (row.status === 'stopped' && patch.status !== undefined && !canTransition('stopped', patch.status)) {
+    throw new StoreError('conflict', 'This session was stopped for good, so it cannot run or change status again.', 'Fork it from a checkpoint on its Timeline to continue.');
+  }
+  if (status === 'waiting' && retryAt === null) {
+    throw new StoreError('invalid_input', 'A session waits only for a retry time, and none was given.', 'Pause the session with its reason instead.');
+  }
   const sets: string[] = ['updated_at = ?'];
   const args: (string | null)[] = [at];
   if (patch.status !== undefined) { sets.push('status = ?'); args.push(SessionStatusSchema.parse(patch.status)); }

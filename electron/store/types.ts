@@ -20,7 +20,8 @@ export type StoreErrorCode =
   | 'busy'
   | 'io_error'
   | 'lease_held'
-  | 'conflict';
+  | 'conflict'
+  | 'duplicate'; // the session being brought in is already here
 
 export interface NewSessionInput {
   name: string;
@@ -111,6 +112,14 @@ export interface BackupOptions {
   reason?: string;
 }
 
+export interface ImportResult {
+  session: Session;
+  /** The file's session was already here and `onDuplicate: 'skip'` left it: `session` is that copy. */
+  skipped: boolean;
+  /** The session here that holds the same history, if any. */
+  duplicateOf: Id | null;
+}
+
 export interface RestoreResult {
   safetyBackupId: string | null;
   restoredSessions: Id[];
@@ -176,5 +185,5 @@ export interface CheckpointStoreApi {
   restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult>;
   pruneBackups(policy: { keepLast: number; dailyDays: number }): string[];
   exportSession(sessionId: string, file: string): void;
-  importSession(file: string): Session;
+  importSession(file: string, opts?: { onDuplicate?: 'refuse' | 'skip' | 'keep-both' }): ImportResult;
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { isAutoResumable } from '../../shared/session-state.ts';
 import { Toaster } from '../components/toaster.tsx';
 import { useDismissEngineNotice, useEngineNotice, useNavigate, useRoute, useSessionsList, useSettingsActions, useSettingsState } from '../state/hooks.ts';
 import type { Route } from '../state/ui-slice.ts';
@@ -57,7 +58,7 @@ export function App() {
   const route = useRoute();
   const navigate = useNavigate();
   const { loadSettings } = useSettingsActions();
-  const interrupted = useSessionsList().items.filter((s) => s.status === 'interrupted').length;
+  const interrupted = useSessionsList().items.filter(isAutoResumable).length;
   useTheme();
   useEffect(() => {
     void loadSettings();

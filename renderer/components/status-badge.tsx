@@ -1,4 +1,5 @@
 import type { Session } from '../../shared/domain.ts';
+import { needsAttention, normalizeSettledWait } from '../../shared/session-state.ts';
 import { formatDuration, secondsUntil } from '../format.ts';
 import { useNow } from './use-now.ts';
 
@@ -10,6 +11,7 @@ const LABELS: Record<Session['status'], string> = {
   interrupted: 'Interrupted',
   done: 'Done',
   failed: 'Failed',
+  stopped: 'Stopped',
 };
 
 export function statusLabel(status: Session['status']): string {
@@ -29,13 +31,12 @@ export function RetryCountdown({ retryAt }: { retryAt: string | null }) {
 }
 
 export function StatusBadge({ session }: { session: Pick<Session, 'status' | 'reason' | 'retryAt'> }) {
-  const { status, reason, retryAt } = session;
+  const { status, reason, retryAt } = normalizeSettledWait(session);
   return (
     <span className="status" data-testid="status-badge" data-status={status}>
       <span className={`badge badge-${status}`}>{LABELS[status]}</span>
       {status === 'waiting' ? <> <RetryCountdown retryAt={retryAt} /></> : null}
-      {status === 'paused' && reason ? <span className="status-reason"> — {reason.message}</span> : null}
-      {status === 'failed' && reason ? <span className="status-reason"> — {reason.message}</span> : null}
+      {needsAttention(session) && status !== 'interrupted' && reason ? <span className="status-reason"> — {reason.message}</span> : null}
     </span>
   );
 }

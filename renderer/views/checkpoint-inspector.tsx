@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { PassageList, parsePassages } from '../components/passage-list.tsx';
 import { SafeMarkdown } from '../components/safe-markdown.tsx';
+import { canFork, canRollback } from '../../shared/session-state.ts';
 import { formatCost, formatTime, formatTokens } from '../format.ts';
 import { useInspection, useTimelineActions } from '../state/hooks.ts';
 
@@ -52,8 +53,8 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
         <div><dt>Hash</dt><dd className="mono">{cp.hash.slice(0, 16)}…</dd></div>
       </dl>
       <div className="actions">
-        <button type="button" className="btn" disabled={row.isHead || !data} onClick={() => setDialog('rollback')}>Roll back here</button>
-        <button type="button" className="btn" disabled={!data} onClick={() => { setForkTask(session.config.task); setDialog('fork'); }}>Fork from here…</button>
+        <button type="button" className="btn" disabled={row.isHead || !data || !canRollback(session)} title={canRollback(session) ? undefined : 'Pause the session first; a session stopped for good can be forked instead.'} onClick={() => setDialog('rollback')}>Roll back here</button>
+        <button type="button" className="btn" disabled={!data || !canFork(session)} onClick={() => { setForkTask(session.config.task); setDialog('fork'); }}>Fork from here…</button>
       </div>
 
       {inspection.load.status === 'loading' ? <p className="muted" role="status">Loading checkpoint…</p> : null}

@@ -15,15 +15,13 @@ const TITLES: Record<string, string> = {
   model_not_found: 'the model is not available',
   not_found: 'the provider address was not found',
   context_length_exceeded: 'the input is too long for the model',
+  attempts_exhausted: 'some passages could not be analysed',
 };
 
 /** A pause the engine made because the next call would pass the session's budget ('budget:budget_exceeded'). */
 export function isBudgetPause(session: { status: string; reason: { code: string } | null }): boolean {
   return session.status === 'paused' && session.reason !== null && session.reason.code.startsWith('budget');
 }
-
-/** The code of a pause the user asked for (Pause or Stop): not a problem to fix. */
-export const USER_PAUSE_CODE = 'stopped';
 
 export function pauseTitle(code: string): string {
   if (DISK_CODES.has(code)) return 'disk problem';

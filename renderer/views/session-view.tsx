@@ -13,7 +13,8 @@ import { ExportBar } from './export-bar.tsx';
 import { FollowUp } from './follow-up.tsx';
 import { LiveOutput } from './live-output.tsx';
 import { ModelChange } from './model-change.tsx';
-import { isBudgetPause, pauseTitle, USER_PAUSE_CODE } from './pause-title.ts';
+import { isBudgetPause, pauseTitle } from './pause-title.ts';
+import { canEditSettings, canPause, canResume, canStart, canStop, isActive, normalizeSettledWait, PAUSED_ON_REQUEST, ROLLED_BACK } from '../../shared/session-state.ts';
 import { TimelineView } from './timeline-view.tsx';
 
 function Controls({ session }: { session: Session }) {
@@ -25,20 +26,16 @@ function Controls({ session }: { session: Session }) {
     await controlSession(session.id, action);
     setBusy(false);
   };
-  const s = session.status;
-  // 'waiting' with a retry time is a live run counting down; without one, the run gave up on some
-  // passages after every retry and waits for the user to resume it.
-  const active = s === 'running' || (s === 'waiting' && session.retryAt !== null);
-  const resumable = s === 'paused' || s === 'interrupted' || s === 'failed' || (s === 'waiting' && session.retryAt === null);
+  const resumable = canResume(session);
   return (
     <div className="actions" aria-label="Session controls" role="group">
-      {s === 'created' ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
-      {active ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
+      {canStart(session) ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
+      {canPause(session) ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
       {resumable ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
-      {active ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
+      {canStop(session) && session.status !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
       {confirmStop ? (
-        <ConfirmDialog title="Stop this analysis?" confirmLabel="Stop analysis" danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
-          <p>Steps already finished stay checkpointed; you can resume later.</p>
+        <ConfirmDialog title="Stop this analysis for good?" confirmLabel="Stop for good" danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
+          <p>It will not be resumed. Everything finished stays checkpointed: you can still fork it from any checkpoint or export it. To continue later instead, use Pause.</p>
         </ConfirmDialog>
       ) : null}
     </div>
@@ -46,10 +43,12 @@ function Controls({ session }: { session: Session }) {
 }
 
 /** What the session's state asks of the user, with the action that fixes it. */
-function StatusPanel({ session, simulator }: { session: Session; simulator: boolean }) {
+function StatusPanel({ session: given, simulator }: { session: Session; simulator: boolean }) {
   const { controlSession } = useDetailActions();
+  // A wait with no retry time is no wait: it reads as paused with its reason.
+  const session = normalizeSettledWait(given);
   // The built-in simulator serves one model; a session mid-run reads its model only when it starts.
-  const modelChange = !simulator && (session.status === 'paused' || session.status === 'interrupted') ? <ModelChange key={session.id} session={session} /> : null;
+  const modelChange = !simulator && canEditSettings(session) && (session.status === 'paused' || session.status === 'interrupted') ? <ModelChange key={session.id} session={session} /> : null;
   if (session.status === 'waiting') {
     return (
       <section className="banner banner-info" role="status" aria-label="Waiting to retry" data-testid="waiting-panel">
@@ -69,7 +68,26 @@ function StatusPanel({ session, simulator }: { session: Session; simulator: bool
       </section>
     );
   }
-  if (session.status === 'paused' && session.reason?.code === USER_PAUSE_CODE) {
+  if (session.status === 'stopped') {
+    return (
+      <section className="banner banner-info" role="status" aria-label="Stopped" data-testid="stopped-panel">
+        <p><strong>Stopped for good.</strong> {session.reason?.message ?? 'Everything completed is kept.'} {session.reason?.hint ?? ''}</p>
+      </section>
+    );
+  }
+  if (session.status === 'paused' && session.reason?.code === ROLLED_BACK) {
+    return (
+      <section className="banner banner-info" role="status" aria-label="Rolled back" data-testid="rolled-back-panel">
+        <p><strong>Rolled back.</strong> {session.reason.message}</p>
+        {session.reason.hint ? <p className="hint">{session.reason.hint}</p> : null}
+        <div className="actions">
+          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+          {modelChange}
+        </div>
+      </section>
+    );
+  }
+  if (session.status === 'paused' && session.reason?.code === PAUSED_ON_REQUEST) {
     return (
       <section className="banner banner-info" role="status" aria-label="Paused by you" data-testid="paused-panel">
         <p><strong>Paused by you.</strong> {session.reason.message} Resume when you are ready.</p>
@@ -123,7 +141,7 @@ function Overview({ sessionId }: { sessionId: string }) {
     <>
       <StatusPanel session={session} simulator={data.simulator || session.config.provider.simulator} />
       <section className="card" aria-label="Progress">
-        <ProgressBar progress={session.progress} usage={session.usage} live={session.status === 'running' || session.status === 'waiting'} />
+        <ProgressBar progress={session.progress} usage={session.usage} live={isActive(session)} />
       </section>
       <LiveOutput sessionId={session.id} />
       {report ? (

@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo } from 'react';
 import type { Session } from '../../shared/domain.ts';
 import { SessionStatusSchema } from '../../shared/domain.ts';
+import { isAutoResumable } from '../../shared/session-state.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { statusLabel, StatusBadge } from '../components/status-badge.tsx';
 import { useNow } from '../components/use-now.ts';
@@ -60,7 +61,7 @@ export function SessionsView() {
   }, [loadSessions]);
 
   const visible = useMemo(() => items.filter((s) => !s.trashed && matches(s, query, filter)), [items, query, filter]);
-  const interrupted = useMemo(() => items.filter((s) => s.status === 'interrupted' && !s.trashed).length, [items]);
+  const interrupted = useMemo(() => items.filter((s) => isAutoResumable(s) && !s.trashed).length, [items]);
 
   return (
     <div className="view">

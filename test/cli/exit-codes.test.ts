@@ -71,7 +71,7 @@ describe.concurrent('provider faults', () => {
     const r = await runCli(['run', ws.doc, '--task', 'Summarise', '--concurrency', '2', '--chunk-tokens', '400', ...simArgs(sim.baseURL), '--json'], { dataDir: dir });
     expect(r.code, r.stderr).toBe(4);
     const end = lastEvent(r);
-    expect(end).toMatchObject({ type: 'paused', status: 'waiting', exitCode: 4, reason: { code: 'attempts_exhausted' } });
+    expect(end).toMatchObject({ type: 'paused', status: 'paused', exitCode: 4, reason: { code: 'attempts_exhausted' } });
     expect(String((end.reason as { hint: string }).hint)).toMatch(/Resume/);
     const id = sessionIdOf(r);
     const chunks = jsonOf<{ chunks: unknown[] }>(await runCli(['show', id, '--json'], { dataDir: dir })).chunks.length;

@@ -6,6 +6,7 @@ import type { CairnBridge, EventName, EventPayload, IpcError, IpcResult } from '
 import type { DocumentPreview, Estimate, SessionDetail } from '../../shared/ipc/sessions.ts';
 import type { ProviderTestResult } from '../../shared/ipc/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
+import { canStop, isActive, PAUSED_ON_REQUEST, STOPPED_REASON } from '../../shared/session-state.ts';
 import { createApi, type Api } from '../../renderer/api.ts';
 import { makeDetail, makeId, makeSession, makeSettings } from './fixtures.ts';
 
@@ -129,17 +130,22 @@ export class FakeCairn {
         return this.addSession({ name: q.name ?? 'New analysis', task: q.task, provider, status: 'running', progress: { done: 0, total: 5, failed: 0, etaSeconds: null } });
       }),
       sessionsStart: (q) => r('sessionsStart', q, () => this.setStatus(q.id, 'running')),
-      sessionsPause: (q) => r('sessionsPause', q, () => this.change(q.id, { status: 'paused', reason: { code: 'user', message: 'Paused by you.' } })),
+      // The codes and reasons the engine gives (shared/session-state.ts), not the fake's own.
+      sessionsPause: (q) => r('sessionsPause', q, () => this.change(q.id, { status: 'paused', reason: { code: PAUSED_ON_REQUEST, message: 'Stopped on request. Everything received so far is saved.' } })),
       sessionsResume: (q) => r('sessionsResume', q, () => this.setStatus(q.id, 'running')),
       sessionsResumeAll: (q) => r('sessionsResumeAll', q, () => ({
         resumed: [...this.sessions.values()].filter((s) => s.status === 'interrupted').map((s) => this.setStatus(s.id, 'running').id),
       })),
-      sessionsStop: (q) => r('sessionsStop', q, () => this.change(q.id, { status: 'failed', reason: { code: 'stopped', message: 'Stopped by you.' } })),
+      sessionsStop: (q) => r('sessionsStop', q, () => {
+        const s = this.mustSession(q.id);
+        if (!canStop(s)) throw new FakeRefusal({ code: 'conflict', message: `"${s.name}" is ${s.status}, so there is nothing to stop.` });
+        return this.change(q.id, { status: 'stopped', reason: STOPPED_REASON, retryAt: null });
+      }),
       sessionsRename: (q) => r('sessionsRename', q, () => this.change(q.id, { name: q.name })),
       sessionsUpdate: (q) => r('sessionsUpdate', q, () => {
         const s = this.mustSession(q.id);
         // The same refusals as the service (electron/service/app-service.ts).
-        if (s.status === 'running') throw new FakeRefusal({ code: 'busy', message: `"${s.name}" is running, so its budget and model cannot change now.`, hint: 'Pause it first, then change them and resume.' });
+        if (isActive(s)) throw new FakeRefusal({ code: 'busy', message: `"${s.name}" is running, so its budget and model cannot change now.`, hint: 'Pause it first, then change them and resume.' });
         if (q.budgetUsd != null && q.budgetUsd <= s.usage.costUsd) throw new FakeRefusal({ code: 'invalid_input', message: `A budget of $${q.budgetUsd.toFixed(2)} is not more than the $${s.usage.costUsd.toFixed(4)} already spent.` });
         const provider = q.model !== undefined ? { ...s.config.provider, model: q.model.trim() } : s.config.provider;
         const budgetUsd = q.budgetUsd !== undefined ? q.budgetUsd : s.config.budgetUsd;

@@ -2,6 +2,7 @@
 import { cleanup, render, type RenderResult } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import type { StoreApi } from 'zustand/vanilla';
+import type { Api } from '../../renderer/api.ts';
 import { App } from '../../renderer/app/app.tsx';
 import { AppProvider, useAppStoreApi } from '../../renderer/app/context.tsx';
 import type { AppState } from '../../renderer/state/app-store.ts';
@@ -21,16 +22,20 @@ export interface Rendered extends RenderResult {
 }
 
 export function renderApp(fake: FakeCairn = new FakeCairn(), route?: Route): Rendered {
+  return { ...renderWithApi(fake.api(), route), fake };
+}
+
+/** The app over any Api: a FakeCairn's, or one bridged to the real service (service-bridge.ts). */
+export function renderWithApi(api: Api, route?: Route): Omit<Rendered, 'fake'> {
   let store: StoreApi<AppState> | null = null;
   const result = render(
-    <AppProvider api={fake.api()} {...(route ? { initialRoute: route } : {})}>
+    <AppProvider api={api} {...(route ? { initialRoute: route } : {})}>
       <StoreProbe onStore={(s) => { store = s; }} />
       <App />
     </AppProvider>,
   );
   return {
     ...result,
-    fake,
     store: () => {
       if (!store) throw new Error('store not captured');
       return store;

@@ -148,7 +148,8 @@ describe('export, import and backups', () => {
     store.appendCheckpoint(fork.id, { kind: 'note', output: 'text' });
     const file = path.join(tempDir('export'), 'f.cairn.json');
     store.exportSession(fork.id, file);
-    const imported = store.importSession(file);
+    // The session is still here, so its file is a duplicate: keep both.
+    const imported = store.importSession(file, { onDuplicate: 'keep-both' }).session;
     expect(imported.name).toBe('F (imported)');
     const pathOut = store.headPath(imported.id);
     expect(pathOut.map((c) => c.kind)).toEqual(['session', 'fork', 'note']);
@@ -170,7 +171,7 @@ describe('export, import and backups', () => {
     const a = store.createSession({ name: 'Not started', config });
     const file = path.join(tempDir('export'), 'empty.cairn.json');
     store.exportSession(a.id, file);
-    const imported = store.importSession(file);
+    const imported = store.importSession(file, { onDuplicate: 'keep-both' }).session;
     expect(imported.name).toBe('Not started (imported)');
     expect(store.headPath(imported.id)).toEqual([]);
     store.close();

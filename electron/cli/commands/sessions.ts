@@ -3,8 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SessionStatusSchema } from '../../../shared/domain.ts';
+import { canResume, needsAttention } from '../../../shared/session-state.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
+import { rollbackSession, undoRollbackSession } from '../../engine/pipeline/head-status.ts';
+import { stopForGood } from '../../engine/pipeline/stop.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
+import { StoreError } from '../../store/errors.ts';
+import type { ImportResult } from '../../store/types.ts';
 import type { CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 
@@ -26,7 +31,7 @@ export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?
   }
   for (const s of page.items) {
     ctx.print(`${s.id}  ${s.status.padEnd(11)} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
-    if (s.reason && s.status !== 'done') ctx.print(`${' '.repeat(28)}${s.reason.message}`);
+    if (s.reason && needsAttention(s)) ctx.print(`${' '.repeat(28)}${s.reason.message}`);
   }
   return 0;
 }
@@ -49,6 +54,13 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
   return 0;
 }
 
+export function stopCommand(ctx: CliContext, id: string): ExitCode {
+  const s = stopForGood(ctx.store(), id, ctx.owner);
+  if (ctx.json) ctx.emitJson({ id: s.id, status: s.status, reason: s.reason });
+  else ctx.print(`Stopped "${s.name}" for good. It will not be resumed; fork it (cairn fork ${s.id} --from <checkpoint>) or export it.`);
+  return 0;
+}
+
 export function timelineCommand(ctx: CliContext, id: string, opts: { limit?: string; cursor?: string }): ExitCode {
   const limit = opts.limit === undefined ? 100 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 5_000) throw new CliError(2, 'invalid_input', '--limit must be between 1 and 5000.');
@@ -66,16 +78,20 @@ export function timelineCommand(ctx: CliContext, id: string, opts: { limit?: str
 }
 
 export function rollbackCommand(ctx: CliContext, id: string, to: string): ExitCode {
-  const r = ctx.store().rollback(id, to);
-  if (ctx.json) ctx.emitJson({ id, headId: r.session.headId, hidden: r.hidden, backupId: r.backupId ?? null });
-  else ctx.print(`Rolled back to ${to}: ${r.hidden} later checkpoints are hidden, not deleted.${r.backupId ? ` Backup taken first: ${r.backupId}.` : ''}\nUndo with: cairn undo-rollback ${id}`);
+  const r = rollbackSession(ctx.store(), id, to);
+  const s = r.session;
+  if (ctx.json) ctx.emitJson({ id, headId: s.headId, hidden: r.hidden, backupId: r.backupId, status: s.status, progress: s.progress });
+  else {
+    ctx.print(`Rolled back to ${to}: ${r.hidden} later checkpoints are hidden, not deleted.${r.backupId ? ` Backup taken first: ${r.backupId}.` : ''}\nUndo with: cairn undo-rollback ${id}`);
+    ctx.print(`Now ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}${canResume(s) ? `\nFinish it with: cairn resume ${id}` : ''}`);
+  }
   return 0;
 }
 
 export function undoRollbackCommand(ctx: CliContext, id: string): ExitCode {
-  const s = ctx.store().undoRollback(id);
-  if (ctx.json) ctx.emitJson({ id, headId: s.headId });
-  else ctx.print(`Head restored to ${s.headId}.`);
+  const s = undoRollbackSession(ctx.store(), id);
+  if (ctx.json) ctx.emitJson({ id, headId: s.headId, status: s.status, progress: s.progress });
+  else ctx.print(`Head restored to ${s.headId}; now ${s.status}.`);
   return 0;
 }
 
@@ -148,9 +164,20 @@ export function exportSessionCommand(ctx: CliContext, id: string, out: string): 
   return 0;
 }
 
-export function importSessionCommand(ctx: CliContext, file: string): ExitCode {
-  const s = ctx.store().importSession(resolve(file));
-  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, status: s.status });
-  else ctx.print(`Imported "${s.name}" as ${s.id}.`);
+export function importSessionCommand(ctx: CliContext, file: string, opts: { keepBoth?: boolean; skip?: boolean } = {}): ExitCode {
+  if (opts.keepBoth && opts.skip) throw new CliError(2, 'invalid_input', '--keep-both and --skip ask for opposite things.', 'Pass one of them.');
+  let r: ImportResult;
+  try {
+    r = ctx.store().importSession(resolve(file), { onDuplicate: opts.keepBoth ? 'keep-both' : opts.skip ? 'skip' : 'refuse' });
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'duplicate') {
+      throw new CliError(2, 'duplicate', err.message, `Add --skip to leave it as it is, or --keep-both to import a second copy. See it with: cairn show ${err.params.sessionId ?? ''}`.trim());
+    }
+    throw err;
+  }
+  const s = r.session;
+  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, status: s.status, skipped: r.skipped, duplicateOf: r.duplicateOf });
+  else if (r.skipped) ctx.print(`Already here as "${s.name}" (${s.id}); nothing was imported.`);
+  else ctx.print(`Imported "${s.name}" as ${s.id} (${s.status}).${r.duplicateOf ? ` The same session is also here as ${r.duplicateOf}.` : ''}`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
+import { isActive, isRunnable, PAUSED_ON_REQUEST } from '../../../shared/session-state.ts';
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
@@ -110,10 +111,17 @@ export interface Ctx {
   counters: { requests: number; memoHits: number };
 }
 
+/** Refuses a run of a session that may not run again (stopped for good). */
+export function refuseUnlessRunnable(session: Session): void {
+  if (isRunnable(session) || isActive(session)) return;
+  throw new AnalysisError('not_resumable', `"${session.name}" was stopped for good, so it cannot run again.`, 'Fork it from a checkpoint on its Timeline to continue, or export what it has.');
+}
+
 /** Runs (or resumes) a session until it is done, paused, or stopped. Never throws for model or store faults: they become the outcome. */
 export async function runSession(sessionId: string, deps: AnalysisDeps, opts: RunOptions = {}): Promise<RunOutcome> {
   const { store } = deps;
   const emit = observerOf(opts.onEvent);
+  refuseUnlessRunnable(store.getSession(sessionId));
   const lease = store.acquireLease(sessionId, deps.owner);
   if (!lease) {
     throw new AnalysisError('lease_held', 'This session is being run by another Cairn process (the desktop app or another `cairn` command).', 'Wait for it to finish or stop it there; a process that died releases the session within 10 seconds.');
@@ -172,8 +180,9 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
         message: `${failed.length} of ${chunks.length} passages could not be analysed after every retry (${failed.slice(0, 8).map((i) => `#${i + 1}`).join(', ')}${failed.length > 8 ? ', …' : ''}). Everything else is saved.`,
         hint: 'Resume the session to retry just those passages; nothing already analysed is requested again.',
       };
-      setStatus('waiting', reason, null);
-      return { status: 'waiting', reason, exitCode: 4, report: null, ...counters };
+      // No retry is coming: the session is paused with its reason until the user resumes it.
+      setStatus('paused', reason, null);
+      return { status: 'paused', reason, exitCode: 4, report: null, ...counters };
     }
 
     const report = await reduceToReport(ctx, chunks, findings, cfg.task, cfg.temperature);
@@ -279,10 +288,11 @@ export function failOutcome(
       case 'disk':
         return record('paused', reason, 4);
       case 'cancelled':
-        return record('paused', { code: 'stopped', message: 'Stopped on request. Everything received so far is saved.', hint: 'Resume the session to continue where it stopped.' }, 130);
+        return record('paused', { code: PAUSED_ON_REQUEST, message: 'Stopped on request. Everything received so far is saved.', hint: 'Resume the session to continue where it stopped.' }, 130);
       case 'rate_limit':
       case 'transient':
-        return record('waiting', reason, 4);
+        // Retries ran out; only a timed retry is `waiting` (it has a retry time), this one waits for Resume.
+        return record('paused', reason, 4);
       default:
         return record('failed', reason, 1);
     }

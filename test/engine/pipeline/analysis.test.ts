@@ -84,8 +84,11 @@ describe('analysis pipeline', () => {
     let victim: string | null = null;
     env.sim.setFaults([{ fault: { kind: 'server_error' }, times: 2, predicate: (req) => (victim ??= req.requestKey) === req.requestKey }]);
     const out = await runSession(s.id, deps(env));
-    expect(out.status).toBe('waiting');
+    // No retry is coming: it reads as paused with its reason (Resume retries the passage), never as a live wait.
+    expect(out.status).toBe('paused');
+    expect(out.reason).toMatchObject({ code: 'attempts_exhausted' });
     expect(out.exitCode).toBe(4);
+    expect(env.store.getSession(s.id)).toMatchObject({ status: 'paused', retryAt: null, reason: { code: 'attempts_exhausted' } });
     const r = readResults(env.store, s.id);
     const failed = r.results.filter((c) => c.status === 'failed');
     expect(failed.length).toBe(1);

@@ -12,10 +12,15 @@ describe('Session view', () => {
   it('offers the controls that make sense for each state', async () => {
     const cases: Array<[string, Parameters<FakeCairn['addSession']>[0], string[]]> = [
       ['counting down', { status: 'waiting', retryAt: new Date(Date.now() + 30_000).toISOString(), reason: { code: 'rate_limit', message: 'Slow down (429).' } }, ['Pause', 'Stop']],
-      ['gave up on passages', { status: 'waiting', retryAt: null, reason: { code: 'attempts_exhausted', message: '2 passages failed after every retry.' } }, ['Resume']],
-      ['paused', { status: 'paused', reason: { code: 'stopped', message: 'Stopped on request.' } }, ['Resume']],
+      // No retry is coming: it reads as paused (Resume retries the passages), never as a live run.
+      ['gave up on passages', { status: 'waiting', retryAt: null, reason: { code: 'attempts_exhausted', message: '2 passages failed after every retry.' } }, ['Resume', 'Stop']],
+      ['paused', { status: 'paused', reason: { code: 'stopped', message: 'Stopped on request.' } }, ['Resume', 'Stop']],
+      ['interrupted', { status: 'interrupted', reason: { code: 'interrupted', message: 'The process stopped.' } }, ['Resume', 'Stop']],
       ['running', { status: 'running' }, ['Pause', 'Stop']],
+      ['draft', { status: 'created' }, ['Start']],
       ['done', { status: 'done' }, []],
+      ['failed', { status: 'failed', reason: { code: 'internal', message: 'Unexpected error.' } }, ['Resume']],
+      ['stopped for good', { status: 'stopped', reason: { code: 'stopped_for_good', message: 'Stopped by you for good.' } }, []],
     ];
     for (const [name, patch, expected] of cases) {
       const fake = new FakeCairn();
@@ -115,12 +120,16 @@ describe('Session view', () => {
     expect(fake.callsOf('sessionsPause')).toEqual([{ id: s.id }]);
     fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Stop' }));
-    const dialog = screen.getByRole('dialog', { name: 'Stop this analysis?' });
+    const dialog = screen.getByRole('dialog', { name: 'Stop this analysis for good?' });
+    expect(dialog.textContent).toMatch(/will not be resumed/);
+    expect(dialog.textContent).toMatch(/fork/);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('sessionsStop')).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
-    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Stop analysis' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Stop for good' }));
     await waitFor(() => expect(fake.callsOf('sessionsStop')).toEqual([{ id: s.id }]));
+    expect(await screen.findByTestId('stopped-panel')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
   });
 
   it.each([

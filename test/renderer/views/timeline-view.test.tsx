@@ -1,5 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../../shared/domain.ts';
+import { STOPPED_REASON } from '../../../shared/session-state.ts';
 import { FakeCairn } from '../fake-api.ts';
 import { makeCheckpoint, makeTimeline } from '../fixtures.ts';
 import { renderApp } from '../render-app.tsx';
@@ -18,9 +20,9 @@ afterAll(() => {
   if (descriptors.clientWidth) Object.defineProperty(HTMLElement.prototype, 'clientWidth', descriptors.clientWidth);
 });
 
-function setup(count = 6) {
+function setup(count = 6, status: Session['status'] = 'done') {
   const fake = new FakeCairn();
-  const s = fake.addSession({ name: 'History', status: 'done' });
+  const s = fake.addSession({ name: 'History', status, ...(status === 'stopped' ? { reason: STOPPED_REASON } : {}) });
   const rows = makeTimeline(s.id, count);
   fake.timelines.set(s.id, rows);
   const r = renderApp(fake, { view: 'session', sessionId: s.id, tab: 'timeline' });
@@ -110,6 +112,15 @@ describe('Timeline', () => {
     fireEvent.click(within(inspector).getByRole('button', { name: 'Roll back here' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('checkpointsRollback')).toHaveLength(0);
+  });
+
+  it.each(['running', 'stopped'] as const)('a %s session cannot be rolled back (the state machine says so); it can be forked', async (status) => {
+    setup(4, status);
+    fireEvent.click(await screen.findByRole('option', { name: /^map map:1 at/ }));
+    const inspector = await screen.findByTestId('checkpoint-inspector');
+    await within(inspector).findByText('Output at step 1');
+    expect((within(inspector).getByRole('button', { name: 'Roll back here' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(inspector).getByRole('button', { name: 'Fork from here…' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('a failed rollback says why', async () => {

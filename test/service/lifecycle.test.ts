@@ -1,0 +1,134 @@
+// The session lifecycle through the service: after a rollback a session is what
+// its head says (steps pending → resumable, no report) and Resume finishes it
+// from the memo; a session restored into a new one keeps the status it had;
+// Stop ends a session for good (not resumable, not auto-resumed, still forkable
+// and exportable).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { SettingsSchema } from '../../shared/settings.ts';
+import { createAppService } from '../../electron/service/app-service.ts';
+import type { AppService } from '../../electron/service/types.ts';
+import { SIMULATOR_MODEL, startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
+import { contractMarkdown } from '../engine/pipeline/helpers.ts';
+import { sessionWaiter } from './helpers.ts';
+
+const dirs: string[] = [];
+let sim: Simulator;
+const services: AppService[] = [];
+beforeAll(async () => {
+  sim = await startSimulator({ words: 30, tokensPerSecond: 0 });
+});
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.shutdown();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+/** A service whose provider "Local" is a simulator in this process, so the test can count the requests it gets. */
+async function setup(opts: { slow?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-lifecycle-'));
+  dirs.push(dir);
+  const doc = join(dir, 'contract.md');
+  writeFileSync(doc, contractMarkdown(8));
+  const service = await createAppService({ dataDir: join(dir, 'data'), runDeps: { retry: { baseMs: 5, capMs: 20 } } });
+  services.push(service);
+  const local = { name: 'Local', baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' as const }, simulator: false };
+  service.configure({ settings: SettingsSchema.parse({ providers: [local], defaultProvider: 'Local' }), keys: {} });
+  sim.configure({ tokensPerSecond: opts.slow ? 80 : 0 });
+  const until = sessionWaiter(service);
+  const create = (start = true) => service.handle('sessions:create', { task: 'List obligations', template: 'custom', providerName: 'Local', documents: [doc], chunkTokens: 300, concurrency: 2, start });
+  return { dir, doc, service, until, create };
+}
+
+describe('after a rollback the session is what its head says', () => {
+  test('rolled back to the chunks: paused with steps pending, no report, Resume offered; resume finishes from the memo with 0 requests', async () => {
+    const { service, until, create } = await setup();
+    const s = await create();
+    const done = await until((x) => x.status === 'done', s.id);
+    const report = (await service.handle('sessions:detail', { id: s.id })).report;
+    expect(report).toBeTruthy();
+    const chunksCp = (await service.handle('checkpoints:timeline', { sessionId: s.id, limit: 500 })).items.find((r) => r.checkpoint.kind === 'chunks')!.checkpoint;
+
+    const rb = await service.handle('checkpoints:rollback', { sessionId: s.id, checkpointId: chunksCp.id });
+    expect(rb.session.status).toBe('paused');
+    expect(rb.session.reason?.code).toBe('rolled_back');
+    const detail = await service.handle('sessions:detail', { id: s.id });
+    expect(detail.session).toMatchObject({ status: 'paused', headId: chunksCp.id });
+    expect(detail.report).toBeNull();
+    expect(detail.chunks.every((c) => c.status === 'pending')).toBe(true);
+    expect(detail.session.progress).toMatchObject({ done: 0, total: detail.chunks.length + 1 });
+
+    const before = sim.log.completions().length;
+    await service.handle('sessions:resume', { id: s.id });
+    const again = await until((x) => x.status === 'done', s.id);
+    expect(sim.log.completions().length - before, 'every step comes from the memo').toBe(0);
+    expect((await service.handle('sessions:detail', { id: s.id })).report).toBe(report);
+    expect(again.progress.done).toBe(again.progress.total);
+
+    // Undo brings back the head with the report: done again.
+    await service.handle('checkpoints:rollback', { sessionId: s.id, checkpointId: chunksCp.id });
+    const undone = await service.handle('checkpoints:undoRollback', { sessionId: s.id });
+    expect(undone.status).toBe('done');
+    expect(undone.reason).toBeNull();
+    expect(done.id).toBe(s.id);
+  });
+});
+
+describe('restore into new sessions keeps the status a session had', () => {
+  test('a done session comes back done with its report (not paused); a draft stays a draft', async () => {
+    const { service, until, create } = await setup();
+    const s = await create();
+    await until((x) => x.status === 'done', s.id);
+    const report = (await service.handle('sessions:detail', { id: s.id })).report;
+    const draft = await create(false);
+    const backup = await service.handle('backups:create', {});
+
+    const restored = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionId: s.id });
+    const [copyId] = restored.restoredSessions;
+    const copy = await service.handle('sessions:detail', { id: copyId! });
+    expect(copy.session).toMatchObject({ status: 'done', reason: null });
+    expect(copy.report).toBe(report);
+
+    const draftCopy = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionId: draft.id });
+    expect((await service.handle('sessions:get', { id: draftCopy.restoredSessions[0]! })).status).toBe('created');
+  });
+});
+
+describe('Stop ends a session for good', () => {
+  test('stopped: not resumable, not resumed by Resume all, still forkable and exportable', async () => {
+    const { service, until, create } = await setup({ slow: true });
+    const s = await create();
+    await until((x) => x.progress.done >= 1, s.id);
+    const stopped = await service.handle('sessions:stop', { id: s.id });
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.reason?.code).toBe('stopped_for_good');
+    expect(service.running()).toEqual([]);
+
+    await expect(service.handle('sessions:resume', { id: s.id })).rejects.toMatchObject({ code: 'not_resumable' });
+    await expect(service.handle('sessions:start', { id: s.id })).rejects.toMatchObject({ code: 'not_resumable' });
+    expect((await service.handle('sessions:resumeAll', {})).resumed).not.toContain(s.id);
+    expect((await service.handle('sessions:get', { id: s.id })).status).toBe('stopped');
+
+    const md = await service.handle('sessions:export', { id: s.id, format: 'md', save: false });
+    expect(md.content.length).toBeGreaterThan(0);
+    const chunksCp = (await service.handle('checkpoints:timeline', { sessionId: s.id, limit: 500 })).items.find((r) => r.checkpoint.kind === 'chunks')!.checkpoint;
+    const fork = await service.handle('checkpoints:fork', { sessionId: s.id, checkpointId: chunksCp.id });
+    sim.configure({ tokensPerSecond: 0 });
+    await service.handle('sessions:start', { id: fork.id });
+    await until((x) => x.status === 'done', fork.id);
+  });
+
+  test('a paused session can be stopped for good; a done one has nothing to stop', async () => {
+    const { service, until, create } = await setup();
+    const s = await create();
+    await until((x) => x.status === 'done', s.id);
+    await expect(service.handle('sessions:stop', { id: s.id })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await service.handle('sessions:get', { id: s.id })).status).toBe('done');
+    const draft = await create(false);
+    expect((await service.handle('sessions:stop', { id: draft.id })).status).toBe('stopped');
+  });
+});
