@@ -72,12 +72,7 @@ export async function ingestFile(path: string, opts: IngestOptions = {}): Promis
   };
 }
 
-/** The same file added twice (under any name or path) has the same bytes, hence the same sha256. */
-export function isSameDocument(a: Pick<IngestedDocument, 'sha256'>, b: Pick<IngestedDocument, 'sha256'>): boolean {
-  return a.sha256 === b.sha256;
-}
-
-/** The document already present with the same content as `doc`, if any. */
+/** The document already present with the same content as `doc`, if any: the same file added twice (under any name or path) has the same bytes, hence the same sha256. */
 export function findDuplicate<T extends Pick<IngestedDocument, 'sha256'>>(existing: readonly T[], doc: Pick<IngestedDocument, 'sha256'>): T | null {
-  return existing.find((d) => isSameDocument(d, doc)) ?? null;
+  return existing.find((d) => d.sha256 === doc.sha256) ?? null;
 }

@@ -11,8 +11,9 @@ import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
 import { chunkDocument, type Chunk } from '../documents/chunker.ts';
-import { parseCitations, resolveCitations } from '../documents/citations.ts';
+import { checkReportCitations, type CitationSummary } from '../documents/citations.ts';
 import { isDocumentError } from '../documents/document-error.ts';
+import { findDuplicate } from '../documents/ingest.ts';
 import { ingestInWorker } from '../documents/ingest-in-worker.ts';
 import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
 import { cancelledError, isEngineError } from '../errors.ts';
@@ -51,7 +52,9 @@ export type AnalysisEvent =
   | { type: 'delta'; stepKey: string; attempt: number; text: string }
   | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
-  | { type: 'warning'; message: string; hint?: string };
+  | { type: 'warning'; message: string; hint?: string }
+  /** The report's citations checked: each quoted phrase looked for in the chunk its citation resolves to. */
+  | ({ type: 'citations' } & CitationSummary);
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -356,9 +359,9 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       // Stat before reading: a change made while it is read shows as a change on the next resume.
       const seen = await stat(path).catch(() => null);
       const doc = await (ctx.deps.ingest ?? ingestInWorker)(path);
-      const dup = loaded.find((d) => d.state.sha256 === doc.sha256);
+      const dup = findDuplicate(loaded.map((d) => d.state), doc);
       if (dup) {
-        ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.state.name}; it is analysed once.` });
+        ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.name}; it is analysed once.` });
         continue;
       }
       const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
@@ -567,13 +570,22 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
   const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
   const rKey = reportKey(inputHash);
   if (!ctx.onPath.has(pathKey('report', rKey))) {
-    const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({
+    const checked = checkReportCitations(report, chunks.map((c) => ({
       index: c.index, text: c.text, tokens: c.tokens, start: 0, end: c.text.length, hash: c.textHash,
       source: { label: c.label, pages: c.pages, headingPath: c.headingPath, sections: c.sections },
     })));
-    const citations = resolved.map((c) => ({ label: c.label, chunkIndex: c.chunkIndex, valid: c.chunkIndex !== null }));
+    const citations = checked.citations.map((c) => ({ label: c.label, chunkIndex: c.chunkIndex, valid: c.chunkIndex !== null, quote: c.quote, quoteCheck: c.quoteCheck }));
     const invalid = citations.filter((c) => !c.valid);
     if (invalid.length) ctx.emit({ type: 'warning', message: `The report cites ${invalid.map((c) => `[${c.label}]`).join(', ')}, which match no passage; they are flagged in the report view.` });
+    const unverified = citations.filter((c) => c.valid && c.quoteCheck === 'unverified');
+    if (unverified.length) {
+      ctx.emit({
+        type: 'warning',
+        message: `${unverified.length} of ${citations.length} citations quote text that is not in the passage they cite: ${unverified.slice(0, 5).map((c) => `"${(c.quote ?? '').slice(0, 60)}" [${c.label}]`).join(', ')}${unverified.length > 5 ? ', …' : ''}.`,
+        hint: 'They are marked unverified in the report and the exports; check those quotes against the document.',
+      });
+    }
+    ctx.emit({ type: 'citations', ...checked.summary });
     const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
     ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
     ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });

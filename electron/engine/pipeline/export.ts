@@ -2,6 +2,7 @@
 // Model output is untrusted text: the HTML export escapes everything and runs
 // no script (its CSP forbids it), whatever the model wrote.
 import type { Usage } from '../../../shared/domain.ts';
+import type { CitationState } from './step-keys.ts';
 
 export interface ExportModel {
   sessionId: string;
@@ -12,7 +13,7 @@ export interface ExportModel {
   simulator: boolean;
   report: string | null;
   findings: Array<{ index: number; label: string; text: string }>;
-  citations: Array<{ label: string; chunkIndex: number | null; valid: boolean }>;
+  citations: CitationState[];
   failedChunks: number[];
   usage: Usage;
   checkpointId: string | null;
@@ -30,6 +31,12 @@ function header(m: ExportModel): string[] {
   ];
   const invalid = m.citations.filter((c) => !c.valid);
   if (invalid.length) lines.push(`- Citations that point at no passage: ${invalid.map((c) => `[${c.label}]`).join(', ')}`);
+  const checked = m.citations.filter((c) => c.quoteCheck === 'verified' || c.quoteCheck === 'unverified');
+  if (checked.length) {
+    const unverified = checked.filter((c) => c.quoteCheck === 'unverified');
+    lines.push(`- Quotes checked against the passage they cite: ${checked.length - unverified.length} of ${checked.length} verified`);
+    if (unverified.length) lines.push(`- Unverified (not in the cited passage): ${unverified.map((c) => `"${c.quote ?? ''}" [${c.label}]`).join('; ')}`);
+  }
   if (m.failedChunks.length) lines.push(`- Passages not analysed (failed): ${m.failedChunks.map((i) => `#${i + 1}`).join(', ')}`);
   return lines;
 }

@@ -7,14 +7,14 @@ import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts
 import type { CheckpointStoreApi } from '../../store/types.ts';
 import type { ExportModel } from './export.ts';
 import {
-  AnswerStateSchema, chunkListOf, DocumentStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+  AnswerStateSchema, chunkListOf, type CitationState, DocumentStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
 } from './step-keys.ts';
 
 export interface SessionResults {
   session: Session;
   chunks: ChunkRef[];
   results: ChunkResult[];
-  report: { text: string; checkpointId: string; citations: Array<{ label: string; chunkIndex: number | null; valid: boolean }>; failedChunks: number[] } | null;
+  report: { text: string; checkpointId: string; citations: CitationState[]; failedChunks: number[] } | null;
   conversation: Array<{ role: 'user' | 'assistant'; text: string; checkpointId: string | null }>;
   path: Checkpoint[];
 }

@@ -77,7 +77,15 @@ export function chunkListOf(cp: Checkpoint, getBlob: (hash: string) => string): 
 
 export const MapStateSchema = z.object({ index: z.number().int().nonnegative(), label: z.string() });
 export const FailedStateSchema = z.object({ stepKey: z.string(), index: z.number().int().nullable(), code: z.string(), message: z.string() });
-export const CitationStateSchema = z.object({ label: z.string(), chunkIndex: z.number().int().nullable(), valid: z.boolean() });
+/** `quote` and `quoteCheck` (the per-run check of the quote against the cited chunk) are absent from reports written before the check existed. */
+export const CitationStateSchema = z.object({
+  label: z.string(),
+  chunkIndex: z.number().int().nullable(),
+  valid: z.boolean(),
+  quote: z.string().nullable().optional(),
+  quoteCheck: z.enum(['verified', 'unverified', 'no-quote']).optional(),
+});
+export type CitationState = z.infer<typeof CitationStateSchema>;
 export const ReportStateSchema = z.object({ citations: z.array(CitationStateSchema), failedChunks: z.array(z.number().int()) });
 export const AnswerStateSchema = z.object({ question: z.string(), n: z.number().int().nonnegative() });
 
