@@ -1,13 +1,22 @@
 // Plain text: paragraphs are separated by blank lines. A lone short line that
 // starts with a section number ("3.2 Payment Terms") is taken as a heading, so
-// contracts and reports saved as .txt still get section labels.
+// contracts and reports saved as .txt still get section labels; so does one
+// that starts with a legal designation ("Điều 5", "Chương II", "第5条").
+import { legalDesignationLevel } from './section-label.ts';
 import type { Block } from './types.ts';
 
 const NUMBERED_HEADING = /^(?:(?:section|article|clause|part|chapter|schedule)\s+)?(\d{1,3}(?:\.\d{1,3}){0,4})\.?\s+(\p{Lu}[^\n]{0,100})$/iu;
 
+const MAX_HEADING = 120;
+
 export function headingLevelOfLine(line: string): number | null {
-  const m = NUMBERED_HEADING.exec(line.trim());
-  if (!m || /[.,;:]$/.test(line.trim())) return null;
+  const trimmed = line.trim();
+  if (/[.,;:。，；：]$/.test(trimmed)) return null;
+  // "Chương II", "Điều 5. Thanh toán", "第5条 付款期限": legal designations, levelled part › chapter › … › clause.
+  const legal = trimmed.length <= MAX_HEADING ? legalDesignationLevel(trimmed) : null;
+  if (legal !== null) return legal;
+  const m = NUMBERED_HEADING.exec(trimmed);
+  if (!m) return null;
   return (m[1] ?? '').split('.').length;
 }
 
