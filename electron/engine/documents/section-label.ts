@@ -42,7 +42,9 @@ export function sectionKey(heading: string): string {
   if (named) return `${capitalise(named[1] ?? '')} ${(named[2] ?? '').toUpperCase()}`;
   const numbered = NUMBERED.exec(text);
   if (numbered) return numbered[1] ?? text;
-  return text.length > MAX_TEXT_KEY ? text.slice(0, MAX_TEXT_KEY).trimEnd() : text;
+  // Brackets would end the citation early ("[§ createReadStream([options])]"): parentheses instead.
+  const citable = text.replace(/\(\[/g, '(').replace(/\]\)/g, ')').replace(/\[/g, '(').replace(/\]/g, ')');
+  return citable.length > MAX_TEXT_KEY ? citable.slice(0, MAX_TEXT_KEY).trimEnd() : citable;
 }
 
 /** Normalised form used to compare a cited key with a heading key. */
