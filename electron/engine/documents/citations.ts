@@ -201,3 +201,10 @@ export function checkReportCitations(text: string, chunks: readonly Chunk[]): { 
     summary: { total: citations.length, verified: count('verified'), unverified: count('unverified'), noQuote: count('no-quote'), flagged: citations.filter((c) => c.flagged).length },
   };
 }
+
+/** The mark of a finding drawn from one chunk: every phrase it quotes is in that chunk (verified), one is not (unverified), or it quotes nothing. */
+export function checkQuotesIn(text: string, chunkText: string): QuoteCheck {
+  const quotes = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? m[2] ?? '').trim()).filter((q) => q !== '');
+  if (quotes.length === 0) return 'no-quote';
+  return quotes.every((q) => quoteOccurs(q, chunkText)) ? 'verified' : 'unverified';
+}

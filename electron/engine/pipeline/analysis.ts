@@ -12,7 +12,7 @@ import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
 import { chunkDocument, type Chunk } from '../documents/chunker.ts';
 import { checkReportCitations, type CitationSummary } from '../documents/citations.ts';
-import { isDocumentError } from '../documents/document-error.ts';
+import { displayName, isDocumentError } from '../documents/document-error.ts';
 import { findDuplicate } from '../documents/ingest.ts';
 import { ingestInWorker } from '../documents/ingest-in-worker.ts';
 import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
@@ -27,9 +27,10 @@ import { contextWindowFor } from './context-windows.ts';
 import { ProgressTracker } from './progress.ts';
 import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
 import {
-  chunkListOf, chunksKey, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
-  type ChunkRef, type DocumentState,
+  chunkListOf, chunksKey, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, skippedKey, stateOf,
+  type ChunkRef, type DocumentState, type SkippedState,
 } from './step-keys.ts';
+import { putTextParts, readTextParts, TEXT_PART_CHARS } from './stored-text.ts';
 
 export interface AnalysisDeps extends KeyDeps {
   store: CheckpointStoreApi;
@@ -43,6 +44,8 @@ export interface AnalysisDeps extends KeyDeps {
   contextWindows?: ReadonlyArray<{ model: string; tokens: number }>;
   ingest?: (path: string) => Promise<IngestedDocument>;
   heartbeatMs?: number;
+  /** Largest part a document text or chunk list is stored in (test seam; default TEXT_PART_CHARS). */
+  textPartChars?: number;
 }
 
 export type AnalysisEvent =
@@ -338,9 +341,11 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
   const problems: string[] = [];
   for (const [index, path] of paths.entries()) {
     const existing = onPath.find((cp) => stateOf(cp, DocumentStateSchema)?.path === path);
-    if (existing?.outputHash) {
-      const state = stateOf(existing, DocumentStateSchema)!;
-      loaded.push({ index, state, text: store.getBlob(existing.outputHash), sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
+    const existingState = existing ? stateOf(existing, DocumentStateSchema) : null;
+    if (existing && existingState && (existing.outputHash || existingState.textParts)) {
+      const state = existingState;
+      const text = state.textParts ? readTextParts(store, state.textParts) : store.getBlob(existing.outputHash ?? '');
+      loaded.push({ index, state, text, sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
       // The session goes on with the text it read (so its results stay consistent), and says so when the file moved on.
       const onDisk = await documentOnDisk(path, state);
       if (onDisk === 'changed') {
@@ -365,20 +370,30 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
         continue;
       }
       const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
+      // A text over one blob's size (any text file up to the document limit can be) is stored in parts.
+      const partChars = ctx.deps.textPartChars ?? TEXT_PART_CHARS;
+      const textParts = doc.text.length > partChars ? putTextParts(store, doc.text, partChars) : null;
       const state: DocumentState = {
         path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings,
         ...(seen ? { size: seen.size, mtimeMs: seen.mtimeMs } : {}),
+        ...(textParts ? { textParts } : {}),
       };
-      const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
+      const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, ...(textParts ? {} : { output: doc.text }) });
       ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
       for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
       ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
       loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
     } catch (err) {
       if (!isDocumentError(err)) throw err;
-      // One bad file does not stop the others.
+      // One bad file does not stop the others: the run says which it skipped and why, and the session keeps it as a note.
       problems.push(`${err.message} ${err.hint}`);
-      ctx.emit({ type: 'warning', message: err.message, hint: err.hint });
+      const key = skippedKey(path);
+      if (!ctx.onPath.has(pathKey('note', key))) {
+        const skipped: SkippedState = { path, name: displayName(path), code: err.code, message: err.message, hint: err.hint };
+        store.appendCheckpoint(sessionId, { kind: 'note', stepKey: key, state: skipped });
+        ctx.onPath.add(pathKey('note', key));
+      }
+      ctx.emit({ type: 'warning', message: `Skipped ${displayName(path)}: ${err.message}`, hint: err.hint });
     }
   }
   if (loaded.length === 0) throw new AnalysisError('no_documents', problems.length ? `No document could be read. ${problems.join(' ')}` : 'No document could be read.', 'Fix or replace the files named above and run again.');
@@ -403,9 +418,11 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
       refs.push({ index: refs.length, doc: d.index, textHash, tokens: c.tokens, label, pages: c.source.pages, headingPath: c.source.headingPath, sections: c.source.sections, text: c.text });
     }
   }
-  const state = { ...opts, count: refs.length };
   const list = JSON.stringify(refs.map(({ text: _t, ...r }) => r));
-  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, output: list });
+  const partChars = ctx.deps.textPartChars ?? TEXT_PART_CHARS;
+  const listParts = list.length > partChars ? putTextParts(store, list, partChars) : null;
+  const state = { ...opts, count: refs.length, ...(listParts ? { listParts } : {}) };
+  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, ...(listParts ? {} : { output: list }) });
   ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
   ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
   return refs;
