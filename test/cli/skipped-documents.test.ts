@@ -39,6 +39,9 @@ describe('bad documents', () => {
     expect(r.stderr).toContain('Skipped blank.txt: blank.txt is empty (0 bytes).');
     const sessions = jsonOf<Array<{ id: string; name: string }>>(await runCli(['sessions', '--json'], { dataDir }));
     expect(sessions.map((s) => s.name)).toEqual(['contract.md — Summarise']);
+    const dry = await runCli(['run', ws.doc, empty, '--task', 'Summarise', '--dry-run', ...simArgs(sim.baseURL)], { dataDir });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('Skipped blank.txt: blank.txt is empty (0 bytes).');
     const shown = jsonOf<{ skippedDocuments: unknown[] }>(await runCli(['show', sessions[0]!.id, '--json'], { dataDir }));
     expect(shown.skippedDocuments).toEqual([{ name: 'blank.txt', code: 'empty', message: 'blank.txt is empty (0 bytes).' }]);
   });

@@ -1,5 +1,5 @@
 // `cairn run` and `cairn resume`: the same engine as the desktop app, headless.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
@@ -34,7 +34,7 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
  * Every document as an absolute path, and those that pass the checks made before any work. The session
  * keeps them all: its run skips the bad ones, saying which and why in the output and in the session.
  */
-async function checkFiles(files: string[]): Promise<{ documents: string[]; readable: string[] }> {
+async function checkFiles(files: string[]): Promise<{ documents: string[]; readable: string[]; skipped: Array<{ file: string; code: string; message: string }> }> {
   // The readers (pdf.js, mammoth) run in a worker; this process only looks at the files' directory entries.
   const { preflightDocuments } = await import('../../engine/documents/preflight.ts');
   if (files.length === 0) throw new CliError(2, 'invalid_input', 'Name at least one document to analyse.', 'Example: cairn run contract.pdf --task "List every obligation"');
@@ -45,7 +45,7 @@ async function checkFiles(files: string[]): Promise<{ documents: string[]; reada
     const code = skipped.every((e) => e.code === first?.code) && first ? first.code.replace(/-/g, '_') : 'invalid_input';
     throw new CliError(2, code, skipped.map((e) => e.message).join('\n'), [...new Set(skipped.map((e) => e.hint))].join(' '));
   }
-  return { documents: files.map((f) => resolve(f)), readable: ok };
+  return { documents: files.map((f) => resolve(f)), readable: ok, skipped: skipped.map((e) => ({ file: e.file, code: e.code, message: e.message })) };
 }
 
 async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<ProviderProfile> {
@@ -75,7 +75,7 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
 }
 
 export async function runCommand(ctx: CliContext, files: string[], opts: RunOptions): Promise<ExitCode> {
-  const { documents, readable } = await checkFiles(files);
+  const { documents, readable, skipped } = await checkFiles(files);
   const template = TaskTemplateSchema.safeParse(opts.template ?? 'custom');
   if (!template.success) throw new CliError(2, 'invalid_input', `Unknown --template "${opts.template}".`, `Use one of: ${TaskTemplateSchema.options.join(', ')}.`);
   if (!opts.task && template.data === 'custom') throw new CliError(2, 'invalid_input', 'Say what to do with --task "…" or pick a --template.', `Templates: ${TaskTemplateSchema.options.filter((t) => t !== 'custom').join(', ')}.`);
@@ -98,9 +98,11 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
   const config = parsed.data;
 
   if (opts.dryRun) {
-    const est = await estimateAnalysis(config, { prices: await ctx.prices() });
-    if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, simulator: provider.simulator });
+    // The run would skip what the pre-flight refused: so does its estimate.
+    const est = await estimateAnalysis({ ...config, documents: readable }, { prices: await ctx.prices() });
+    if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, skipped, simulator: provider.simulator });
     else {
+      for (const d of skipped) ctx.print(`Skipped ${basename(d.file)}: ${d.message}`);
       for (const d of est.documents) ctx.print(`${d.name}: ${d.pages ?? '–'} pages, ${d.tokens} tokens, ${d.chunks} chunks`);
       ctx.print(`Estimate for ${provider.model}${provider.simulator ? ' (built-in simulator, free)' : ''}: ${est.calls} calls, ~${est.inputTokens} input + ~${est.outputTokens} output tokens, ${est.priceKnown ? `~$${est.costUsd.toFixed(4)}` : 'cost unknown (no price for this model: add one in Settings → Prices)'}${est.seconds !== null ? `, ~${est.seconds}s` : ''}.`);
       ctx.print('Nothing was sent (dry run).');
