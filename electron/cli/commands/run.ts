@@ -138,6 +138,9 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130); // everything persisted so far is already durable
+    // Said at once: reading or chunking a long document stops within a moment, a stream at its next delta.
+    if (ctx.json) ctx.emitJson({ type: 'stopping', signal });
+    else ctx.io.err('stopping…\n');
     controller.abort(new Error(`received ${signal}`));
   };
   process.on('SIGINT', onSignal);

@@ -70,12 +70,35 @@ interface Words {
   prefix: number[];
 }
 
+/** Words (or chunks) done between two chances for the async chunker to yield to the event loop. */
+const YIELD_EVERY = 4_096;
+
 export function chunkDocument(doc: ChunkableDocument, options: ChunkOptions): Chunk[] {
+  const steps = chunkSteps(doc, options);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * The same chunks as chunkDocument, yielding to the event loop as it goes, so a long document
+ * (tens of MB) can be cancelled within a moment: `signal` is checked at every yield, and an abort
+ * rejects with `onAbort()` (default: the signal's reason).
+ */
+export async function chunkDocumentAsync(doc: ChunkableDocument, options: ChunkOptions, signal?: AbortSignal, onAbort?: () => unknown): Promise<Chunk[]> {
+  const steps = chunkSteps(doc, options);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw onAbort ? onAbort() : signal.reason;
+  }
+}
+
+/** The chunking itself, pausing (yielding) every YIELD_EVERY words and chunks; returns the chunks. */
+function* chunkSteps(doc: ChunkableDocument, options: ChunkOptions): Generator<void, Chunk[]> {
   const parsed = ChunkOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RangeError(`Invalid chunking settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { model, chunkTokens: budget, overlapTokens } = parsed.data;
   const tokenizer = tokenizerFor(model);
-  const words = splitWords(doc, tokenizer, budget);
+  const words = yield* splitWords(doc, tokenizer, budget);
   const n = words.starts.length;
   const chunks: Chunk[] = [];
 
@@ -122,6 +145,7 @@ export function chunkDocument(doc: ChunkableDocument, options: ChunkOptions): Ch
     from = next;
     while (overlapTokens > 0 && from - 1 > first && est(from - 1, last) <= overlapTokens) from--;
     first = next;
+    if (chunks.length % YIELD_EVERY === 0) yield;
   }
   return chunks;
 }
@@ -155,7 +179,7 @@ function preferredCut(words: Words, from: number, first: number, last: number, b
   return best;
 }
 
-function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number): Words {
+function* splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number): Generator<void, Words> {
   const { text } = doc;
   const segmentStarts = new Set(doc.sourceMap.map((s) => s.start));
   const headingEnds = new Set<number>();
@@ -215,6 +239,7 @@ function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number
     }
     previousEnd = end;
     previousWord = word;
+    if (words.starts.length % YIELD_EVERY === 0) yield;
   }
   return words;
 }

@@ -10,7 +10,7 @@ import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../.
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
-import { chunkDocument, type Chunk } from '../documents/chunker.ts';
+import { chunkDocumentAsync, type Chunk } from '../documents/chunker.ts';
 import { checkReportCitations, type CitationSummary } from '../documents/citations.ts';
 import { displayName, isDocumentError } from '../documents/document-error.ts';
 import { findDuplicate } from '../documents/ingest.ts';
@@ -42,7 +42,8 @@ export interface AnalysisDeps extends KeyDeps {
   stallMs?: number;
   clock?: Clock;
   contextWindows?: ReadonlyArray<{ model: string; tokens: number }>;
-  ingest?: (path: string) => Promise<IngestedDocument>;
+  /** Reads one document (default: in a worker); stops, rejecting, when `signal` aborts. */
+  ingest?: (path: string, signal: AbortSignal) => Promise<IngestedDocument>;
   heartbeatMs?: number;
   /** Largest part a document text or chunk list is stored in (test seam; default TEXT_PART_CHARS). */
   textPartChars?: number;
@@ -155,7 +156,7 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
-    const chunks = prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
+    const chunks = await prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
     progress.setTotal(chunks.length + 1);
     const publish = () => {
       const p = progress.snapshot();
@@ -359,11 +360,12 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       }
       continue;
     }
-    if (ctx.signal.aborted) break;
+    if (ctx.signal.aborted) throw cancelledError();
     try {
       // Stat before reading: a change made while it is read shows as a change on the next resume.
       const seen = await stat(path).catch(() => null);
-      const doc = await (ctx.deps.ingest ?? ingestInWorker)(path);
+      const doc = await (ctx.deps.ingest ?? ((p: string, signal: AbortSignal) => ingestInWorker(p, { signal, onAbort: cancelledError })))(path, ctx.signal);
+      if (ctx.signal.aborted) throw cancelledError();
       const dup = findDuplicate(loaded.map((d) => d.state), doc);
       if (dup) {
         ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.name}; it is analysed once.` });
@@ -400,7 +402,7 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
   return loaded;
 }
 
-function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Array<ChunkRef & { text: string }> {
+async function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Promise<Array<ChunkRef & { text: string }>> {
   const { store, sessionId } = ctx;
   // The tokenizer decides the cuts, not the model name: switching to a model with the same encoding keeps the chunks.
   const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), encoding: encodingForModel(opts.model), chunkTokens: opts.chunkTokens, overlapTokens: opts.overlapTokens })));
@@ -411,7 +413,8 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
   }
   const refs: Array<ChunkRef & { text: string }> = [];
   for (const d of docs) {
-    const chunks: Chunk[] = chunkDocument({ text: d.text, sourceMap: d.sourceMap, pages: d.state.pages }, opts);
+    // Yields as it goes, so a stop (Ctrl-C) during a long document is heard within a moment.
+    const chunks: Chunk[] = await chunkDocumentAsync({ text: d.text, sourceMap: d.sourceMap, pages: d.state.pages }, opts, ctx.signal, cancelledError);
     for (const c of chunks) {
       const textHash = store.putBlob(c.text);
       const label = c.source.label;
