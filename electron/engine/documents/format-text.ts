@@ -9,11 +9,22 @@ const NUMBERED_HEADING = /^(?:(?:section|article|clause|part|chapter|schedule)\s
 
 const MAX_HEADING = 120;
 
+const TERMINAL_PUNCTUATION = /[.,;:。，；：]$/;
+
+/**
+ * The level of a lone line that is a legal heading ("Chương II", "Điều 5. Thanh toán", "第5条 付款期限"),
+ * levelled part › chapter › section › article › clause › point; null for anything else, a sentence included.
+ */
+export function legalHeadingLevelOfLine(line: string): number | null {
+  const trimmed = line.trim();
+  if (trimmed.includes('\n') || trimmed.length > MAX_HEADING || TERMINAL_PUNCTUATION.test(trimmed)) return null;
+  return legalDesignationLevel(trimmed);
+}
+
 export function headingLevelOfLine(line: string): number | null {
   const trimmed = line.trim();
-  if (/[.,;:。，；：]$/.test(trimmed)) return null;
-  // "Chương II", "Điều 5. Thanh toán", "第5条 付款期限": legal designations, levelled part › chapter › … › clause.
-  const legal = trimmed.length <= MAX_HEADING ? legalDesignationLevel(trimmed) : null;
+  if (TERMINAL_PUNCTUATION.test(trimmed)) return null;
+  const legal = legalHeadingLevelOfLine(trimmed);
   if (legal !== null) return legal;
   const m = NUMBERED_HEADING.exec(trimmed);
   if (!m) return null;

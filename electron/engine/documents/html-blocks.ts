@@ -4,6 +4,7 @@
 // A heading's permalink (an in-page link whose text is only "#", "¶", "§" or
 // a link symbol, as Sphinx, Node's docs and most generators add) is dropped.
 import { Parser } from 'htmlparser2';
+import { legalHeadingLevelOfLine } from './format-text.ts';
 import type { Block } from './types.ts';
 
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'title', 'svg', 'math', 'iframe', 'object']);
@@ -31,7 +32,9 @@ export function htmlToBlocks(html: string): Block[] {
   const flush = (): void => {
     const text = (preDepth > 0 ? buffer : buffer.replace(/[ \t\n\r\f]+/g, ' ')).replace(/ ?\u2028 ?/g, '\n');
     if (text.trim() !== '') {
-      blocks.push(headingLevel === null ? { kind: 'paragraph', text: text.replace(/^ +| +$/gm, '') } : { kind: 'heading', level: headingLevel, text });
+      // A legal heading written as a plain (often bold) paragraph, as Word contracts and law pages do: "Điều 5. Thanh toán".
+      const level = headingLevel ?? (preDepth === 0 ? legalHeadingLevelOfLine(text) : null);
+      blocks.push(level === null ? { kind: 'paragraph', text: text.replace(/^ +| +$/gm, '') } : { kind: 'heading', level, text: headingLevel === null ? text.trim() : text });
     }
     buffer = '';
   };

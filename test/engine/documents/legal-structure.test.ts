@@ -88,3 +88,28 @@ describe('Vietnamese and Chinese contracts', () => {
     expect((await ingestFile(f.vietnameseUtf8)).text).toBe(normalised(VIETNAMESE_CONTRACT));
   });
 });
+
+describe('legal headings written as plain paragraphs (Word, web pages)', () => {
+  it('a .docx whose "Chương" and "Điều" lines are ordinary paragraphs still gets § Điều 5 labels', async () => {
+    const { Document, Packer, Paragraph, TextRun } = await import('docx');
+    const children = [
+      new Paragraph({ children: [new TextRun({ text: 'Chương II', bold: true })] }),
+      new Paragraph({ children: [new TextRun({ text: 'Điều 5. Thanh toán', bold: true })] }),
+      new Paragraph('Bên B phải thanh toán cho Bên A trong vòng ba mươi ngày kể từ ngày nhận hóa đơn hợp lệ.'),
+      new Paragraph({ children: [new TextRun({ text: '第5条 付款期限', bold: true })] }),
+      new Paragraph('乙方应在收到合法发票后三十日内向甲方支付全部款项。'),
+    ];
+    const file = join(dir, 'hop-dong.docx');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, await Packer.toBuffer(new Document({ sections: [{ children }] })));
+    const doc = await ingestFile(file);
+    expect(doc.sourceMap.map((s) => s.headingPath)).toEqual([['Chương II'], ['Chương II', 'Điều 5. Thanh toán'], ['Chương II', '第5条 付款期限']]);
+    const chunks = chunkDocument(doc, { model: 'gpt-4o', chunkTokens: 32, overlapTokens: 0 });
+    expect(chunks.map((c) => c.source.label)).toContain('§ Điều 5');
+  });
+
+  it('a sentence that starts with "Điều 5" is not a heading', async () => {
+    const { htmlToBlocks } = await import('../../../electron/engine/documents/html-blocks.ts');
+    expect(htmlToBlocks('<p>Điều 5 của Hợp đồng này quy định việc thanh toán.</p><p><b>Điều 6</b></p>').map((b) => b.kind)).toEqual(['paragraph', 'heading']);
+  });
+});
