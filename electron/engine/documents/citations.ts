@@ -130,7 +130,7 @@ export function resolveCitations(citations: readonly Citation[], chunks: readonl
  * Whether a quoted phrase is in the chunk's text, compared as a reader sees it: case, quotation
  * marks, Markdown emphasis and line breaks aside (the simulator and real models quote that way).
  */
-export function quoteOccurs(quote: string, text: string): boolean {
+function quoteOccurs(quote: string, text: string): boolean {
   const q = comparableText(quote);
   return q !== '' && comparableText(text).includes(q);
 }
