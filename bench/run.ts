@@ -16,6 +16,7 @@ import { mapReduce } from './map-reduce.ts';
 import { resumeTime } from './resume-time.ts';
 import { rendererSmoothness } from './renderer-smoothness.ts';
 import { peerLangGraph } from './peer-langgraph.ts';
+import { ingestion } from './ingestion.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -43,6 +44,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'renderer', run: rendererSmoothness },
   { name: 'map-reduce', run: mapReduce },
   { name: 'peer-langgraph', run: peerLangGraph },
+  { name: 'ingestion', run: ingestion },
 ];
 
 const machine = describeMachine();

@@ -86,6 +86,9 @@ export class RunReporter {
       case 'warning':
         this.#log(`warning: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
         break;
+      case 'citations':
+        if (e.verified + e.unverified > 0) this.#log(`citations: ${e.verified} of ${e.verified + e.unverified} quotes verified in the passage they cite${e.unverified > 0 ? ` (${e.unverified} unverified)` : ''}`);
+        break;
       case 'status':
         if (e.status === 'running' && this.#countdown) {
           clearInterval(this.#countdown);

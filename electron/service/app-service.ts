@@ -13,6 +13,7 @@ import { resolveDataDir } from '../store/data-dir.ts';
 import { chunkDocument } from '../engine/documents/chunker.ts';
 import { isDocumentError } from '../engine/documents/document-error.ts';
 import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
+import { preflightDocuments } from '../engine/documents/preflight.ts';
 import { refuseUnlessRunnable, runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pipeline/analysis.ts';
 import { rollbackSession, undoRollbackSession } from '../engine/pipeline/head-status.ts';
 import { stopForGood } from '../engine/pipeline/stop.ts';
@@ -246,8 +247,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     'sessions:get': (req) => db().getSession(req.id),
     'sessions:detail': (req) => toSessionDetail(readResults(db(), req.id, running.get(req.id)?.live)),
     'sessions:create': async (req) => {
+      // Checked before a session exists: when no document can be read there is nothing to run and nothing to leave behind.
+      const { ok, skipped } = await preflightDocuments(req.documents);
+      if (ok.length === 0) throw new IpcFailure('invalid_input', skipped.map((e) => e.message).join('\n'), [...new Set(skipped.map((e) => e.hint))].join(' '));
       const cfg = await configFor(req);
-      const name = req.name?.trim() || defaultSessionName(req.documents, req.template, cfg.task);
+      const name = req.name?.trim() || defaultSessionName(ok, req.template, cfg.task);
       const session = db().createSession({ name: name.slice(0, 200), config: cfg });
       emit('session:changed', session);
       return req.start ? launch(session.id) : session;

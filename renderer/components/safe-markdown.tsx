@@ -26,24 +26,42 @@ function remarkHtmlAsText() {
 export const CITATION_PREFIX = '#cairn-chunk-';
 const MISSING_CITATION = '#cairn-missing';
 
+/** Appended to a citation link whose quote the run did not find in the passage it cites. */
+const UNVERIFIED_SUFFIX = '-unverified';
+
 export interface CitationRef {
   label: string;
   chunkIndex: number | null;
   valid: boolean;
+  /** The run's check of the quote before the citation against the chunk it resolves to (absent in older reports). */
+  quoteCheck?: 'verified' | 'unverified' | 'no-quote' | undefined;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Turn citation labels like "[p. 12]" into links the renderer resolves to chunks. */
+function targetOf(c: CitationRef): string {
+  if (!c.valid || c.chunkIndex === null) return MISSING_CITATION;
+  return `${CITATION_PREFIX}${c.chunkIndex}${c.quoteCheck === 'unverified' ? UNVERIFIED_SUFFIX : ''}`;
+}
+
+/**
+ * Turn citation labels like "[p. 12]" into links the renderer resolves to chunks. Citations come in the
+ * order they appear, so the k-th "[p. 12]" in the text gets the k-th citation labelled "p. 12" (its mark).
+ */
 export function linkCitations(text: string, citations: CitationRef[]): string {
   let out = text;
-  const seen = new Set<string>();
+  const byLabel = new Map<string, CitationRef[]>();
   for (const c of citations) {
     const inner = c.label.replace(/^\[/, '').replace(/\]$/, '').trim();
-    if (!inner || seen.has(inner)) continue;
-    seen.add(inner);
-    const target = c.valid && c.chunkIndex !== null ? `${CITATION_PREFIX}${c.chunkIndex}` : MISSING_CITATION;
-    out = out.replace(new RegExp(`\\[${escapeRegExp(inner)}\\](?![(\\[:])`, 'g'), `[${inner}](${target})`);
+    if (!inner) continue;
+    byLabel.set(inner, [...(byLabel.get(inner) ?? []), c]);
+  }
+  for (const [inner, list] of byLabel) {
+    let k = 0;
+    out = out.replace(new RegExp(`\\[${escapeRegExp(inner)}\\](?![(\\[:])`, 'g'), () => {
+      const c = list[Math.min(k++, list.length - 1)]!;
+      return `[${inner}](${targetOf(c)})`;
+    });
   }
   return out;
 }
@@ -64,9 +82,16 @@ function SafeMarkdownImpl({ text, onCitation, className }: Props) {
     a: ({ href, children }: { href?: string | undefined; children?: ReactNode }) => {
       const url = href ?? '';
       if (url.startsWith(CITATION_PREFIX)) {
-        const index = Number(url.slice(CITATION_PREFIX.length));
+        const rest = url.slice(CITATION_PREFIX.length);
+        const unverified = rest.endsWith(UNVERIFIED_SUFFIX);
+        const index = Number(unverified ? rest.slice(0, -UNVERIFIED_SUFFIX.length) : rest);
         return (
-          <button type="button" className="citation" onClick={() => onCitation?.(index)} title={`Show the source (chunk ${index + 1})`}>
+          <button
+            type="button"
+            className={unverified ? 'citation citation-unverified' : 'citation'}
+            onClick={() => onCitation?.(index)}
+            title={unverified ? `The quoted text was not found in this passage (chunk ${index + 1}): check the quote against it` : `Show the source (chunk ${index + 1})`}
+          >
             {children}
           </button>
         );

@@ -59,6 +59,10 @@ export const CitationSchema = z.strictObject({
   label: z.string().max(100),
   chunkIndex: z.number().int().nonnegative().nullable(),
   valid: z.boolean(),
+  /** The phrase quoted just before the citation; absent for reports written before quotes were checked. */
+  quote: z.string().max(2_000).nullable().optional(),
+  /** Whether `quote` occurs in the chunk the citation resolves to (checked on every run). */
+  quoteCheck: z.enum(['verified', 'unverified', 'no-quote']).optional(),
 });
 
 export const TurnSchema = z.strictObject({

@@ -26,8 +26,8 @@ describe.concurrent('usage and bad input exit 2 with a message that says which a
     writeFileSync(odd, 'plain words');
     const dir = data('bad-input');
     const cases: Array<{ args: string[]; message: RegExp }> = [
-      { args: ['run', odd, '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /notes\.xyz: Cairn cannot read \.xyz files[\s\S]*Supported: .*\.pdf/ },
-      { args: ['run', join(ws.root, 'nowhere.pdf'), '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /nowhere\.pdf: no such file/ },
+      { args: ['run', odd, '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /notes\.xyz has an unsupported file type \.xyz[\s\S]*Cairn reads .*\.pdf/ },
+      { args: ['run', join(ws.root, 'nowhere.pdf'), '--task', 'Summarise', ...simArgs(sim.baseURL)], message: /nowhere\.pdf was not found at / },
       { args: ['show', '../etc'], message: /"\.\.\/etc" is not a valid session id[\s\S]*26-character/ },
       { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
       { args: ['run', ws.doc, ...simArgs(sim.baseURL)], message: /Say what to do with --task/ },

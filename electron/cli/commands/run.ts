@@ -1,5 +1,4 @@
 // `cairn run` and `cairn resume`: the same engine as the desktop app, headless.
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
 import { runSession } from '../../engine/pipeline/analysis.ts';
@@ -31,22 +30,22 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-async function checkFiles(files: string[]): Promise<string[]> {
-  // The readers (pdf.js, mammoth) run in a worker; this process only needs the list of extensions.
-  const { formatOf, SUPPORTED_EXTENSIONS } = await import('../../engine/documents/formats.ts');
+/**
+ * Every document as an absolute path, and those that pass the checks made before any work. The session
+ * keeps them all: its run skips the bad ones, saying which and why in the output and in the session.
+ */
+async function checkFiles(files: string[]): Promise<{ documents: string[]; readable: string[]; skipped: Array<{ file: string; code: string; message: string }> }> {
+  // The readers (pdf.js, mammoth) run in a worker; this process only looks at the files' directory entries.
+  const { preflightDocuments } = await import('../../engine/documents/preflight.ts');
   if (files.length === 0) throw new CliError(2, 'invalid_input', 'Name at least one document to analyse.', 'Example: cairn run contract.pdf --task "List every obligation"');
-  return files.map((f) => {
-    const path = resolve(f);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw new CliError(2, 'not_found', `${f}: no such file.`, 'Check the path; quote names that contain spaces.');
-    }
-    if (!st.isFile()) throw new CliError(2, 'invalid_input', `${f} is not a file.`);
-    if (!formatOf(path)) throw new CliError(2, 'unsupported_format', `${f}: Cairn cannot read ${basename(path).includes('.') ? `.${basename(path).split('.').pop()}` : 'files without an extension'} files.`, `Supported: ${SUPPORTED_EXTENSIONS.join(', ')}.`);
-    return path;
-  });
+  const { ok, skipped } = await preflightDocuments(files);
+  if (ok.length === 0) {
+    // Every input is bad: say why once, before a session exists, so no failed session is left behind.
+    const first = skipped[0];
+    const code = skipped.every((e) => e.code === first?.code) && first ? first.code.replace(/-/g, '_') : 'invalid_input';
+    throw new CliError(2, code, skipped.map((e) => e.message).join('\n'), [...new Set(skipped.map((e) => e.hint))].join(' '));
+  }
+  return { documents: files.map((f) => resolve(f)), readable: ok, skipped: skipped.map((e) => ({ file: e.file, code: e.code, message: e.message })) };
 }
 
 async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<ProviderProfile> {
@@ -76,7 +75,7 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
 }
 
 export async function runCommand(ctx: CliContext, files: string[], opts: RunOptions): Promise<ExitCode> {
-  const documents = await checkFiles(files);
+  const { documents, readable, skipped } = await checkFiles(files);
   const template = TaskTemplateSchema.safeParse(opts.template ?? 'custom');
   if (!template.success) throw new CliError(2, 'invalid_input', `Unknown --template "${opts.template}".`, `Use one of: ${TaskTemplateSchema.options.join(', ')}.`);
   if (!opts.task && template.data === 'custom') throw new CliError(2, 'invalid_input', 'Say what to do with --task "…" or pick a --template.', `Templates: ${TaskTemplateSchema.options.filter((t) => t !== 'custom').join(', ')}.`);
@@ -99,9 +98,11 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
   const config = parsed.data;
 
   if (opts.dryRun) {
-    const est = await estimateAnalysis(config, { prices: await ctx.prices() });
-    if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, simulator: provider.simulator });
+    // The run would skip what the pre-flight refused: so does its estimate.
+    const est = await estimateAnalysis({ ...config, documents: readable }, { prices: await ctx.prices() });
+    if (ctx.json) ctx.emitJson({ type: 'estimate', ...est, skipped, simulator: provider.simulator });
     else {
+      for (const d of skipped) ctx.print(`Skipped ${basename(d.file)}: ${d.message}`);
       for (const d of est.documents) ctx.print(`${d.name}: ${d.pages ?? '–'} pages, ${d.tokens} tokens, ${d.chunks} chunks`);
       ctx.print(`Estimate for ${provider.model}${provider.simulator ? ' (built-in simulator, free)' : ''}: ${est.calls} calls, ~${est.inputTokens} input + ~${est.outputTokens} output tokens, ${est.priceKnown ? `~$${est.costUsd.toFixed(4)}` : 'cost unknown (no price for this model: add one in Settings → Prices)'}${est.seconds !== null ? `, ~${est.seconds}s` : ''}.`);
       ctx.print('Nothing was sent (dry run).');
@@ -109,7 +110,7 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
     return 0;
   }
 
-  const name = opts.name ?? defaultSessionName(documents, config.template, config.task);
+  const name = opts.name ?? defaultSessionName(readable, config.template, config.task);
   const session = ctx.store().createSession({ name: name.slice(0, 200), config });
   return execute(ctx, session, false);
 }
@@ -137,6 +138,9 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130); // everything persisted so far is already durable
+    // Said at once: reading or chunking a long document stops within a moment, a stream at its next delta.
+    if (ctx.json) ctx.emitJson({ type: 'stopping', signal });
+    else ctx.io.err('stopping…\n');
     controller.abort(new Error(`received ${signal}`));
   };
   process.on('SIGINT', onSignal);

@@ -61,21 +61,95 @@ const MIN_FILL = 0.5;
 const ABBREVIATION = /^(?:e\.g|i\.e|etc|no|nos|mr|mrs|ms|dr|st|vs|cf|p|pp|art|sec|cl|para|inc|ltd|co|fig|approx|[A-Za-z])\.$/i;
 const SENTENCE_END = /[.!?]["')\]»”’]*$/;
 
+/** Per word of the text, in typed arrays (a 50 MB text has millions of words: plain arrays of numbers cost several times more). */
 interface Words {
-  starts: number[];
-  ends: number[];
+  starts: Int32Array;
+  ends: Int32Array;
   /** strength[k]: how good a cut is just before word k. */
-  strength: number[];
+  strength: Uint8Array;
   /** prefix[k]: estimated tokens of words 0..k-1, each with its leading whitespace. */
-  prefix: number[];
+  prefix: Float64Array;
 }
 
+/** Appends to typed arrays, growing them by half as needed; `done()` gives them trimmed to what was written. */
+class WordTable {
+  #n = 0;
+  #starts: Int32Array;
+  #ends: Int32Array;
+  #strength: Uint8Array;
+  #prefix: Float64Array;
+  constructor(expected: number) {
+    const cap = Math.max(16, expected);
+    this.#starts = new Int32Array(cap);
+    this.#ends = new Int32Array(cap);
+    this.#strength = new Uint8Array(cap);
+    this.#prefix = new Float64Array(cap + 1);
+  }
+
+  get length(): number {
+    return this.#n;
+  }
+
+  push(start: number, end: number, strength: number, total: number): void {
+    if (this.#n === this.#starts.length) this.#grow();
+    this.#starts[this.#n] = start;
+    this.#ends[this.#n] = end;
+    this.#strength[this.#n] = strength;
+    this.#n += 1;
+    this.#prefix[this.#n] = total;
+  }
+
+  #grow(): void {
+    const cap = Math.ceil(this.#starts.length * 1.5);
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T, size: number): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.#starts = grow(this.#starts, (n) => new Int32Array(n), cap);
+    this.#ends = grow(this.#ends, (n) => new Int32Array(n), cap);
+    this.#strength = grow(this.#strength, (n) => new Uint8Array(n), cap);
+    this.#prefix = grow(this.#prefix, (n) => new Float64Array(n), cap + 1);
+  }
+
+  done(): Words {
+    const n = this.#n;
+    return { starts: this.#starts.slice(0, n), ends: this.#ends.slice(0, n), strength: this.#strength.slice(0, n), prefix: this.#prefix.slice(0, n + 1) };
+  }
+}
+
+/** Distinct pieces whose token counts are remembered; past this the memo starts afresh, so its size stays bounded. */
+const MAX_CACHED_PIECES = 200_000;
+
+/** Words (or chunks) done between two chances for the async chunker to yield to the event loop. */
+const YIELD_EVERY = 4_096;
+
 export function chunkDocument(doc: ChunkableDocument, options: ChunkOptions): Chunk[] {
+  const steps = chunkSteps(doc, options);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * The same chunks as chunkDocument, yielding to the event loop as it goes, so a long document
+ * (tens of MB) can be cancelled within a moment: `signal` is checked at every yield, and an abort
+ * rejects with `onAbort()` (default: the signal's reason).
+ */
+export async function chunkDocumentAsync(doc: ChunkableDocument, options: ChunkOptions, signal?: AbortSignal, onAbort?: () => unknown): Promise<Chunk[]> {
+  const steps = chunkSteps(doc, options);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw onAbort ? onAbort() : signal.reason;
+  }
+}
+
+/** The chunking itself, pausing (yielding) every YIELD_EVERY words and chunks; returns the chunks. */
+function* chunkSteps(doc: ChunkableDocument, options: ChunkOptions): Generator<void, Chunk[]> {
   const parsed = ChunkOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RangeError(`Invalid chunking settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { model, chunkTokens: budget, overlapTokens } = parsed.data;
   const tokenizer = tokenizerFor(model);
-  const words = splitWords(doc, tokenizer, budget);
+  const words = yield* splitWords(doc, tokenizer, budget);
   const n = words.starts.length;
   const chunks: Chunk[] = [];
 
@@ -122,6 +196,7 @@ export function chunkDocument(doc: ChunkableDocument, options: ChunkOptions): Ch
     from = next;
     while (overlapTokens > 0 && from - 1 > first && est(from - 1, last) <= overlapTokens) from--;
     first = next;
+    if (chunks.length % YIELD_EVERY === 0) yield;
   }
   return chunks;
 }
@@ -155,7 +230,7 @@ function preferredCut(words: Words, from: number, first: number, last: number, b
   return best;
 }
 
-function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number): Words {
+function* splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number): Generator<void, Words> {
   const { text } = doc;
   const segmentStarts = new Set(doc.sourceMap.map((s) => s.start));
   const headingEnds = new Set<number>();
@@ -168,22 +243,21 @@ function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number
     let c = cache.get(piece);
     if (c === undefined) {
       c = tokenizer.count(piece);
+      if (cache.size >= MAX_CACHED_PIECES) cache.clear();
       cache.set(piece, c);
     }
     return c;
   };
   const maxPiece = Math.max(1, Math.floor(budget / 2));
 
-  const words: Words = { starts: [], ends: [], strength: [], prefix: [0] };
+  // About six characters a word in prose: a first guess at the table's size, grown as needed.
+  const table = new WordTable(Math.ceil(text.length / 6));
   let total = 0;
   let previousEnd = 0;
   let previousWord = '';
   const push = (start: number, end: number, strength: number, tokens: number): void => {
-    words.starts.push(start);
-    words.ends.push(end);
-    words.strength.push(strength);
     total += tokens;
-    words.prefix.push(total);
+    table.push(start, end, strength, total);
   };
 
   for (const match of text.matchAll(/\S+/g)) {
@@ -192,7 +266,7 @@ function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number
     const end = start + word.length;
     const gap = text.slice(previousEnd, start);
     let strength = WORD;
-    if (words.starts.length > 0) {
+    if (table.length > 0) {
       if (headingEnds.has(previousEnd)) strength = WORD; // keep a heading with what follows it, even a sub-heading
       else if (segmentStarts.has(start)) strength = SECTION;
       else if (gap.includes('\n\n')) strength = PARAGRAPH;
@@ -215,8 +289,9 @@ function splitWords(doc: ChunkableDocument, tokenizer: Tokenizer, budget: number
     }
     previousEnd = end;
     previousWord = word;
+    if (table.length % YIELD_EVERY === 0) yield;
   }
-  return words;
+  return table.done();
 }
 
 function longestPrefixWithin(text: string, start: number, end: number, maxTokens: number, tokenizer: Tokenizer): number {

@@ -74,20 +74,43 @@ function chunkMatchesSection(chunk: Chunk, key: string): boolean {
   return chunk.source.headingPath.some((h) => comparableKey(h) === key || comparableKey(stripNumber(h)) === key || comparableKey(sectionKey(h)) === key);
 }
 
-function resolveOne(citation: Citation, chunks: readonly Chunk[]): ResolvedCitation {
+/** Among `candidates` (chunk indexes, best first), the first whose text holds `quote`, else the first. */
+function preferQuoted(candidates: readonly number[], chunks: readonly Chunk[], quote: string | null): number | undefined {
+  if (quote !== null) {
+    const found = candidates.find((i) => quoteOccurs(quote, chunks[i]?.text ?? ''));
+    if (found !== undefined) return found;
+  }
+  return candidates[0];
+}
+
+function resolveOne(citation: Citation, chunks: readonly Chunk[], quote: string | null = null): ResolvedCitation {
   const t = citation.target;
   let matches: number[] = [];
   let best: number | undefined;
+  // A chunk labelled exactly as cited is what the citation names ("pp. 19–21" is the chunk with that label,
+  // not the first one that touches page 19).
+  const label = comparableKey(citation.label);
+  const exact = chunks.filter((c) => comparableKey(c.source.label) === label).map((c) => c.index);
   if (t.kind === 'pages') {
     const lo = Math.min(t.first, t.last);
     const hi = Math.max(t.first, t.last);
-    matches = chunks.filter((c) => c.source.pages.some((p) => p >= lo && p <= hi)).map((c) => c.index);
-    best = chunks.find((c) => c.source.pages.includes(t.first))?.index;
+    const cover = (c: Chunk) => c.source.pages.filter((p) => p >= lo && p <= hi).length;
+    const covering = chunks.filter((c) => cover(c) > 0);
+    matches = covering.map((c) => c.index);
+    if (exact.length > 0) best = preferQuoted(exact, chunks, quote);
+    else if (covering.length > 0) {
+      // Else the chunk covering most of the range, then the one with the fewest pages outside it, then the earliest.
+      const most = Math.max(...covering.map(cover));
+      const widest = covering.filter((c) => cover(c) === most);
+      const fewest = Math.min(...widest.map((c) => c.source.pages.length));
+      best = preferQuoted(widest.filter((c) => c.source.pages.length === fewest).map((c) => c.index), chunks, quote);
+    }
   } else if (t.kind === 'section') {
     for (const key of [comparableKey(t.key), comparableKey(t.key.replace(/\s*\([^)]*\)$/, ''))]) {
       matches = chunks.filter((c) => chunkMatchesSection(c, key)).map((c) => c.index);
       if (matches.length > 0) {
-        best = chunks.find((c) => comparableKey(c.source.label) === comparableKey(sectionLabel(key)) && matches.includes(c.index))?.index;
+        const labelled = chunks.filter((c) => comparableKey(c.source.label) === comparableKey(sectionLabel(key)) && matches.includes(c.index)).map((c) => c.index);
+        best = preferQuoted(labelled.length > 0 ? labelled : matches, chunks, quote);
         break;
       }
     }
@@ -103,8 +126,85 @@ export function resolveCitations(citations: readonly Citation[], chunks: readonl
   return citations.map((c) => resolveOne(c, chunks));
 }
 
-/** Parses and resolves the citations of a report in one go; `flagged` lists those that point at no chunk. */
-export function checkCitations(text: string, chunks: readonly Chunk[]): { citations: ResolvedCitation[]; flagged: ResolvedCitation[] } {
-  const citations = resolveCitations(parseCitations(text), chunks);
-  return { citations, flagged: citations.filter((c) => c.flagged) };
+/**
+ * Whether a quoted phrase is in the chunk's text, compared as a reader sees it: case, quotation
+ * marks, Markdown emphasis and line breaks aside (the simulator and real models quote that way).
+ */
+function quoteOccurs(quote: string, text: string): boolean {
+  const q = comparableText(quote);
+  return q !== '' && comparableText(text).includes(q);
+}
+
+function comparableText(s: string): string {
+  return s
+    .normalize('NFC')
+    .replace(/[*`"“”„«»]|__/g, '')
+    .replace(/[‘’]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+const QUOTED = /"([^"\n]{3,400})"|“([^”\n]{3,400})”/g;
+
+/** The quoted phrase a citation vouches for: the last quotation before it on its line, after the previous citation. */
+function quoteBefore(text: string, index: number, floor: number): string | null {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  const window = text.slice(Math.max(lineStart, floor), index);
+  let last: string | null = null;
+  for (const m of window.matchAll(QUOTED)) last = (m[1] ?? m[2] ?? '').trim();
+  return last === '' ? null : last;
+}
+
+/** What the per-run check found for one citation: its quote is in the chunk it resolves to, is not, or it quotes nothing. */
+export type QuoteCheck = 'verified' | 'unverified' | 'no-quote';
+
+export interface CheckedCitation extends ResolvedCitation {
+  /** The phrase quoted just before the citation, or null. */
+  quote: string | null;
+  quoteCheck: QuoteCheck;
+}
+
+export interface CitationSummary {
+  total: number;
+  verified: number;
+  unverified: number;
+  noQuote: number;
+  /** Citations that point at no chunk (counted in `unverified` when they quote something, else in `noQuote`). */
+  flagged: number;
+}
+
+/**
+ * The check a run makes of its report: every citation resolved to a chunk, and every quoted phrase
+ * looked for in the chunk its citation resolves to. A citation that points at no chunk is unverified.
+ */
+export function checkReportCitations(text: string, chunks: readonly Chunk[]): { citations: CheckedCitation[]; flagged: CheckedCitation[]; summary: CitationSummary } {
+  const citations: CheckedCitation[] = [];
+  let floor = 0;
+  let lastBracket = -1;
+  for (const c of parseCitations(text)) {
+    if (c.index !== lastBracket) {
+      // Several citations in one bracket share its quote; the next bracket looks only after this one.
+      if (lastBracket >= 0) floor = lastBracket;
+      lastBracket = c.index;
+    }
+    const quote = quoteBefore(text, c.index, floor);
+    const resolved = resolveOne(c, chunks, quote);
+    const chunk = resolved.chunkIndex === null ? undefined : chunks[resolved.chunkIndex];
+    const quoteCheck: QuoteCheck = quote === null ? 'no-quote' : chunk !== undefined && quoteOccurs(quote, chunk.text) ? 'verified' : 'unverified';
+    citations.push({ ...resolved, quote, quoteCheck });
+  }
+  const count = (k: QuoteCheck) => citations.filter((c) => c.quoteCheck === k).length;
+  return {
+    citations,
+    flagged: citations.filter((c) => c.flagged),
+    summary: { total: citations.length, verified: count('verified'), unverified: count('unverified'), noQuote: count('no-quote'), flagged: citations.filter((c) => c.flagged).length },
+  };
+}
+
+/** The mark of a finding drawn from one chunk: every phrase it quotes is in that chunk (verified), one is not (unverified), or it quotes nothing. */
+export function checkQuotesIn(text: string, chunkText: string): QuoteCheck {
+  const quotes = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? m[2] ?? '').trim()).filter((q) => q !== '');
+  if (quotes.length === 0) return 'no-quote';
+  return quotes.every((q) => quoteOccurs(q, chunkText)) ? 'verified' : 'unverified';
 }

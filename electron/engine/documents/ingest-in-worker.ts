@@ -14,6 +14,9 @@ export const DEFAULT_INGEST_TIMEOUT_MS = 120_000;
 export interface IngestInWorkerOptions extends IngestOptions {
   /** The worker is stopped and a 'timeout' DocumentError raised after this long. Default 2 minutes. */
   timeoutMs?: number;
+  /** Stops the worker at once; the promise then rejects with `onAbort()` (default: the signal's reason). */
+  signal?: AbortSignal;
+  onAbort?: () => unknown;
 }
 
 // From source the worker is the .ts beside this file; in the packaged app it is
@@ -28,12 +31,27 @@ export function ingestInWorker(path: string, opts: IngestInWorkerOptions = {}): 
   const input: WorkerInput = { path: file, opts: opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes } };
 
   return new Promise<IngestedDocument>((resolvePromise, reject) => {
+    const { signal } = opts;
+    const aborted = (): unknown => (opts.onAbort ? opts.onAbort() : signal?.reason);
+    if (signal?.aborted) {
+      reject(aborted());
+      return;
+    }
     let settled = false;
     const worker = new Worker(WORKER_URL, { workerData: input });
+    const onAbort = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (outcome: { doc: IngestedDocument } | { error: DocumentError }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       if ('doc' in outcome) resolvePromise(outcome.doc);
       else reject(outcome.error);

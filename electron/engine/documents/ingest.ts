@@ -3,7 +3,7 @@
 // naming the file and the reason. Runs on the calling thread: from the main
 // process use ingestInWorker (ingest-in-worker.ts).
 import { createHash } from 'node:crypto';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { assembleBlocks } from './assemble.ts';
 import { decodeText } from './decode-text.ts';
 import { DocumentError, displayName } from './document-error.ts';
@@ -12,7 +12,7 @@ import { markdownToBlocks } from './format-markdown.ts';
 import { readPdf } from './format-pdf.ts';
 import { textToBlocks } from './format-text.ts';
 import { htmlToBlocks } from './html-blocks.ts';
-import { formatOf, SUPPORTED_EXTENSIONS } from './formats.ts';
+import { formatOf, unsupportedFormatError } from './formats.ts';
 import { readWholeFile } from './read-file.ts';
 import { DEFAULT_MAX_BYTES, type DocumentFormat, type FormatResult, type IngestedDocument, type IngestOptions } from './types.ts';
 
@@ -42,15 +42,7 @@ export async function ingestFile(path: string, opts: IngestOptions = {}): Promis
   const file = resolve(path);
   const name = displayName(file);
   const format = formatOf(file);
-  if (format === null) {
-    const ext = extname(file) || '(no extension)';
-    throw new DocumentError(
-      'unsupported-format',
-      file,
-      `${name} has an unsupported file type ${ext}.`,
-      `Cairn reads ${SUPPORTED_EXTENSIONS.join(', ')}. Export the document to one of these (PDF or DOCX keep page and heading information).`,
-    );
-  }
+  if (format === null) throw unsupportedFormatError(file);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = await readWholeFile(file, maxBytes);
   const { blocks, pages, warnings } = await readFormat(format, bytes, file);
@@ -72,12 +64,7 @@ export async function ingestFile(path: string, opts: IngestOptions = {}): Promis
   };
 }
 
-/** The same file added twice (under any name or path) has the same bytes, hence the same sha256. */
-export function isSameDocument(a: Pick<IngestedDocument, 'sha256'>, b: Pick<IngestedDocument, 'sha256'>): boolean {
-  return a.sha256 === b.sha256;
-}
-
-/** The document already present with the same content as `doc`, if any. */
+/** The document already present with the same content as `doc`, if any: the same file added twice (under any name or path) has the same bytes, hence the same sha256. */
 export function findDuplicate<T extends Pick<IngestedDocument, 'sha256'>>(existing: readonly T[], doc: Pick<IngestedDocument, 'sha256'>): T | null {
-  return existing.find((d) => isSameDocument(d, doc)) ?? null;
+  return existing.find((d) => d.sha256 === doc.sha256) ?? null;
 }

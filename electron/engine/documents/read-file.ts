@@ -1,6 +1,7 @@
 // Reads a whole file through one handle and checks that what was read is what
 // was there: a file that shrinks, grows, is replaced or vanishes while it is
 // read is an error, not a silently truncated document.
+import type { Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { DocumentError, displayName } from './document-error.ts';
 
@@ -17,7 +18,27 @@ function formatMb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function openError(file: string, err: unknown): DocumentError {
+/**
+ * What makes a file unreadable before a byte of it is read: a folder or other non-file, an empty file, one
+ * over the size limit. The one home of these checks: the pre-flight of a run and the reader both ask it.
+ */
+export function sizeProblem(file: string, st: Pick<Stats, 'isFile' | 'isDirectory' | 'size'>, maxBytes: number): DocumentError | null {
+  const name = displayName(file);
+  if (st.isDirectory()) return openError(file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  if (!st.isFile()) return new DocumentError('not-a-file', file, `${name} is not a regular file.`, 'Add a saved document (pdf, docx, md, txt, html).');
+  if (st.size === 0) return new DocumentError('empty', file, `${name} is empty (0 bytes).`, 'Check that the file was saved completely, then add it again.');
+  if (st.size > maxBytes) {
+    return new DocumentError(
+      'too-large',
+      file,
+      `${name} is ${formatMb(st.size)} (${st.size} bytes), over the ${formatMb(maxBytes)} (${maxBytes} bytes) limit for one document.`,
+      `Split the document into parts under ${formatMb(maxBytes)} and add the parts.`,
+    );
+  }
+  return null;
+}
+
+export function openError(file: string, err: unknown): DocumentError {
   const name = displayName(file);
   const code = errnoCode(err);
   if (code === 'ENOENT') {
@@ -42,21 +63,8 @@ export async function readWholeFile(file: string, maxBytes: number, hooks: ReadH
   }
   try {
     const before = await handle.stat();
-    if (before.isDirectory()) throw openError(file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-    if (!before.isFile()) {
-      throw new DocumentError('not-a-file', file, `${name} is not a regular file.`, 'Add a saved document (pdf, docx, md, txt, html).');
-    }
-    if (before.size === 0) {
-      throw new DocumentError('empty', file, `${name} is empty (0 bytes).`, 'Check that the file was saved completely, then add it again.');
-    }
-    if (before.size > maxBytes) {
-      throw new DocumentError(
-        'too-large',
-        file,
-        `${name} is ${formatMb(before.size)}, over the ${formatMb(maxBytes)} limit for one document.`,
-        'Split the document, or raise the document size limit in Settings.',
-      );
-    }
+    const problem = sizeProblem(file, before, maxBytes);
+    if (problem !== null) throw problem;
     await hooks.afterOpen?.();
 
     // Read one byte more than announced so a file that grew is noticed too.

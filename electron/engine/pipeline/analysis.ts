@@ -11,9 +11,10 @@ import { isActive, isRunnable, PAUSED_ON_REQUEST } from '../../../shared/session
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
-import { chunkDocument, type Chunk } from '../documents/chunker.ts';
-import { parseCitations, resolveCitations } from '../documents/citations.ts';
-import { isDocumentError } from '../documents/document-error.ts';
+import { chunkDocumentAsync, type Chunk } from '../documents/chunker.ts';
+import { checkReportCitations, type CitationSummary } from '../documents/citations.ts';
+import { displayName, isDocumentError } from '../documents/document-error.ts';
+import { findDuplicate } from '../documents/ingest.ts';
 import { ingestInWorker } from '../documents/ingest-in-worker.ts';
 import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
 import { cancelledError, isEngineError } from '../errors.ts';
@@ -27,9 +28,10 @@ import { contextWindowFor } from './context-windows.ts';
 import { ProgressTracker } from './progress.ts';
 import { mapMessages, reduceMessages, type ChatMessage } from './prompts.ts';
 import {
-  chunkListOf, chunksKey, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, stateOf,
-  type ChunkRef, type DocumentState,
+  chunkListOf, chunksKey, docKey, DocumentStateSchema, failedKey, finalKey, mapKey, mapSpecHash, reduceKey, reportKey, skippedKey, stateOf,
+  type ChunkRef, type DocumentState, type SkippedState,
 } from './step-keys.ts';
+import { putTextParts, readTextParts, TEXT_PART_CHARS } from './stored-text.ts';
 
 export interface AnalysisDeps extends KeyDeps {
   store: CheckpointStoreApi;
@@ -41,8 +43,11 @@ export interface AnalysisDeps extends KeyDeps {
   stallMs?: number;
   clock?: Clock;
   contextWindows?: ReadonlyArray<{ model: string; tokens: number }>;
-  ingest?: (path: string) => Promise<IngestedDocument>;
+  /** Reads one document (default: in a worker); stops, rejecting, when `signal` aborts. */
+  ingest?: (path: string, signal: AbortSignal) => Promise<IngestedDocument>;
   heartbeatMs?: number;
+  /** Largest part a document text or chunk list is stored in (test seam; default TEXT_PART_CHARS). */
+  textPartChars?: number;
 }
 
 export type AnalysisEvent =
@@ -54,7 +59,9 @@ export type AnalysisEvent =
   | { type: 'saved'; stepKey: string; attempt: number; chars: number }
   | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
-  | { type: 'warning'; message: string; hint?: string };
+  | { type: 'warning'; message: string; hint?: string }
+  /** The report's citations checked: each quoted phrase looked for in the chunk its citation resolves to. */
+  | ({ type: 'citations' } & CitationSummary);
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -159,7 +166,7 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
-    const chunks = prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
+    const chunks = await prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
     progress.setTotal(chunks.length + 1);
     const publish = () => {
       const p = progress.snapshot();
@@ -348,9 +355,11 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
   const problems: string[] = [];
   for (const [index, path] of paths.entries()) {
     const existing = onPath.find((cp) => stateOf(cp, DocumentStateSchema)?.path === path);
-    if (existing?.outputHash) {
-      const state = stateOf(existing, DocumentStateSchema)!;
-      loaded.push({ index, state, text: store.getBlob(existing.outputHash), sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
+    const existingState = existing ? stateOf(existing, DocumentStateSchema) : null;
+    if (existing && existingState && (existing.outputHash || existingState.textParts)) {
+      const state = existingState;
+      const text = state.textParts ? readTextParts(store, state.textParts) : store.getBlob(existing.outputHash ?? '');
+      loaded.push({ index, state, text, sourceMap: JSON.parse(store.getBlob(state.sourceMapHash)) as SourceSegment[] });
       // The session goes on with the text it read (so its results stay consistent), and says so when the file moved on.
       const onDisk = await documentOnDisk(path, state);
       if (onDisk === 'changed') {
@@ -364,38 +373,49 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       }
       continue;
     }
-    if (ctx.signal.aborted) break;
+    if (ctx.signal.aborted) throw cancelledError();
     try {
       // Stat before reading: a change made while it is read shows as a change on the next resume.
       const seen = await stat(path).catch(() => null);
-      const doc = await (ctx.deps.ingest ?? ingestInWorker)(path);
-      const dup = loaded.find((d) => d.state.sha256 === doc.sha256);
+      const doc = await (ctx.deps.ingest ?? ((p: string, signal: AbortSignal) => ingestInWorker(p, { signal, onAbort: cancelledError })))(path, ctx.signal);
+      if (ctx.signal.aborted) throw cancelledError();
+      const dup = findDuplicate(loaded.map((d) => d.state), doc);
       if (dup) {
-        ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.state.name}; it is analysed once.` });
+        ctx.emit({ type: 'warning', message: `${doc.name} is the same file as ${dup.name}; it is analysed once.` });
         continue;
       }
       const sourceMapHash = store.putBlob(JSON.stringify(doc.sourceMap));
+      // A text over one blob's size (any text file up to the document limit can be) is stored in parts.
+      const partChars = ctx.deps.textPartChars ?? TEXT_PART_CHARS;
+      const textParts = doc.text.length > partChars ? putTextParts(store, doc.text, partChars) : null;
       const state: DocumentState = {
         path, name: doc.name, format: doc.format, sha256: doc.sha256, textHash: doc.textSha256, sourceMapHash, pages: doc.pages, warnings: doc.warnings,
         ...(seen ? { size: seen.size, mtimeMs: seen.mtimeMs } : {}),
+        ...(textParts ? { textParts } : {}),
       };
-      const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
+      const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, ...(textParts ? {} : { output: doc.text }) });
       ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
       for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
       ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
       loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
     } catch (err) {
       if (!isDocumentError(err)) throw err;
-      // One bad file does not stop the others.
+      // One bad file does not stop the others: the run says which it skipped and why, and the session keeps it as a note.
       problems.push(`${err.message} ${err.hint}`);
-      ctx.emit({ type: 'warning', message: err.message, hint: err.hint });
+      const key = skippedKey(path);
+      if (!ctx.onPath.has(pathKey('note', key))) {
+        const skipped: SkippedState = { path, name: displayName(path), code: err.code, message: err.message, hint: err.hint };
+        store.appendCheckpoint(sessionId, { kind: 'note', stepKey: key, state: skipped });
+        ctx.onPath.add(pathKey('note', key));
+      }
+      ctx.emit({ type: 'warning', message: `Skipped ${displayName(path)}: ${err.message}`, hint: err.hint });
     }
   }
   if (loaded.length === 0) throw new AnalysisError('no_documents', problems.length ? `No document could be read. ${problems.join(' ')}` : 'No document could be read.', 'Fix or replace the files named above and run again.');
   return loaded;
 }
 
-function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Array<ChunkRef & { text: string }> {
+async function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunkTokens: number; overlapTokens: number }): Promise<Array<ChunkRef & { text: string }>> {
   const { store, sessionId } = ctx;
   // The tokenizer decides the cuts, not the model name: switching to a model with the same encoding keeps the chunks.
   const key = chunksKey(sha256(JSON.stringify({ docs: docs.map((d) => d.state.textHash), encoding: encodingForModel(opts.model), chunkTokens: opts.chunkTokens, overlapTokens: opts.overlapTokens })));
@@ -406,16 +426,19 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
   }
   const refs: Array<ChunkRef & { text: string }> = [];
   for (const d of docs) {
-    const chunks: Chunk[] = chunkDocument({ text: d.text, sourceMap: d.sourceMap, pages: d.state.pages }, opts);
+    // Yields as it goes, so a stop (Ctrl-C) during a long document is heard within a moment.
+    const chunks: Chunk[] = await chunkDocumentAsync({ text: d.text, sourceMap: d.sourceMap, pages: d.state.pages }, opts, ctx.signal, cancelledError);
     for (const c of chunks) {
       const textHash = store.putBlob(c.text);
       const label = c.source.label;
       refs.push({ index: refs.length, doc: d.index, textHash, tokens: c.tokens, label, pages: c.source.pages, headingPath: c.source.headingPath, sections: c.source.sections, text: c.text });
     }
   }
-  const state = { ...opts, count: refs.length };
   const list = JSON.stringify(refs.map(({ text: _t, ...r }) => r));
-  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, output: list });
+  const partChars = ctx.deps.textPartChars ?? TEXT_PART_CHARS;
+  const listParts = list.length > partChars ? putTextParts(store, list, partChars) : null;
+  const state = { ...opts, count: refs.length, ...(listParts ? { listParts } : {}) };
+  const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, ...(listParts ? {} : { output: list }) });
   ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
   ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
   return refs;
@@ -580,13 +603,22 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
   const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
   const rKey = reportKey(inputHash);
   if (!ctx.onPath.has(pathKey('report', rKey))) {
-    const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({
+    const checked = checkReportCitations(report, chunks.map((c) => ({
       index: c.index, text: c.text, tokens: c.tokens, start: 0, end: c.text.length, hash: c.textHash,
       source: { label: c.label, pages: c.pages, headingPath: c.headingPath, sections: c.sections },
     })));
-    const citations = resolved.map((c) => ({ label: c.label, chunkIndex: c.chunkIndex, valid: c.chunkIndex !== null }));
+    const citations = checked.citations.map((c) => ({ label: c.label, chunkIndex: c.chunkIndex, valid: c.chunkIndex !== null, quote: c.quote, quoteCheck: c.quoteCheck }));
     const invalid = citations.filter((c) => !c.valid);
     if (invalid.length) ctx.emit({ type: 'warning', message: `The report cites ${invalid.map((c) => `[${c.label}]`).join(', ')}, which match no passage; they are flagged in the report view.` });
+    const unverified = citations.filter((c) => c.valid && c.quoteCheck === 'unverified');
+    if (unverified.length) {
+      ctx.emit({
+        type: 'warning',
+        message: `${unverified.length} of ${citations.length} citations quote text that is not in the passage they cite: ${unverified.slice(0, 5).map((c) => `"${(c.quote ?? '').slice(0, 60)}" [${c.label}]`).join(', ')}${unverified.length > 5 ? ', …' : ''}.`,
+        hint: 'They are marked unverified in the report and the exports; check those quotes against the document.',
+      });
+    }
+    ctx.emit({ type: 'citations', ...checked.summary });
     const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
     ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
     ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });

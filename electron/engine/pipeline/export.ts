@@ -2,6 +2,15 @@
 // Model output is untrusted text: the HTML export escapes everything and runs
 // no script (its CSP forbids it), whatever the model wrote.
 import type { Usage } from '../../../shared/domain.ts';
+import type { QuoteCheck } from '../documents/citations.ts';
+import type { CitationState } from './step-keys.ts';
+
+/** Where a finding or a citation points, for machines: null where the document has no such thing (pages in a text file). */
+export interface ExportSource {
+  document: { name: string; sha256: string } | null;
+  pages: { from: number; to: number } | null;
+  section: { key: string; path: string[] } | null;
+}
 
 export interface ExportModel {
   sessionId: string;
@@ -11,8 +20,9 @@ export interface ExportModel {
   model: string;
   simulator: boolean;
   report: string | null;
-  findings: Array<{ index: number; label: string; text: string }>;
-  citations: Array<{ label: string; chunkIndex: number | null; valid: boolean }>;
+  findings: Array<{ index: number; label: string; text: string; quoteCheck: QuoteCheck } & ExportSource>;
+  citations: Array<CitationState & ExportSource>;
+  skippedDocuments: Array<{ name: string; code: string; message: string }>;
   failedChunks: number[];
   usage: Usage;
   checkpointId: string | null;
@@ -30,6 +40,13 @@ function header(m: ExportModel): string[] {
   ];
   const invalid = m.citations.filter((c) => !c.valid);
   if (invalid.length) lines.push(`- Citations that point at no passage: ${invalid.map((c) => `[${c.label}]`).join(', ')}`);
+  const checked = m.citations.filter((c) => c.quoteCheck === 'verified' || c.quoteCheck === 'unverified');
+  if (checked.length) {
+    const unverified = checked.filter((c) => c.quoteCheck === 'unverified');
+    lines.push(`- Quotes checked against the passage they cite: ${checked.length - unverified.length} of ${checked.length} verified`);
+    if (unverified.length) lines.push(`- Unverified (not in the cited passage): ${unverified.map((c) => `"${c.quote ?? ''}" [${c.label}]`).join('; ')}`);
+  }
+  for (const d of m.skippedDocuments) lines.push(`- Skipped ${d.name}: ${d.message}`);
   if (m.failedChunks.length) lines.push(`- Passages not analysed (failed): ${m.failedChunks.map((i) => `#${i + 1}`).join(', ')}`);
   return lines;
 }
@@ -45,7 +62,8 @@ export function toJson(m: ExportModel): string {
     format: 'cairn-export', version: 1,
     session: { id: m.sessionId, name: m.name, task: m.task, provider: m.provider, model: m.model, simulator: m.simulator },
     report: m.report, citations: m.citations,
-    findings: m.findings.map((f) => ({ index: f.index, source: f.label, text: f.text })),
+    findings: m.findings.map((f) => ({ index: f.index, source: f.label, document: f.document, pages: f.pages, section: f.section, quoteCheck: f.quoteCheck, text: f.text })),
+    skippedDocuments: m.skippedDocuments,
     failedChunks: m.failedChunks, usage: m.usage, checkpointId: m.checkpointId, exportedAt: m.exportedAt,
   }, null, 2);
 }

@@ -5,17 +5,25 @@
 import type { Checkpoint, Session } from '../../../shared/domain.ts';
 import type { ChunkResult, SessionDetail } from '../../../shared/ipc/sessions.ts';
 import type { CheckpointStoreApi } from '../../store/types.ts';
-import type { ExportModel } from './export.ts';
+import { checkQuotesIn } from '../documents/citations.ts';
+import { sectionKey } from '../documents/section-label.ts';
+import type { ExportModel, ExportSource } from './export.ts';
 import {
-  AnswerStateSchema, chunkListOf, DocumentStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, stateOf, type ChunkRef,
+  AnswerStateSchema, chunkListOf, type CitationState, DocumentStateSchema, FailedStateSchema, mapKey, mapSpecHash, MapStateSchema, ReportStateSchema, SkippedStateSchema, stateOf, type ChunkRef, type SkippedState,
 } from './step-keys.ts';
 
 export interface SessionResults {
   session: Session;
   chunks: ChunkRef[];
   results: ChunkResult[];
-  report: { text: string; checkpointId: string; citations: Array<{ label: string; chunkIndex: number | null; valid: boolean }>; failedChunks: number[] } | null;
+  report: { text: string; checkpointId: string; citations: CitationState[]; failedChunks: number[] } | null;
   conversation: Array<{ role: 'user' | 'assistant'; text: string; checkpointId: string | null }>;
+  /** Documents the session's runs could not read and went on without (none once a later run read them). */
+  skippedDocuments: SkippedState[];
+  /** Name and sha256 of each document, by its index in the session's documents. */
+  documents: Map<number, { name: string; sha256: string }>;
+  /** A chunk's text, read from the store when asked (exports check quotes against it). */
+  chunkText: (index: number) => string;
   path: Checkpoint[];
 }
 
@@ -30,6 +38,7 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
   const interrupted = new Set<string>();
   let report: SessionResults['report'] = null;
   const conversation: SessionResults['conversation'] = [];
+  const skipped = new Map<string, SkippedState>();
   const cfg = session.config;
   const specHash = mapSpecHash(cfg.task, cfg.temperature);
   // Only results of the session's current task count: a fork with an edited task shows its own.
@@ -52,6 +61,12 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
         done.set(st.index, cp);
         failed.delete(st.index);
       }
+    } else if (cp.kind === 'note' && cp.stepKey?.startsWith('skipped:')) {
+      const st = stateOf(cp, SkippedStateSchema);
+      if (st) skipped.set(st.path, st);
+    } else if (cp.kind === 'document') {
+      const st = stateOf(cp, DocumentStateSchema);
+      if (st) skipped.delete(st.path);
     } else if (cp.kind === 'note') {
       const st = stateOf(cp, FailedStateSchema);
       if (st && st.index !== null && !done.has(st.index) && current(st.index, st.stepKey)) failed.set(st.index, st.message);
@@ -71,10 +86,14 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
 
   // With several documents, say which one a passage comes from: "contract.pdf · p. 12".
   const docNames = new Map<number, string>();
+  const documents = new Map<number, { name: string; sha256: string }>();
   for (const cp of path) {
     const st = cp.kind === 'document' ? stateOf(cp, DocumentStateSchema) : null;
     const index = st ? cfg.documents.indexOf(st.path) : -1;
-    if (st && index >= 0) docNames.set(index, st.name);
+    if (st && index >= 0) {
+      docNames.set(index, st.name);
+      documents.set(index, { name: st.name, sha256: st.sha256 });
+    }
   }
   const multi = new Set(chunks.map((c) => c.doc)).size > 1;
   const sourceOf = (c: ChunkRef) => (multi && docNames.has(c.doc) ? `${docNames.get(c.doc)} · ${c.label}` : c.label).slice(0, 500);
@@ -94,7 +113,11 @@ export function readResults(store: CheckpointStoreApi, sessionId: string, live?:
     return { index: c.index, stepKey, source, status: 'pending', output: null, error: null };
   });
 
-  return { session, chunks, results, report, conversation, path };
+  const chunkText = (index: number): string => {
+    const c = chunks[index];
+    return c ? store.getBlob(c.textHash) : '';
+  };
+  return { session, chunks, results, report, conversation, skippedDocuments: [...skipped.values()], documents, chunkText, path };
 }
 
 export function toSessionDetail(r: SessionResults): SessionDetail {
@@ -108,6 +131,18 @@ export function toSessionDetail(r: SessionResults): SessionDetail {
   };
 }
 
+/** Where a chunk's text comes from, for machines: the document (name, sha256), its pages and its section. */
+function sourceOfChunk(r: SessionResults, index: number | null): ExportSource {
+  const c = index === null ? undefined : r.chunks[index];
+  if (!c) return { document: null, pages: null, section: null };
+  const heading = c.headingPath.at(-1);
+  return {
+    document: r.documents.get(c.doc) ?? null,
+    pages: c.pages.length > 0 ? { from: Math.min(...c.pages), to: Math.max(...c.pages) } : null,
+    section: heading === undefined ? null : { key: sectionKey(heading), path: [...c.headingPath] },
+  };
+}
+
 export function toExportModel(r: SessionResults, now: Date = new Date()): ExportModel {
   const cfg = r.session.config;
   return {
@@ -118,8 +153,11 @@ export function toExportModel(r: SessionResults, now: Date = new Date()): Export
     model: cfg.provider.model,
     simulator: cfg.provider.simulator,
     report: r.report?.text ?? null,
-    findings: r.results.filter((c) => c.status === 'done').map((c) => ({ index: c.index, label: c.source, text: c.output ?? '' })),
-    citations: r.report?.citations ?? [],
+    findings: r.results.filter((c) => c.status === 'done').map((c) => ({
+      index: c.index, label: c.source, text: c.output ?? '', ...sourceOfChunk(r, c.index), quoteCheck: checkQuotesIn(c.output ?? '', r.chunkText(c.index)),
+    })),
+    citations: (r.report?.citations ?? []).map((c) => ({ ...c, ...sourceOfChunk(r, c.chunkIndex) })),
+    skippedDocuments: r.skippedDocuments.map((d) => ({ name: d.name, code: d.code, message: d.message })),
     failedChunks: r.results.filter((c) => c.status === 'failed').map((c) => c.index),
     usage: r.session.usage,
     checkpointId: r.report?.checkpointId ?? r.session.headId,
@@ -139,5 +177,6 @@ export function toShowJson(r: SessionResults): Record<string, unknown> {
     task: s.config.task, headId: s.headId, forkOf: s.forkOf, createdAt: s.createdAt, updatedAt: s.updatedAt,
     chunks: r.results.map((c) => ({ index: c.index, source: c.source, status: c.status })),
     citations: r.report?.citations ?? [],
+    skippedDocuments: r.skippedDocuments.map((d) => ({ name: d.name, code: d.code, message: d.message })),
   };
 }

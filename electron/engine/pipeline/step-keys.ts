@@ -39,6 +39,8 @@ export const DocumentStateSchema = z.object({
   /** The file's size and modification time when it was read: a resume checks the file against them (older sessions lack them). */
   size: z.number().optional(),
   mtimeMs: z.number().optional(),
+  /** A text larger than one blob is stored in parts (their hashes, in order) and the checkpoint has no output. */
+  textParts: z.array(z.string()).min(2).optional(),
 });
 export type DocumentState = z.infer<typeof DocumentStateSchema>;
 
@@ -60,15 +62,19 @@ export const ChunksStateSchema = z.object({
   chunkTokens: z.number().int(),
   overlapTokens: z.number().int(),
   count: z.number().int().nonnegative(),
+  /** A chunk list larger than one blob is stored in parts (their hashes, in order) and the checkpoint has no output. */
+  listParts: z.array(z.string()).min(2).optional(),
 });
 export type ChunksState = z.infer<typeof ChunksStateSchema>;
 export const ChunkListSchema = z.array(ChunkRefSchema);
 
 /** Reads a chunking checkpoint's chunk list back, validated. */
 export function chunkListOf(cp: Checkpoint, getBlob: (hash: string) => string): ChunkRef[] | null {
-  if (cp.kind !== 'chunks' || !cp.outputHash || !stateOf(cp, ChunksStateSchema)) return null;
+  const state = cp.kind === 'chunks' ? stateOf(cp, ChunksStateSchema) : null;
+  if (!state || (!cp.outputHash && !state.listParts)) return null;
   try {
-    const r = ChunkListSchema.safeParse(JSON.parse(getBlob(cp.outputHash)));
+    const json = state.listParts ? state.listParts.map(getBlob).join('') : getBlob(cp.outputHash ?? '');
+    const r = ChunkListSchema.safeParse(JSON.parse(json));
     return r.success ? r.data : null;
   } catch {
     return null;
@@ -77,7 +83,19 @@ export function chunkListOf(cp: Checkpoint, getBlob: (hash: string) => string): 
 
 export const MapStateSchema = z.object({ index: z.number().int().nonnegative(), label: z.string() });
 export const FailedStateSchema = z.object({ stepKey: z.string(), index: z.number().int().nullable(), code: z.string(), message: z.string() });
-export const CitationStateSchema = z.object({ label: z.string(), chunkIndex: z.number().int().nullable(), valid: z.boolean() });
+/** `quote` and `quoteCheck` (the per-run check of the quote against the cited chunk) are absent from reports written before the check existed. */
+export const CitationStateSchema = z.object({
+  label: z.string(),
+  chunkIndex: z.number().int().nullable(),
+  valid: z.boolean(),
+  quote: z.string().nullable().optional(),
+  quoteCheck: z.enum(['verified', 'unverified', 'no-quote']).optional(),
+});
+export type CitationState = z.infer<typeof CitationStateSchema>;
+/** A document a run could not read and went on without (written by the run as a note, and listed with the report). */
+export const SkippedStateSchema = z.object({ path: z.string(), name: z.string(), code: z.string(), message: z.string(), hint: z.string() });
+export type SkippedState = z.infer<typeof SkippedStateSchema>;
+export const skippedKey = (path: string) => `skipped:${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
 export const ReportStateSchema = z.object({ citations: z.array(CitationStateSchema), failedChunks: z.array(z.number().int()) });
 export const AnswerStateSchema = z.object({ question: z.string(), n: z.number().int().nonnegative() });
 

@@ -1,8 +1,8 @@
 // The simulator's text: a pure function of the request messages, so the same
 // request always gets the same answer (byte for byte) and the pipeline and its
 // tests can predict what a step will produce. It reads like an analysis: it
-// quotes short phrases from the passages it was given and cites the source
-// markers (`[p. 12]`, `[§ 3.2]`) found in them.
+// quotes short phrases from the passage it was given and cites that passage
+// by its label; combining findings, it keeps each quote with its citation.
 import { createHash } from 'node:crypto';
 import { seededRandom } from '../../../shared/seeded-random.ts';
 
@@ -89,9 +89,37 @@ function quote(passage: string, rnd: () => number): string {
   return words.slice(0, len).join(' ').replace(/[.,;:!?(]+$/, '');
 }
 
-/** What earlier findings quoted: a step that combines findings quotes those phrases, not its own lead-ins. */
-function quotedPhrases(text: string): string[] {
-  return [...text.matchAll(/"([^"\n]{12,300})"/g)].map((m) => (m[1] as string).trim()).filter((q) => q.split(' ').length >= 3);
+/** A quoted phrase and the citation it came with (`[p. 12]`), or null when it was quoted without one. */
+interface SourcedQuote {
+  phrase: string;
+  cite: string | null;
+}
+
+const PASSAGE_LABEL = /^Passage \[([^\]\n]{1,200})\]:$/m;
+const QUOTE_WITH_CITE = /"([^"\n]{12,300})"(?:\s*(\[[^\]\n]{1,200}\]))?/g;
+/** A section of combined findings: "### From [p. 12]" (one passage) or "### Combined findings, part 2". */
+const FINDINGS_SECTION = /^### (?:From (\[[^\]\n]{1,200}\])|Combined findings[^\n]*)$/;
+
+/**
+ * What earlier findings quoted, each with the citation it carried: a step that combines findings quotes
+ * those phrases and cites each one where its finding did (else the passage its section comes from), so a
+ * citation always points at the passage its quote came from, through every level of a reduce.
+ */
+function sourcedQuotes(text: string): SourcedQuote[] {
+  const out: SourcedQuote[] = [];
+  let section: string | null = null;
+  for (const line of text.split('\n')) {
+    const heading = FINDINGS_SECTION.exec(line);
+    if (heading) {
+      section = heading[1] ?? null;
+      continue;
+    }
+    for (const m of line.matchAll(QUOTE_WITH_CITE)) {
+      const phrase = (m[1] as string).trim();
+      if (phrase.split(' ').length >= 3) out.push({ phrase, cite: m[2] ?? section });
+    }
+  }
+  return out;
 }
 
 /** The full answer the simulator gives for these messages. Pure and deterministic. */
@@ -101,9 +129,11 @@ export function generateAnalysis(messages: readonly ChatMessageLike[], opts: Gen
   // Quote the material (inside """ fences, as Cairn sends it), not the instructions around it.
   const fenced = [...userText.matchAll(/"""\n?([\s\S]*?)\n?"""/g)].map((m) => m[1] ?? '').join('\n');
   const source = fenced.trim() ? fenced : userText;
-  // Combining findings (a reduce step): quote what the findings quoted from the document.
-  const quoted = /^Findings:/m.test(source) ? quotedPhrases(source) : [];
-  const passages = quoted.length > 0 ? quoted : extractPassages(source);
+  // Combining findings (a reduce step): quote what the findings quoted from the document, with their citations.
+  const quoted = /^Findings:/m.test(source) ? sourcedQuotes(source) : [];
+  // Analysing one passage: every quote cites that passage, by the label Cairn gave it.
+  const passageLabel = PASSAGE_LABEL.exec(userText)?.[1];
+  const passages = quoted.length > 0 ? [] : extractPassages(source);
   const markers = extractMarkers(source);
   const target = Math.max(1, Math.floor(opts.words));
 
@@ -113,8 +143,11 @@ export function generateAnalysis(messages: readonly ChatMessageLike[], opts: Gen
   while (words < target && n < 10_000) {
     n += 1;
     let line: string;
-    if (passages.length > 0) {
-      const cite = markers.length > 0 && rnd() < 0.7 ? ` ${pick(markers, rnd)}` : '';
+    if (quoted.length > 0) {
+      const q = pick(quoted, rnd);
+      line = `${n}. ${pick(LEADS, rnd)} "${q.phrase}"${q.cite === null ? '' : ` ${q.cite}`}. ${pick(FILLER, rnd)}`;
+    } else if (passages.length > 0) {
+      const cite = passageLabel !== undefined ? ` [${passageLabel}]` : markers.length > 0 && rnd() < 0.7 ? ` ${pick(markers, rnd)}` : '';
       line = `${n}. ${pick(LEADS, rnd)} "${quote(pick(passages, rnd), rnd)}"${cite}. ${pick(FILLER, rnd)}`;
     } else {
       line = `${n}. ${pick(FILLER, rnd)}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../../electron/engine/documents/chunker.ts';
-import { checkCitations, parseCitations, resolveCitations } from '../../../electron/engine/documents/citations.ts';
+import { checkReportCitations, parseCitations, resolveCitations } from '../../../electron/engine/documents/citations.ts';
 import { sectionKey } from '../../../electron/engine/documents/section-label.ts';
 import { numberedDocument, pagedDocument, paragraph, plainDocument, prng } from './synthetic-document.ts';
 
@@ -44,7 +44,8 @@ describe('resolveCitations', () => {
   it('maps section citations by number or heading text to the chunk holding that section', () => {
     const doc = numberedDocument(4, 5, 3, 2);
     const chunks = chunkDocument(doc, { model: 'gpt-4o', chunkTokens: 300, overlapTokens: 30 });
-    const { citations, flagged } = checkCitations('Late payment [§ 3.2]. Scope [§ 2]. Detail [§ 4.1(a)]. By name [§ Clause 3 of section 5]. Bad [§ 9.9].', chunks);
+    const { citations } = checkReportCitations('Late payment [§ 3.2]. Scope [§ 2]. Detail [§ 4.1(a)]. By name [§ Clause 3 of section 5]. Bad [§ 9.9].', chunks);
+    const flagged = citations.filter((c) => c.flagged);
     expect(flagged.map((c) => c.label)).toEqual(['§ 9.9']);
     const section = (heading: string) => doc.sourceMap.find((s) => s.headingPath.at(-1) === heading);
     const expectations: Array<[number, string]> = [

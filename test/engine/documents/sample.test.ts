@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../../electron/engine/documents/chunker.ts';
-import { checkCitations } from '../../../electron/engine/documents/citations.ts';
+import { checkReportCitations } from '../../../electron/engine/documents/citations.ts';
 import { ingestFile } from '../../../electron/engine/documents/ingest.ts';
 import type { IngestedDocument } from '../../../electron/engine/documents/types.ts';
 import { renderSamplePdf, SAMPLE_MARKDOWN, SAMPLE_PDF } from '../../../scripts/make-sample.ts';
@@ -44,11 +44,11 @@ describe('sample contract', () => {
     expect(mdChunks.length).toBeGreaterThanOrEqual(30);
 
     const paymentPage = pdf.sourceMap.find((s) => pdf.text.slice(s.start, s.end).includes('3.2 Payment Terms'))?.page;
-    const fromPdf = checkCitations(`Invoices are payable within 30 days [p. ${paymentPage}]. No such page [p. 99].`, pdfChunks);
+    const fromPdf = checkReportCitations(`Invoices are payable within 30 days [p. ${paymentPage}]. No such page [p. 99].`, pdfChunks);
     expect(fromPdf.flagged.map((c) => c.label)).toEqual(['p. 99']);
     expect(pdfChunks[fromPdf.citations[0]?.chunkIndex ?? -1]?.source.pages).toContain(paymentPage);
 
-    const fromMd = checkCitations('Invoices are payable within 30 days [§ 3.2]; the liability cap is EUR 6,000,000 [§ 15.2]. Bad [§ 31.4].', mdChunks);
+    const fromMd = checkReportCitations('Invoices are payable within 30 days [§ 3.2]; the liability cap is EUR 6,000,000 [§ 15.2]. Bad [§ 31.4].', mdChunks);
     expect(fromMd.flagged.map((c) => c.label)).toEqual(['§ 31.4']);
     expect(mdChunks[fromMd.citations[0]?.chunkIndex ?? -1]?.text).toContain('within thirty (30) days of the date on which it receives the invoice');
     expect(mdChunks[fromMd.citations[1]?.chunkIndex ?? -1]?.text).toContain('EUR 6,000,000');

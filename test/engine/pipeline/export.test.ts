@@ -4,8 +4,15 @@ import { renderExport, type ExportModel } from '../../../electron/engine/pipelin
 const model: ExportModel = {
   sessionId: '01JBQ4Z8Y6W2N3XKPRS7TV5M9A', name: 'MSA review', task: 'Extract obligations', provider: 'Simulator', model: 'cairn-sim', simulator: true,
   report: '# Obligations\n\n- Supplier pays within 30 days [p. 4]\n- <img src=x onerror=alert(1)> <script>alert(2)</script>',
-  findings: [{ index: 0, label: 'p. 4', text: '**Payment** within 30 days [p. 4]' }],
-  citations: [{ label: 'p. 4', chunkIndex: 0, valid: true }, { label: 'p. 99', chunkIndex: null, valid: false }],
+  findings: [{
+    index: 0, label: 'p. 4', text: '**Payment** within 30 days [p. 4]', quoteCheck: 'no-quote',
+    document: { name: 'msa.pdf', sha256: 'a'.repeat(64) }, pages: { from: 4, to: 4 }, section: { key: '3.2', path: ['3 Fees', '3.2 Payment'] },
+  }],
+  citations: [
+    { label: 'p. 4', chunkIndex: 0, valid: true, document: { name: 'msa.pdf', sha256: 'a'.repeat(64) }, pages: { from: 4, to: 4 }, section: null },
+    { label: 'p. 99', chunkIndex: null, valid: false, document: null, pages: null, section: null },
+  ],
+  skippedDocuments: [],
   failedChunks: [], usage: { inputTokens: 10, outputTokens: 5, costUsd: 0, estimated: false }, checkpointId: '01JBQ4Z8Y6W2N3XKPRS7TV5M9B', exportedAt: '2026-11-27T12:00:00.000Z',
 };
 
@@ -20,7 +27,10 @@ describe('export', () => {
   test('json has findings with sources, usage and the checkpoint id', () => {
     const j = JSON.parse(renderExport(model, 'json')) as Record<string, unknown>;
     expect(j.checkpointId).toBe(model.checkpointId);
-    expect(j.findings).toEqual([{ index: 0, source: 'p. 4', text: model.findings[0]!.text }]);
+    expect(j.findings).toEqual([{
+      index: 0, source: 'p. 4', text: model.findings[0]!.text, quoteCheck: 'no-quote',
+      document: { name: 'msa.pdf', sha256: 'a'.repeat(64) }, pages: { from: 4, to: 4 }, section: { key: '3.2', path: ['3 Fees', '3.2 Payment'] },
+    }]);
     expect(j.usage).toEqual(model.usage);
   });
 

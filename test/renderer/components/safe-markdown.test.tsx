@@ -76,4 +76,18 @@ describe('linkCitations', () => {
     ]);
     expect(out).toBe('A [p. 12](#cairn-chunk-4), B [p. 3](#cairn-missing) and [p. 12](#cairn-chunk-4) again; [p. 12](keep) untouched.');
   });
+
+  it('marks each citation whose quote is not in the passage it cites, occurrence by occurrence', () => {
+    const text = '"Pay in 30 days" [p. 12]. "Deliver weekly" [p. 12].';
+    const out = linkCitations(text, [
+      { label: 'p. 12', chunkIndex: 4, valid: true, quoteCheck: 'verified' },
+      { label: 'p. 12', chunkIndex: 4, valid: true, quoteCheck: 'unverified' },
+    ]);
+    expect(out).toBe('"Pay in 30 days" [p. 12](#cairn-chunk-4). "Deliver weekly" [p. 12](#cairn-chunk-4-unverified).');
+    render(<AppProvider api={new FakeCairn().api()}><SafeMarkdown text={out} /></AppProvider>);
+    const [verified, unverified] = screen.getAllByRole('button', { name: 'p. 12' });
+    expect(verified?.className).toBe('citation');
+    expect(unverified?.className).toBe('citation citation-unverified');
+    expect(unverified?.title).toMatch(/quoted text was not found in this passage/);
+  });
 });
