@@ -195,16 +195,16 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       }
     }
     // The draft must be on the head path before the next attempt writes a part (the partial is then
-    // the new attempt's) or completes (which deletes the old parts). A limit needs its cost before the
-    // call; otherwise it is kept once the request is under way (the tokenizer its estimate loads takes
-    // 100-700 ms and blocks the process), before the answer is read: never between two writes of a
-    // stream, where it would hold everything that arrives meanwhile off the disk.
+    // the new attempt's) or completes (which deletes the old parts). It is kept before the call: its
+    // cost estimate loads the tokenizer (100-700 ms, more under load, blocking the process), and any
+    // text the provider sent during that time would wait off the disk. Before the call it only delays
+    // the first token of a resumed step; nothing is streaming yet.
     const keepPendingDraft = (): void => {
       if (!pendingDraft) return;
       this.#keepDraftOnce(spec, pendingDraft); // when this throws, the draft is still pending and the step fails
       pendingDraft = null;
     };
-    if (limited) keepPendingDraft();
+    keepPendingDraft();
     let messages = spec.messages;
     let shrunk = false;
     const params = spec.parameters ?? {};
@@ -410,7 +410,6 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         { messages: sent, temperature: params.temperature, maxTokens: params.maxTokens },
         { signal: controller.signal, onBytes, requestKey: memoKey },
       );
-      beforeFirstWrite();
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;

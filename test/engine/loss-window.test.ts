@@ -98,7 +98,7 @@ describe('loss window after SIGKILL', () => {
     }
   });
 
-  it("writes what arrived while a resume kept the previous attempt's draft in its first write, not only the first piece", async () => {
+  it('a resumed attempt writes a burst that arrived at once as one write, not only its first piece', async () => {
     env = await setup(LONG);
     await runUntil(env, (a) => a.length >= 2);
     // The resumed attempt's answer arrives as a burst of 40 pieces, then the stream stalls: by the time the
