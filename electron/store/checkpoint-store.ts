@@ -194,7 +194,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   restoreSession(id: string): Session {
     return this.#write('restoring a session from the trash', () => {
       const sid = parseId(id, 'session id');
-      sessions.readSessionRow(this.#db, sid);
+      const row = sessions.readSessionRow(this.#db, sid);
+      if (row.trashed_at === null) throw new StoreError('invalid_input', `"${row.name || sid}" is not in the trash.`, 'List the trash with `cairn trash list` or in the Sessions view.');
       this.#db.prepare('UPDATE sessions SET trashed_at = NULL WHERE id = ?').run(sid);
       return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
     });
