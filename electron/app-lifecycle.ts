@@ -69,16 +69,22 @@ export class AppLifecycle<W extends LifecycleWindow> {
   openWindow(): W {
     const win = this.#o.createWindow();
     this.#win = win;
+    win.on('close', (event) => {
+      // On Windows and Linux closing the last window quits: ask now, over the
+      // window, so "Keep running" keeps it (there is no tray to come back from).
+      if (this.#o.platform === 'darwin' || this.#quitApproved || this.#o.running().length === 0) return;
+      event.preventDefault();
+      void this.#askToQuit();
+    });
     win.on('closed', () => {
       if (this.#win === win) this.#win = null;
     });
     return win;
   }
 
-  /** Brings the window to the front (a second launch, a notification click). */
+  /** Brings the window to the front (a second launch, a notification click), opening one if there is none. */
   focusWindow(): void {
-    const win = this.window;
-    if (!win) return;
+    const win = this.window ?? this.openWindow();
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -100,7 +106,11 @@ export class AppLifecycle<W extends LifecycleWindow> {
     } finally {
       this.#quitInProgress = false;
     }
-    if (outcome === 'cancelled') return;
+    if (outcome === 'cancelled') {
+      // Kept running: never leave the app without a way back to it.
+      if (!this.window) this.openWindow();
+      return;
+    }
     this.#quitApproved = true;
     this.#o.app.quit();
   }
