@@ -22,6 +22,8 @@ type MethodName = { [K in keyof CairnBridge]: K extends `on${string}` ? never : 
 
 export class FakeCairn {
   sessions = new Map<string, Session>();
+  /** Deleted sessions, until the trash is emptied. */
+  trash = new Map<string, Session>();
   details = new Map<string, SessionDetail>();
   timelines = new Map<string, TimelineRow[]>();
   backups: BackupInfo[] = [];
@@ -145,10 +147,24 @@ export class FakeCairn {
         const budgetUsd = q.budgetUsd !== undefined ? q.budgetUsd : s.config.budgetUsd;
         return this.change(q.id, { config: { ...s.config, provider, budgetUsd } });
       }),
-      sessionsArchive: (q) => r('sessionsArchive', q, () => this.change(q.id, { archived: true })),
+      sessionsArchive: (q) => r('sessionsArchive', q, () => this.change(q.id, { archived: q.archived })),
       sessionsDelete: (q) => r('sessionsDelete', q, () => {
+        this.trash.set(q.id, { ...this.mustSession(q.id), trashed: true });
         this.sessions.delete(q.id);
         return { ok: true as const };
+      }),
+      sessionsTrash: (q) => r('sessionsTrash', q, () => ({ items: [...this.trash.values()] })),
+      sessionsRestore: (q) => r('sessionsRestore', q, () => {
+        const s = this.trash.get(q.id);
+        if (!s) throw new FakeRefusal({ code: 'invalid_input', message: 'That session is not in the trash.' });
+        this.trash.delete(q.id);
+        this.sessions.set(q.id, { ...s, trashed: false });
+        return this.mustSession(q.id);
+      }),
+      sessionsEmptyTrash: (q) => r('sessionsEmptyTrash', q, () => {
+        const purged = this.trash.size;
+        this.trash.clear();
+        return { purged, kept: 0 };
       }),
       sessionsRetryChunk: (q) => r('sessionsRetryChunk', q, () => this.setStatus(q.id, 'running')),
       sessionsAsk: (q) => r('sessionsAsk', q, () => {
