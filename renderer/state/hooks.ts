@@ -16,6 +16,14 @@ export const useSessionsActions = () =>
     resumeAll: s.resumeAll, dismissInterruptedBanner: s.dismissInterruptedBanner, controlSession: s.controlSession,
   })));
 
+export const useTrash = () => useAppStore((s) => s.sessions.trash);
+
+export const useSessionFiling = () =>
+  useAppStore(useShallow((s) => ({
+    renameSession: s.renameSession, archiveSession: s.archiveSession, trashSession: s.trashSession,
+    loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
+  })));
+
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));
 
 export const useDetailActions = () =>

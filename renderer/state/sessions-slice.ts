@@ -14,6 +14,8 @@ export interface SessionsSlice {
     filter: StatusFilter;
     /** Set when the engine restarted and reported interrupted sessions; the banner also counts list statuses. */
     bannerDismissed: boolean;
+    /** What is in the trash, once asked for (null: not loaded). */
+    trash: Session[] | null;
   };
   loadSessions(): Promise<void>;
   upsertSession(session: Session): void;
@@ -22,10 +24,17 @@ export interface SessionsSlice {
   resumeAll(): Promise<void>;
   dismissInterruptedBanner(): void;
   onEngineRestarted(interrupted: string[]): void;
+  renameSession(id: string, name: string): Promise<void>;
+  archiveSession(id: string, archived: boolean): Promise<void>;
+  /** To the trash; nothing is deleted until the trash is emptied. */
+  trashSession(id: string): Promise<void>;
+  loadTrash(): Promise<void>;
+  restoreFromTrash(id: string): Promise<void>;
+  emptyTrash(): Promise<void>;
 }
 
 export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false },
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null },
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
@@ -68,5 +77,60 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   onEngineRestarted: (interrupted) => {
     if (interrupted.length > 0) set((s) => ({ sessions: { ...s.sessions, bannerDismissed: false } }));
     void get().loadSessions();
+  },
+  renameSession: async (id, name) => {
+    try {
+      get().upsertSession(await api.sessionsRename({ id, name }));
+    } catch (error) {
+      get().reportError(error, 'Could not rename the session');
+    }
+  },
+  archiveSession: async (id, archived) => {
+    try {
+      const s = await api.sessionsArchive({ id, archived });
+      // The list shows sessions that are not archived.
+      set((st) => ({ sessions: { ...st.sessions, items: archived ? st.sessions.items.filter((x) => x.id !== id) : [s, ...st.sessions.items.filter((x) => x.id !== id)] } }));
+      get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
+    } catch (error) {
+      get().reportError(error, 'Could not archive the session');
+    }
+  },
+  trashSession: async (id) => {
+    try {
+      const name = get().sessions.items.find((x) => x.id === id)?.name ?? 'The session';
+      await api.sessionsDelete({ id });
+      set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
+      get().pushToast({ kind: 'success', message: `Moved "${name}" to the trash. Restore it from Trash until you empty it.` });
+      if (get().sessions.trash !== null) await get().loadTrash();
+    } catch (error) {
+      get().reportError(error, 'Could not move the session to the trash');
+    }
+  },
+  loadTrash: async () => {
+    try {
+      const { items } = await api.sessionsTrash({});
+      set((st) => ({ sessions: { ...st.sessions, trash: items } }));
+    } catch (error) {
+      get().reportError(error, 'Could not open the trash');
+    }
+  },
+  restoreFromTrash: async (id) => {
+    try {
+      const s = await api.sessionsRestore({ id });
+      set((st) => ({ sessions: { ...st.sessions, trash: st.sessions.trash?.filter((x) => x.id !== id) ?? null } }));
+      get().upsertSession(s);
+      get().pushToast({ kind: 'success', message: `Restored "${s.name}".` });
+    } catch (error) {
+      get().reportError(error, 'Could not restore the session');
+    }
+  },
+  emptyTrash: async () => {
+    try {
+      const { purged, kept } = await api.sessionsEmptyTrash({});
+      get().pushToast({ kind: 'success', message: `Deleted ${purged} ${purged === 1 ? 'session' : 'sessions'} for good.${kept > 0 ? ` ${kept} stay because a fork still uses their history.` : ''}` });
+      await get().loadTrash();
+    } catch (error) {
+      get().reportError(error, 'Could not empty the trash');
+    }
   },
 });
