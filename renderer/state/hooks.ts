@@ -8,7 +8,7 @@ export const useNavigate = () => useAppStore((s) => s.navigate);
 export const useToasts = () => useAppStore((s) => s.toasts);
 
 export const useSessionsList = () =>
-  useAppStore(useShallow((s) => ({ items: s.sessions.items, load: s.sessions.load, query: s.sessions.query, filter: s.sessions.filter, bannerDismissed: s.sessions.bannerDismissed })));
+  useAppStore(useShallow((s) => ({ items: s.sessions.items, load: s.sessions.load, query: s.sessions.query, filter: s.sessions.filter, bannerDismissed: s.sessions.bannerDismissed, showArchived: s.sessions.showArchived })));
 
 export const useSessionsActions = () =>
   useAppStore(useShallow((s) => ({
@@ -20,7 +20,7 @@ export const useTrash = () => useAppStore((s) => s.sessions.trash);
 
 export const useSessionFiling = () =>
   useAppStore(useShallow((s) => ({
-    renameSession: s.renameSession, archiveSession: s.archiveSession, trashSession: s.trashSession,
+    renameSession: s.renameSession, archiveSession: s.archiveSession, trashSession: s.trashSession, setShowArchived: s.setShowArchived,
     loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
   })));
 

@@ -16,11 +16,14 @@ export interface SessionsSlice {
     bannerDismissed: boolean;
     /** What is in the trash, once asked for (null: not loaded). */
     trash: Session[] | null;
+    /** The list includes archived sessions (where they can be unarchived). */
+    showArchived: boolean;
   };
   loadSessions(): Promise<void>;
   upsertSession(session: Session): void;
   setSessionQuery(query: string): void;
   setSessionFilter(filter: StatusFilter): void;
+  setShowArchived(show: boolean): Promise<void>;
   resumeAll(): Promise<void>;
   dismissInterruptedBanner(): void;
   onEngineRestarted(interrupted: string[]): void;
@@ -34,7 +37,7 @@ export interface SessionsSlice {
 }
 
 export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null },
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false },
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
@@ -42,7 +45,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       let cursor: string | undefined;
       // Bounded: at most 20 pages of 500 sessions.
       for (let page = 0; page < 20; page++) {
-        const res = await api.sessionsList({ limit: 500, ...(cursor ? { cursor } : {}) });
+        const res = await api.sessionsList({ limit: 500, includeArchived: get().sessions.showArchived, ...(cursor ? { cursor } : {}) });
         items.push(...res.items);
         if (!res.nextCursor) break;
         cursor = res.nextCursor;
@@ -63,6 +66,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     }),
   setSessionQuery: (query) => set((s) => ({ sessions: { ...s.sessions, query } })),
   setSessionFilter: (filter) => set((s) => ({ sessions: { ...s.sessions, filter } })),
+  setShowArchived: async (showArchived) => {
+    set((s) => ({ sessions: { ...s.sessions, showArchived } }));
+    await get().loadSessions();
+  },
   resumeAll: async () => {
     try {
       const { resumed } = await api.sessionsResumeAll({});
@@ -88,8 +95,9 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   archiveSession: async (id, archived) => {
     try {
       const s = await api.sessionsArchive({ id, archived });
-      // The list shows sessions that are not archived.
-      set((st) => ({ sessions: { ...st.sessions, items: archived ? st.sessions.items.filter((x) => x.id !== id) : [s, ...st.sessions.items.filter((x) => x.id !== id)] } }));
+      // The list shows archived sessions only when asked to.
+      if (archived && !get().sessions.showArchived) set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
+      else get().upsertSession(s);
       get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
     } catch (error) {
       get().reportError(error, 'Could not archive the session');

@@ -31,6 +31,7 @@ const SessionRow = memo(function SessionRow({ session, now }: { session: Session
       <span className="session-cost" aria-label="Cost">{formatCost(session.usage.costUsd)}</span>
       <span className="session-activity" aria-label="Last activity">{formatRelative(session.updatedAt, now)}</span>
       {session.config.provider.simulator ? <span className="badge badge-simulator">Simulator</span> : null}
+      {session.archived ? <span className="badge">Archived</span> : null}
       <RowMenu session={session} />
     </li>
   );
@@ -50,7 +51,9 @@ function RowMenu({ session }: { session: Session }) {
       <summary className="btn btn-quiet"><span aria-hidden="true">⋯</span><span className="sr-only">Actions for {label}</span></summary>
       <div className="row-menu-items">
         <button type="button" className="btn btn-quiet" onClick={() => { setName(session.name); setAsking('rename'); }}>Rename</button>
-        <button type="button" className="btn btn-quiet" onClick={() => void archiveSession(session.id, true)}>Archive</button>
+        {session.archived
+          ? <button type="button" className="btn btn-quiet" onClick={() => void archiveSession(session.id, false)}>Unarchive</button>
+          : <button type="button" className="btn btn-quiet" onClick={() => void archiveSession(session.id, true)}>Archive</button>}
         <button type="button" className="btn btn-quiet" onClick={() => setAsking('trash')}>Move to trash</button>
       </div>
       {asking === 'rename' ? (
@@ -123,7 +126,8 @@ export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: {
 }
 
 export function SessionsView() {
-  const { items, load, query, filter, bannerDismissed } = useSessionsList();
+  const { items, load, query, filter, bannerDismissed, showArchived } = useSessionsList();
+  const { setShowArchived } = useSessionFiling();
   const { loadSessions, setSessionQuery, setSessionFilter, resumeAll, dismissInterruptedBanner } = useSessionsActions();
   const navigate = useNavigate();
   const now = useNow(5_000);
@@ -159,6 +163,10 @@ export function SessionsView() {
             <option value="all">All</option>
             {SessionStatusSchema.options.map((s) => <option key={s} value={s}>{statusLabel(s)}</option>)}
           </select>
+        </label>
+        <label className="field-inline">
+          <input type="checkbox" checked={showArchived} onChange={(e) => void setShowArchived(e.target.checked)} />
+          <span>Show archived</span>
         </label>
       </div>
 

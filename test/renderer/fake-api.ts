@@ -116,7 +116,7 @@ export class FakeCairn {
     const r = this.run.bind(this);
     const bridge: CairnBridge = {
       sessionsList: (q) => r('sessionsList', q, () => ({
-        items: [...this.sessions.values()].filter((s) => (!q.status || s.status === q.status) && (!q.query || s.name.includes(q.query))),
+        items: [...this.sessions.values()].filter((s) => (q.includeArchived === true || !s.archived) && (!q.status || s.status === q.status) && (!q.query || s.name.includes(q.query))),
         nextCursor: null,
       })),
       sessionsGet: (q) => r('sessionsGet', q, () => this.mustSession(q.id)),

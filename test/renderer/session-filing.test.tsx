@@ -37,6 +37,14 @@ describe('Sessions: rename, archive, trash', () => {
     await waitFor(() => expect(screen.queryByText('Old one')).toBeNull());
     expect(screen.getByText('Current')).toBeTruthy();
     expect(fake.sessions.get([...fake.sessions.values()].find((s) => s.name === 'Old one')!.id)?.archived).toBe(true);
+
+    fireEvent.click(screen.getByLabelText('Show archived'));
+    expect(await screen.findByText('Old one')).toBeTruthy();
+    expect(within(rowOf('Old one')).getByText('Archived')).toBeTruthy();
+    menuAction('Old one', 'Unarchive');
+    await waitFor(() => expect(within(rowOf('Old one')).queryByText('Archived')).toBeNull());
+    fireEvent.click(screen.getByLabelText('Show archived'));
+    expect(await screen.findByText('Old one')).toBeTruthy();
   });
 
   it('moves a session to the trash after asking, restores it, and empties the trash for good', async () => {
