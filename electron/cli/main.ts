@@ -77,6 +77,17 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   program.command('fork').description('a new session that starts from a checkpoint').argument('<session>')
     .requiredOption('--from <checkpoint>').option('--task <text>', 'an edited task for the fork').option('--name <text>')
     .action(wrap(async (ctx, id: string, opts: { from: string; task?: string; name?: string }) => (await sessionsModule()).forkCommand(ctx, id, opts)));
+  program.command('rename').description('give a session a new name').argument('<session>').argument('<name>')
+    .action(wrap(async (ctx, id: string, name: string) => (await sessionsModule()).renameCommand(ctx, id, name)));
+  program.command('archive').description('hide a session from `cairn sessions` (shown with --all); nothing is deleted').argument('<session>')
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).archiveCommand(ctx, id, true)));
+  program.command('unarchive').description('bring an archived session back into the list').argument('<session>')
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).archiveCommand(ctx, id, false)));
+  program.command('delete').description('move a session to the trash (cairn trash empty deletes it for good)').argument('<session>')
+    .action(wrap(async (ctx, id: string) => (await sessionsModule()).deleteCommand(ctx, id)));
+  program.command('trash').description('what was deleted: list, restore a session, or empty the trash for good')
+    .argument('<action>', 'list | restore | empty').argument('[session]', 'the session, for restore')
+    .action(wrap(async (ctx, action: string, id: string | undefined) => (await sessionsModule()).trashCommand(ctx, action, id)));
   program.command('ask').description('ask a follow-up question about a finished analysis').argument('<session>').argument('<question>')
     .action(wrap(async (ctx, id: string, question: string) => (await sessionsModule()).askCommand(ctx, id, question)));
   program.command('backup').description('create, list, verify, restore or prune backups')

@@ -10,7 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configureAppPaths, KEYS_FILE_NAME, WINDOW_STATE_FILE_NAME } from './app-paths.ts';
 import { resolveDataDir } from '../store/data-dir.ts';
-import { EngineSupervisor, quitGracefully, type EngineProcess } from './engine-supervisor.ts';
+import { AppLifecycle } from './app-lifecycle.ts';
+import { EngineSupervisor, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
@@ -51,17 +52,9 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function startApp(): void {
-  let win: BrowserWindowType | null = null;
-  let quitApproved = false;
-  let quitInProgress = false;
-
-  const focusWindow = () => {
-    if (!win || win.isDestroyed()) return;
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
-  };
-  app.on('second-instance', focusWindow);
+  // Set once the app is ready (the window needs the engine and the settings).
+  let lifecycle: AppLifecycle<BrowserWindowType> | null = null;
+  const focusWindow = () => lifecycle?.focusWindow();
 
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, { allowDevTools: isDev, log }));
 
@@ -77,12 +70,14 @@ function startApp(): void {
     const keys = new KeyStore({ file: path.join(paths.configDir, KEYS_FILE_NAME), safeStorage, log });
     const dataDir = () => resolveDataDir(settings.get().dataDir);
 
+    const currentWindow = () => lifecycle?.window ?? null;
     const forward = (name: EventName, payload: unknown) => {
-      if (win && !win.isDestroyed()) sendEvent(win.webContents, name, payload as EventPayload<EventName> as never);
+      const win = currentWindow();
+      if (win) sendEvent(win.webContents, name, payload as EventPayload<EventName> as never);
     };
     const notifier = new SessionNotifier({
       enabled: () => settings.get().notifications && Notification.isSupported(),
-      isFocused: () => !!win && !win.isDestroyed() && win.isFocused(),
+      isFocused: () => currentWindow()?.isFocused() ?? false,
       notify: ({ title, body }) => {
         const n = new Notification({ title, body, silent: false });
         n.on('click', focusWindow);
@@ -145,7 +140,8 @@ function startApp(): void {
           properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>,
           filters: [{ name: 'Documents', extensions: ['txt', 'md', 'markdown', 'pdf', 'docx', 'html', 'htm'] }],
         };
-        const result = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        const win = currentWindow();
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths.slice(0, 500);
       },
       onSettingsChanged: (next) => {
@@ -169,7 +165,8 @@ function startApp(): void {
       sessionName: async (id) => ((await supervisor.request('sessions:get', { id })) as ResponseOf<'sessions:get'>).name,
       chooseFile: async (suggested, format) => {
         const options = { title: 'Export report', defaultPath: suggested, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
-        const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+        const win = currentWindow();
+        const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
         return r.canceled || !r.filePath ? null : r.filePath;
       },
       writeFile: (file, content) => writeFile(file, content, 'utf8'),
@@ -178,67 +175,45 @@ function startApp(): void {
 
     void supervisor.start().catch((err: unknown) => log(`engine: did not start (${(err as Error).message})`));
 
-    const openWindow = () => {
-      win = createMainWindow({
-        BrowserWindow,
-        preload: preloadFile,
-        icon: iconFile,
-        dev: isDev,
-        url: devOrigin ?? APP_ENTRY_URL,
-        stateFile: path.join(paths.configDir, WINDOW_STATE_FILE_NAME),
-        workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
-        log,
-      });
-      win.on('closed', () => {
-        win = null;
-      });
-      const warning = [settings.warning, keys.warning].filter(Boolean).join('\n\n');
-      if (warning) {
-        win.once('ready-to-show', () => {
-          if (!win) return;
-          void dialog.showMessageBox(win, { type: 'warning', title: 'Cairn', message: 'Some of your settings could not be used', detail: warning, buttons: ['OK'] });
+    lifecycle = new AppLifecycle({
+      app,
+      platform: process.platform,
+      createWindow: () => {
+        const win = createMainWindow({
+          BrowserWindow,
+          preload: preloadFile,
+          icon: iconFile,
+          dev: isDev,
+          url: devOrigin ?? APP_ENTRY_URL,
+          stateFile: path.join(paths.configDir, WINDOW_STATE_FILE_NAME),
+          workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+          log,
         });
-      }
-    };
-    openWindow();
-    app.on('activate', () => {
-      if (!win) openWindow();
+        const warning = [settings.warning, keys.warning].filter(Boolean).join('\n\n');
+        if (warning) {
+          win.once('ready-to-show', () => {
+            if (win.isDestroyed()) return;
+            void dialog.showMessageBox(win, { type: 'warning', title: 'Cairn', message: 'Some of your settings could not be used', detail: warning, buttons: ['OK'] });
+          });
+        }
+        return win;
+      },
+      running: () => supervisor.running(),
+      confirmQuit: async (count, parent) => {
+        const options = {
+          type: 'question' as const,
+          buttons: ['Quit', 'Keep running'],
+          defaultId: 1,
+          cancelId: 1,
+          message: count === 1 ? 'A session is still running.' : `${count} sessions are still running.`,
+          detail: 'Cairn will checkpoint what they have done so far. They will show as interrupted and can be resumed later.',
+        };
+        const r = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+        return r.response === 0;
+      },
+      shutdown: () => supervisor.shutdown(15_000),
+      log,
     });
-
-    app.on('before-quit', (event) => {
-      if (quitApproved) return;
-      event.preventDefault();
-      if (quitInProgress) return;
-      quitInProgress = true;
-      void quitGracefully({
-        running: supervisor.running(),
-        confirm: async (count) => {
-          const options = {
-            type: 'question' as const,
-            buttons: ['Quit', 'Keep running'],
-            defaultId: 1,
-            cancelId: 1,
-            message: count === 1 ? 'A session is still running.' : `${count} sessions are still running.`,
-            detail: 'Cairn will checkpoint what they have done so far. They will show as interrupted and can be resumed later.',
-          };
-          const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
-          return r.response === 0;
-        },
-        shutdown: () => supervisor.shutdown(15_000),
-      }).then((outcome) => {
-        quitInProgress = false;
-        if (outcome === 'cancelled') return;
-        quitApproved = true;
-        app.quit();
-      }, (err: unknown) => {
-        log(`quit: ${(err as Error).message}`);
-        quitApproved = true;
-        app.quit();
-      });
-    });
-  });
-
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    lifecycle.openWindow();
   });
 }

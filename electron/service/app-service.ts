@@ -308,7 +308,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       return updated;
     },
     'sessions:archive': (req) => {
-      const s = db().archiveSession(req.id, true);
+      const s = db().archiveSession(req.id, req.archived);
       emit('session:changed', s);
       return s;
     },
@@ -316,6 +316,16 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       await stopRun(req.id);
       db().deleteSession(req.id);
       return { ok: true as const };
+    },
+    'sessions:trash': () => ({ items: db().listSessions({ onlyTrashed: true, limit: 500 }).items }),
+    'sessions:restore': (req) => {
+      const s = db().restoreSession(req.id);
+      emit('session:changed', s);
+      return s;
+    },
+    'sessions:emptyTrash': () => {
+      const purged = db().emptyTrash();
+      return { purged, kept: db().listSessions({ onlyTrashed: true, limit: 500 }).items.length };
     },
     'sessions:retryChunk': (req) => launch(req.id, [req.index]),
     'sessions:ask': async (req) => {

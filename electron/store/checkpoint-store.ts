@@ -190,7 +190,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   restoreSession(id: string): Session {
     return this.#write('restoring a session from the trash', () => {
       const sid = parseId(id, 'session id');
-      sessions.readSessionRow(this.#db, sid);
+      const row = sessions.readSessionRow(this.#db, sid);
+      if (row.trashed_at === null) throw new StoreError('invalid_input', `"${row.name || sid}" is not in the trash.`, 'See what is in the trash: Sessions → Trash, or `cairn trash list`.');
       this.#db.prepare('UPDATE sessions SET trashed_at = NULL WHERE id = ?').run(sid);
       return sessions.rowToSession(sessions.readSessionRow(this.#db, sid));
     });

@@ -1,9 +1,10 @@
 // Opening the database: recognise damaged, foreign and newer files before
 // anything is written, then set the durability pragmas and migrate forward.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError, toStoreError } from './errors.ts';
-import { existsFile, fileSize, fsyncDir } from './fs-safe.ts';
+import { existsFile, fileSize, fsyncDir, fsyncFile, removeQuietly } from './fs-safe.ts';
 import { dbPath, fileStamp } from './paths.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
 import { newestVerifiedBackup } from './backup-files.ts';
@@ -15,7 +16,7 @@ export interface OpenOptions {
   dataDir: string;
   now: () => Date;
   migrations?: readonly Migration[];
-  /** Called before a migration changes an existing database (takes the automatic backup). */
+  /** Called before migrations change an existing database (takes the automatic backup), with a read-only connection to it as it was. */
   beforeMigrate?: (db: Database.Database, fromVersion: number, toVersion: number) => void;
 }
 
@@ -59,29 +60,14 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
 
   let db: Database.Database;
   try {
+    if (found.kind === 'absent') createInPlace(file, dataDir);
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw toStoreError(err, 'opening the database', dataDir);
   }
   try {
     applyPragmas(db);
-    const version = Number(db.pragma('user_version', { simple: true }));
-    const pending = migrations.filter((m) => m.version > version);
-    if (pending.length > 0 && version > 0) opts.beforeMigrate?.(db, version, latest);
-    // Migrations rebuild tables that others refer to: foreign keys are off while
-    // they run (the pragma cannot change inside a transaction) and checked
-    // before each one commits, as SQLite's table-rebuild procedure asks.
-    if (pending.length > 0) db.pragma('foreign_keys = OFF');
-    for (const m of pending) {
-      db.transaction(() => {
-        m.up(db);
-        const broken = db.pragma('foreign_key_check') as unknown[];
-        if (broken.length > 0) throw new StoreError('corrupt', `Moving the database to schema version ${m.version} would leave ${broken.length} broken references; nothing was changed.`, 'Restore a verified backup, or keep this file and ask for help.');
-        db.pragma(`application_id = ${APPLICATION_ID}`);
-        db.pragma(`user_version = ${m.version}`);
-      }).immediate();
-    }
-    if (pending.length > 0) db.pragma('foreign_keys = ON');
+    const version = migrate(db, file, migrations, opts.beforeMigrate);
     return { db, schemaVersion: Math.max(version, latest) };
   } catch (err) {
     db.close();
@@ -89,8 +75,105 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   }
 }
 
+/**
+ * Decides and applies every pending migration inside one exclusive
+ * transaction, reading `user_version` inside it: any number of processes can
+ * open a new or an old data directory at once, and exactly one of them moves
+ * it forward (the others wait on the lock, then find nothing left to do).
+ * Returns the version found before migrating.
+ */
+function migrate(db: Database.Database, file: string, migrations: readonly Migration[], beforeMigrate: OpenOptions['beforeMigrate']): number {
+  const readVersion = () => Number(db.pragma('user_version', { simple: true }));
+  const before = readVersion();
+  if (!migrations.some((m) => m.version > before)) return before;
+  // Migrations rebuild tables that others refer to: foreign keys are off while
+  // they run (the pragma cannot change inside a transaction) and checked
+  // before the transaction commits, as SQLite's table-rebuild procedure asks.
+  db.pragma('foreign_keys = OFF');
+  try {
+    return db.transaction(() => {
+      const version = readVersion();
+      const pending = migrations.filter((m) => m.version > version);
+      const latest = pending[pending.length - 1]?.version;
+      if (latest === undefined) return version;
+      // VACUUM INTO cannot run inside a transaction: the backup reads the
+      // committed (pre-migration) file through a second connection, which
+      // WAL allows while this one holds the write lock.
+      if (version > 0 && beforeMigrate) withReadOnly(file, (snapshot) => beforeMigrate(snapshot, version, latest));
+      for (const m of pending) {
+        m.up(db);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new StoreError('corrupt', `Moving the database to schema version ${m.version} would leave ${broken.length} broken references; nothing was changed.`, 'Restore a verified backup, or keep this file and ask for help.');
+      }
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${latest}`);
+      return version;
+    }).exclusive();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+}
+
+function withReadOnly<T>(file: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A new database appears under its name already in WAL mode, by a hard link
+ * that fails if another process created it first (then that one is used), so
+ * no process ever sees, or takes for damaged, a file another is still setting up.
+ */
+function createInPlace(file: string, dataDir: string): void {
+  const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const fresh = new Database(tmp);
+    try {
+      fresh.pragma('journal_mode = WAL');
+    } finally {
+      fresh.close();
+    }
+    fsyncFile(tmp);
+    try {
+      fs.linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    fsyncDir(dataDir);
+  } finally {
+    for (const suffix of ['-wal', '-shm', '']) removeQuietly(`${tmp}${suffix}`);
+  }
+}
+
+/** Sleeps the thread: the open is synchronous, and another process holds the lock it waits for. */
+function pauseMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * SQLite answers SQLITE_BUSY at once, without its busy handler, when the
+ * journal mode cannot change because another connection opened the file at
+ * that moment (a file another process is switching to WAL too): retry until
+ * the busy timeout.
+ */
+function enterWal(db: Database.Database): string {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return String(db.pragma('journal_mode = WAL', { simple: true }));
+    } catch (err) {
+      if (!(err instanceof Database.SqliteError) || !err.code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+      pauseMs(10);
+    }
+  }
+}
+
 function applyPragmas(db: Database.Database): void {
-  const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+  const mode = enterWal(db);
   if (mode.toLowerCase() !== 'wal') throw new StoreError('io_error', `The database refused write-ahead logging (journal mode ${mode}).`, 'Move the data directory to a local disk.');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -125,32 +208,49 @@ function inspect(file: string, latest: number): Inspection {
   }
   if (!head.equals(SQLITE_MAGIC)) return { kind: 'damaged', why: 'it is not a SQLite database' };
 
-  let db: Database.Database | null = null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return inspectContent(file, latest);
+    } catch (err) {
+      // A read-only connection cannot open a WAL file at the moment the last
+      // writer closes and removes its -wal and -shm files; that passes.
+      const passing = err instanceof Database.SqliteError && err.code.startsWith('SQLITE_CANTOPEN') && attempt < 50 && existsFile(file);
+      if (!passing) {
+        if (err instanceof StoreError) throw err;
+        const mapped = toStoreError(err, 'checking the database', file);
+        if (mapped.code === 'corrupt') return { kind: 'damaged', why: err instanceof Error ? err.message : String(err) };
+        throw mapped;
+      }
+      pauseMs(20);
+    }
+  }
+}
+
+function inspectContent(file: string, latest: number): Inspection {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    const appId = Number(db.pragma('application_id', { simple: true }));
-    const version = Number(db.pragma('user_version', { simple: true }));
-    const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").pluck().get());
-    if (appId !== APPLICATION_ID) {
-      if (appId === 0 && version === 0 && tables === 0) return { kind: 'empty' };
-      return { kind: 'damaged', why: 'it is a SQLite database, but not one of Cairn\'s' };
-    }
-    if (version > latest) {
-      throw new StoreError('newer_schema',
-        `The database ${file} was written by a newer version of Cairn (schema ${version}; this version reads up to ${latest}). It was not opened for writing and is untouched.`,
-        'Install the newer Cairn again, or choose another data directory in Settings.');
-    }
-    const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-    const result = rows.map((r) => r.quick_check).join('; ');
-    if (result !== 'ok') return { kind: 'damaged', why: `quick_check: ${result.slice(0, 500)}` };
-    return { kind: 'ours', version };
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    const mapped = toStoreError(err, 'checking the database', file);
-    if (mapped.code === 'corrupt') return { kind: 'damaged', why: err instanceof Error ? err.message : String(err) };
-    throw mapped;
+    // One read transaction: another process may be creating or migrating the file right now,
+    // and its header and tables must be seen at the same moment.
+    return db.transaction((): Inspection => {
+      const appId = Number(db.pragma('application_id', { simple: true }));
+      const version = Number(db.pragma('user_version', { simple: true }));
+      const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").pluck().get());
+      if (appId !== APPLICATION_ID) {
+        if (appId === 0 && version === 0 && tables === 0) return { kind: 'empty' };
+        return { kind: 'damaged', why: 'it is a SQLite database, but not one of Cairn\'s' };
+      }
+      if (version > latest) {
+        throw new StoreError('newer_schema',
+          `The database ${file} was written by a newer version of Cairn (schema ${version}; this version reads up to ${latest}). It was not opened for writing and is untouched.`,
+          'Install the newer Cairn again, or choose another data directory in Settings.');
+      }
+      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+      const result = rows.map((r) => r.quick_check).join('; ');
+      if (result !== 'ok') return { kind: 'damaged', why: `quick_check: ${result.slice(0, 500)}` };
+      return { kind: 'ours', version };
+    })();
   } finally {
-    db?.close();
+    db.close();
   }
 }
 

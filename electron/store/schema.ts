@@ -1,5 +1,6 @@
-// Schema versions. Each migration moves the database forward by one version
-// inside one transaction; a database newer than the last entry is never written.
+// Schema versions. Each migration moves the database forward by one version;
+// every pending one runs inside one exclusive transaction (db-open.ts); a
+// database newer than the last entry is never written.
 import type Database from 'better-sqlite3';
 import { encodeBlob, hashText } from './blob-codec.ts';
 

@@ -84,8 +84,11 @@ export function listSessions(db: Database.Database, q: ListSessionsQuery = {}): 
   const limit = clampLimit(q.limit, 100, 1_000);
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (!q.includeArchived) where.push('archived = 0');
-  if (!q.includeTrashed) where.push('trashed_at IS NULL');
+  if (q.onlyTrashed) where.push('trashed_at IS NOT NULL');
+  else {
+    if (!q.includeArchived) where.push('archived = 0');
+    if (!q.includeTrashed) where.push('trashed_at IS NULL');
+  }
   if (q.status !== undefined) {
     // A wait with no retry time (an older Cairn's settled wait) is listed as what it reads as: paused.
     const status = SessionStatusSchema.parse(q.status);

@@ -35,6 +35,8 @@ export interface ListSessionsQuery {
   query?: string;
   includeArchived?: boolean;
   includeTrashed?: boolean;
+  /** The trash: only trashed sessions (archived or not), most recently active first. */
+  onlyTrashed?: boolean;
 }
 
 export interface Page<T> {

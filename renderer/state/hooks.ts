@@ -10,12 +10,20 @@ export const useEngineNotice = () => useAppStore((s) => s.engineNotice);
 export const useDismissEngineNotice = () => useAppStore((s) => s.dismissEngineNotice);
 
 export const useSessionsList = () =>
-  useAppStore(useShallow((s) => ({ items: s.sessions.items, load: s.sessions.load, query: s.sessions.query, filter: s.sessions.filter, bannerDismissed: s.sessions.bannerDismissed })));
+  useAppStore(useShallow((s) => ({ items: s.sessions.items, load: s.sessions.load, query: s.sessions.query, filter: s.sessions.filter, bannerDismissed: s.sessions.bannerDismissed, showArchived: s.sessions.showArchived })));
 
 export const useSessionsActions = () =>
   useAppStore(useShallow((s) => ({
     loadSessions: s.loadSessions, setSessionQuery: s.setSessionQuery, setSessionFilter: s.setSessionFilter,
     resumeAll: s.resumeAll, dismissInterruptedBanner: s.dismissInterruptedBanner, controlSession: s.controlSession,
+  })));
+
+export const useTrash = () => useAppStore((s) => s.sessions.trash);
+
+export const useSessionFiling = () =>
+  useAppStore(useShallow((s) => ({
+    renameSession: s.renameSession, archiveSession: s.archiveSession, trashSession: s.trashSession, setShowArchived: s.setShowArchived,
+    loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
   })));
 
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));

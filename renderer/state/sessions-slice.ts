@@ -14,18 +14,30 @@ export interface SessionsSlice {
     filter: StatusFilter;
     /** Set when the engine restarted and reported interrupted sessions; the banner also counts list statuses. */
     bannerDismissed: boolean;
+    /** What is in the trash, once asked for (null: not loaded). */
+    trash: Session[] | null;
+    /** The list includes archived sessions (where they can be unarchived). */
+    showArchived: boolean;
   };
   loadSessions(): Promise<void>;
   upsertSession(session: Session): void;
   setSessionQuery(query: string): void;
   setSessionFilter(filter: StatusFilter): void;
+  setShowArchived(show: boolean): Promise<void>;
   resumeAll(): Promise<void>;
   dismissInterruptedBanner(): void;
   onEngineRestarted(interrupted: string[]): void;
+  renameSession(id: string, name: string): Promise<void>;
+  archiveSession(id: string, archived: boolean): Promise<void>;
+  /** To the trash; nothing is deleted until the trash is emptied. */
+  trashSession(id: string): Promise<void>;
+  loadTrash(): Promise<void>;
+  restoreFromTrash(id: string): Promise<void>;
+  emptyTrash(): Promise<void>;
 }
 
 export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false },
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false },
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
@@ -33,7 +45,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       let cursor: string | undefined;
       // Bounded: at most 20 pages of 500 sessions.
       for (let page = 0; page < 20; page++) {
-        const res = await api.sessionsList({ limit: 500, ...(cursor ? { cursor } : {}) });
+        const res = await api.sessionsList({ limit: 500, includeArchived: get().sessions.showArchived, ...(cursor ? { cursor } : {}) });
         items.push(...res.items);
         if (!res.nextCursor) break;
         cursor = res.nextCursor;
@@ -54,6 +66,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     }),
   setSessionQuery: (query) => set((s) => ({ sessions: { ...s.sessions, query } })),
   setSessionFilter: (filter) => set((s) => ({ sessions: { ...s.sessions, filter } })),
+  setShowArchived: async (showArchived) => {
+    set((s) => ({ sessions: { ...s.sessions, showArchived } }));
+    await get().loadSessions();
+  },
   resumeAll: async () => {
     try {
       const { resumed } = await api.sessionsResumeAll({});
@@ -72,5 +88,61 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     // The open session is what the new engine says it is now (interrupted, not running).
     const open = get().detail.sessionId;
     if (open) void get().loadDetail(open, true);
+  },
+  renameSession: async (id, name) => {
+    try {
+      get().upsertSession(await api.sessionsRename({ id, name }));
+    } catch (error) {
+      get().reportError(error, 'Could not rename the session');
+    }
+  },
+  archiveSession: async (id, archived) => {
+    try {
+      const s = await api.sessionsArchive({ id, archived });
+      // The list shows archived sessions only when asked to.
+      if (archived && !get().sessions.showArchived) set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
+      else get().upsertSession(s);
+      get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
+    } catch (error) {
+      get().reportError(error, 'Could not archive the session');
+    }
+  },
+  trashSession: async (id) => {
+    try {
+      const name = get().sessions.items.find((x) => x.id === id)?.name ?? 'The session';
+      await api.sessionsDelete({ id });
+      set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
+      get().pushToast({ kind: 'success', message: `Moved "${name}" to the trash. Restore it from Trash until you empty it.` });
+      if (get().sessions.trash !== null) await get().loadTrash();
+    } catch (error) {
+      get().reportError(error, 'Could not move the session to the trash');
+    }
+  },
+  loadTrash: async () => {
+    try {
+      const { items } = await api.sessionsTrash({});
+      set((st) => ({ sessions: { ...st.sessions, trash: items } }));
+    } catch (error) {
+      get().reportError(error, 'Could not open the trash');
+    }
+  },
+  restoreFromTrash: async (id) => {
+    try {
+      const s = await api.sessionsRestore({ id });
+      set((st) => ({ sessions: { ...st.sessions, trash: st.sessions.trash?.filter((x) => x.id !== id) ?? null } }));
+      get().upsertSession(s);
+      get().pushToast({ kind: 'success', message: `Restored "${s.name}".` });
+    } catch (error) {
+      get().reportError(error, 'Could not restore the session');
+    }
+  },
+  emptyTrash: async () => {
+    try {
+      const { purged, kept } = await api.sessionsEmptyTrash({});
+      get().pushToast({ kind: 'success', message: `Deleted ${purged} ${purged === 1 ? 'session' : 'sessions'} for good.${kept > 0 ? ` ${kept} stay because a fork still uses their history.` : ''}` });
+      await get().loadTrash();
+    } catch (error) {
+      get().reportError(error, 'Could not empty the trash');
+    }
   },
 });

@@ -1,12 +1,13 @@
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import type { Session } from '../../shared/domain.ts';
 import { SessionStatusSchema } from '../../shared/domain.ts';
 import { isAutoResumable } from '../../shared/session-state.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { statusLabel, StatusBadge } from '../components/status-badge.tsx';
 import { useNow } from '../components/use-now.ts';
 import { formatCost, formatRelative } from '../format.ts';
-import { useNavigate, useSessionsActions, useSessionsList } from '../state/hooks.ts';
+import { useNavigate, useSessionFiling, useSessionsActions, useSessionsList, useTrash } from '../state/hooks.ts';
 import type { StatusFilter } from '../state/sessions-slice.ts';
 
 function matches(session: Session, query: string, filter: StatusFilter): boolean {
@@ -31,9 +32,84 @@ const SessionRow = memo(function SessionRow({ session, now }: { session: Session
       <span className="session-cost" aria-label="Cost">{formatCost(session.usage.costUsd)}</span>
       <span className="session-activity" aria-label="Last activity">{formatRelative(session.updatedAt, now)}</span>
       {session.config.provider.simulator ? <span className="badge badge-simulator">Simulator</span> : null}
+      {session.archived ? <span className="badge">Archived</span> : null}
+      <RowMenu session={session} />
     </li>
   );
 });
+
+const displayName = (s: Session) => s.name || 'Untitled analysis';
+
+/** Rename, archive, move to the trash: each a button in a disclosure on the row. */
+function RowMenu({ session }: { session: Session }) {
+  const { renameSession, archiveSession, trashSession } = useSessionFiling();
+  const [asking, setAsking] = useState<'rename' | 'trash' | null>(null);
+  const [name, setName] = useState(session.name);
+  const nameId = useId();
+  const label = displayName(session);
+  return (
+    <details className="row-menu">
+      <summary className="btn btn-quiet"><span aria-hidden="true">⋯</span><span className="sr-only">Actions for {label}</span></summary>
+      <div className="row-menu-items">
+        <button type="button" className="btn btn-quiet" onClick={() => { setName(session.name); setAsking('rename'); }}>Rename</button>
+        {session.archived
+          ? <button type="button" className="btn btn-quiet" onClick={() => void archiveSession(session.id, false)}>Unarchive</button>
+          : <button type="button" className="btn btn-quiet" onClick={() => void archiveSession(session.id, true)}>Archive</button>}
+        <button type="button" className="btn btn-quiet" onClick={() => setAsking('trash')}>Move to trash</button>
+      </div>
+      {asking === 'rename' ? (
+        <ConfirmDialog title="Rename session" confirmLabel="Rename" busy={name.trim() === ''} onCancel={() => setAsking(null)}
+          onConfirm={() => { setAsking(null); void renameSession(session.id, name.trim()); }}>
+          <label htmlFor={nameId}>Name</label>
+          <input id={nameId} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+        </ConfirmDialog>
+      ) : null}
+      {asking === 'trash' ? (
+        <ConfirmDialog title={`Move "${label}" to the trash?`} confirmLabel="Move to trash" danger onCancel={() => setAsking(null)}
+          onConfirm={() => { setAsking(null); void trashSession(session.id); }}>
+          <p>It leaves the list with its whole history. You can restore it from Trash until you empty the trash.</p>
+        </ConfirmDialog>
+      ) : null}
+    </details>
+  );
+}
+
+/** What was moved to the trash: restore one, or delete all for good (after asking). */
+function TrashPanel() {
+  const trash = useTrash();
+  const { loadTrash, restoreFromTrash, emptyTrash } = useSessionFiling();
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    void loadTrash();
+  }, [loadTrash]);
+  return (
+    <section className="trash" aria-label="Trash">
+      <h2>Trash</h2>
+      {trash === null ? <p className="muted" role="status">Loading the trash…</p> : null}
+      {trash !== null && trash.length === 0 ? <p className="muted">The trash is empty.</p> : null}
+      {trash !== null && trash.length > 0 ? (
+        <>
+          <ul className="session-list">
+            {trash.map((s) => (
+              <li key={s.id} className="session-row">
+                <span className="session-name">{displayName(s)}</span>
+                <StatusBadge session={s} />
+                <button type="button" className="btn" onClick={() => void restoreFromTrash(s.id)} aria-label={`Restore ${displayName(s)}`}>Restore</button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)}>Empty trash</button>
+        </>
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog title="Empty the trash?" confirmLabel="Delete for good" danger onCancel={() => setConfirming(false)}
+          onConfirm={() => { setConfirming(false); void emptyTrash(); }}>
+          <p>{trash?.length ?? 0} {(trash?.length ?? 0) === 1 ? 'session is' : 'sessions are'} deleted with their history. This cannot be undone; backups made before keep them.</p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
 
 export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: { count: number; onResumeAll(): void; onReview(): void; onDismiss(): void }) {
   return (
@@ -51,10 +127,12 @@ export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: {
 }
 
 export function SessionsView() {
-  const { items, load, query, filter, bannerDismissed } = useSessionsList();
+  const { items, load, query, filter, bannerDismissed, showArchived } = useSessionsList();
+  const { setShowArchived } = useSessionFiling();
   const { loadSessions, setSessionQuery, setSessionFilter, resumeAll, dismissInterruptedBanner } = useSessionsActions();
   const navigate = useNavigate();
   const now = useNow(5_000);
+  const [showTrash, setShowTrash] = useState(false);
 
   useEffect(() => {
     void loadSessions();
@@ -67,6 +145,7 @@ export function SessionsView() {
     <div className="view">
       <header className="view-header">
         <h1>Sessions</h1>
+        <button type="button" className="btn" aria-pressed={showTrash} onClick={() => setShowTrash((v) => !v)}>Trash</button>
         <button type="button" className="btn btn-primary" onClick={() => navigate({ view: 'new' })}>New analysis</button>
       </header>
 
@@ -85,6 +164,10 @@ export function SessionsView() {
             <option value="all">All</option>
             {SessionStatusSchema.options.map((s) => <option key={s} value={s}>{statusLabel(s)}</option>)}
           </select>
+        </label>
+        <label className="field-inline">
+          <input type="checkbox" checked={showArchived} onChange={(e) => void setShowArchived(e.target.checked)} />
+          <span>Show archived</span>
         </label>
       </div>
 
@@ -106,6 +189,8 @@ export function SessionsView() {
           {visible.map((s) => <SessionRow key={s.id} session={s} now={now} />)}
         </ul>
       ) : null}
+
+      {showTrash ? <TrashPanel /> : null}
     </div>
   );
 }

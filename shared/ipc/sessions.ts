@@ -118,8 +118,14 @@ export const sessionChannels = {
   'sessions:stop': channel(ById, SessionSchema),
   'sessions:rename': channel(z.strictObject({ id: IdSchema, name: z.string().min(1).max(MAX_NAME) }), SessionSchema),
   'sessions:update': channel(SessionUpdateSchema, SessionSchema),
-  'sessions:archive': channel(ById, SessionSchema),
+  /** `archived: false` brings an archived session back into the list. */
+  'sessions:archive': channel(z.strictObject({ id: IdSchema, archived: z.boolean().default(true) }), SessionSchema),
+  /** To the trash: nothing is deleted until `sessions:emptyTrash`. */
   'sessions:delete': channel(ById, Ok),
+  'sessions:trash': channel(Empty, z.strictObject({ items: z.array(SessionSchema).max(500) })),
+  'sessions:restore': channel(ById, SessionSchema),
+  /** Deletes what is in the trash for good; `kept` stay because a fork still descends from them. */
+  'sessions:emptyTrash': channel(Empty, z.strictObject({ purged: z.number().int().nonnegative(), kept: z.number().int().nonnegative() })),
   'sessions:retryChunk': channel(z.strictObject({ id: IdSchema, index: z.number().int().nonnegative() }), SessionSchema),
   'sessions:ask': channel(z.strictObject({ id: IdSchema, question: z.string().min(1).max(20_000) }), z.strictObject({ answer: z.string().max(200_000), checkpointId: IdSchema })),
   'sessions:export': channel(

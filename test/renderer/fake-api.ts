@@ -23,6 +23,8 @@ type MethodName = { [K in keyof CairnBridge]: K extends `on${string}` ? never : 
 
 export class FakeCairn {
   sessions = new Map<string, Session>();
+  /** Deleted sessions, until the trash is emptied. */
+  trash = new Map<string, Session>();
   details = new Map<string, SessionDetail>();
   timelines = new Map<string, TimelineRow[]>();
   backups: BackupInfo[] = [];
@@ -115,7 +117,7 @@ export class FakeCairn {
     const r = this.run.bind(this);
     const bridge: CairnBridge = {
       sessionsList: (q) => r('sessionsList', q, () => ({
-        items: [...this.sessions.values()].filter((s) => (!q.status || s.status === q.status) && (!q.query || s.name.includes(q.query))),
+        items: [...this.sessions.values()].filter((s) => (q.includeArchived === true || !s.archived) && (!q.status || s.status === q.status) && (!q.query || s.name.includes(q.query))),
         nextCursor: null,
       })),
       sessionsGet: (q) => r('sessionsGet', q, () => this.mustSession(q.id)),
@@ -151,10 +153,24 @@ export class FakeCairn {
         const budgetUsd = q.budgetUsd !== undefined ? q.budgetUsd : s.config.budgetUsd;
         return this.change(q.id, { config: { ...s.config, provider, budgetUsd } });
       }),
-      sessionsArchive: (q) => r('sessionsArchive', q, () => this.change(q.id, { archived: true })),
+      sessionsArchive: (q) => r('sessionsArchive', q, () => this.change(q.id, { archived: q.archived })),
       sessionsDelete: (q) => r('sessionsDelete', q, () => {
+        this.trash.set(q.id, { ...this.mustSession(q.id), trashed: true });
         this.sessions.delete(q.id);
         return { ok: true as const };
+      }),
+      sessionsTrash: (q) => r('sessionsTrash', q, () => ({ items: [...this.trash.values()] })),
+      sessionsRestore: (q) => r('sessionsRestore', q, () => {
+        const s = this.trash.get(q.id);
+        if (!s) throw new FakeRefusal({ code: 'invalid_input', message: 'That session is not in the trash.' });
+        this.trash.delete(q.id);
+        this.sessions.set(q.id, { ...s, trashed: false });
+        return this.mustSession(q.id);
+      }),
+      sessionsEmptyTrash: (q) => r('sessionsEmptyTrash', q, () => {
+        const purged = this.trash.size;
+        this.trash.clear();
+        return { purged, kept: 0 };
       }),
       sessionsRetryChunk: (q) => r('sessionsRetryChunk', q, () => this.setStatus(q.id, 'running')),
       sessionsAsk: (q) => r('sessionsAsk', q, () => {

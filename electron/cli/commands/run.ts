@@ -145,6 +145,7 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   try {
     reporter.start(session, resumed);
     const outcome = await runSession(session.id, {
@@ -158,5 +159,6 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }

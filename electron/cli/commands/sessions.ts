@@ -1,8 +1,9 @@
 // Commands that read or move a session's history: sessions, show, timeline,
-// rollback, undo-rollback, fork, ask, verify, export.
+// rollback, undo-rollback, fork, ask, verify, export; and that file it away:
+// rename, archive, unarchive, delete (to the trash), trash list | restore | empty.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SessionStatusSchema } from '../../../shared/domain.ts';
+import { MAX_NAME, SessionStatusSchema } from '../../../shared/domain.ts';
 import { canResume, needsAttention } from '../../../shared/session-state.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
 import { rollbackSession, undoRollbackSession } from '../../engine/pipeline/head-status.ts';
@@ -180,4 +181,63 @@ export function importSessionCommand(ctx: CliContext, file: string, opts: { keep
   else if (r.skipped) ctx.print(`Already here as "${s.name}" (${s.id}); nothing was imported.`);
   else ctx.print(`Imported "${s.name}" as ${s.id} (${s.status}).${r.duplicateOf ? ` The same session is also here as ${r.duplicateOf}.` : ''}`);
   return 0;
+}
+
+export function renameCommand(ctx: CliContext, id: string, name: string): ExitCode {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > MAX_NAME) throw new CliError(2, 'invalid_input', `A session name is 1 to ${MAX_NAME} characters.`);
+  const s = ctx.store().updateSession(id, { name: trimmed });
+  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name });
+  else ctx.print(`Renamed ${s.id} to "${s.name}".`);
+  return 0;
+}
+
+export function archiveCommand(ctx: CliContext, id: string, archived: boolean): ExitCode {
+  const s = ctx.store().archiveSession(id, archived);
+  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, archived: s.archived });
+  else ctx.print(archived ? `Archived "${s.name}": hidden from \`cairn sessions\` (shown with --all). Undo with: cairn unarchive ${s.id}` : `"${s.name}" is back in the session list.`);
+  return 0;
+}
+
+/** To the trash, never purged here; refused while another process runs the session (its lease is live). */
+export function deleteCommand(ctx: CliContext, id: string): ExitCode {
+  const store = ctx.store();
+  const s = store.getSession(id);
+  if (!store.acquireLease(s.id, ctx.owner)) {
+    throw new CliError(4, 'lease_held', `"${s.name || s.id}" is being run by another Cairn process, so it was not deleted.`, 'Pause it there (or wait for it to finish), then delete it.');
+  }
+  try {
+    store.deleteSession(s.id);
+  } finally {
+    store.releaseLease(s.id, ctx.owner);
+  }
+  if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, trashed: true });
+  else ctx.print(`Moved "${s.name}" to the trash. Restore it with: cairn trash restore ${s.id} (cairn trash empty deletes it for good).`);
+  return 0;
+}
+
+export function trashCommand(ctx: CliContext, action: string, id: string | undefined): ExitCode {
+  const store = ctx.store();
+  if (action === 'list') {
+    const page = store.listSessions({ onlyTrashed: true, limit: 500 });
+    if (ctx.json) ctx.emitJson(page.items.map((s) => ({ id: s.id, name: s.name, status: s.status, progress: s.progress, usage: s.usage, updatedAt: s.updatedAt })));
+    else if (page.items.length === 0) ctx.print('The trash is empty.');
+    else for (const s of page.items) ctx.print(`${s.id}  ${s.status.padEnd(11)} ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}`);
+    return 0;
+  }
+  if (action === 'restore') {
+    if (!id) throw new CliError(2, 'invalid_input', 'Name the session to restore: cairn trash restore <session>.', 'See what is in the trash with: cairn trash list');
+    const s = store.restoreSession(id);
+    if (ctx.json) ctx.emitJson({ id: s.id, name: s.name, status: s.status });
+    else ctx.print(`Restored "${s.name}" (${s.status}).`);
+    return 0;
+  }
+  if (action === 'empty') {
+    const purged = store.emptyTrash();
+    const kept = store.listSessions({ onlyTrashed: true, limit: 500 }).items.length;
+    if (ctx.json) ctx.emitJson({ purged, ...(kept > 0 ? { kept } : {}) });
+    else ctx.print(`Deleted ${purged} session${purged === 1 ? '' : 's'} for good.${kept > 0 ? ` ${kept} stay in the trash because a fork still depends on their history.` : ''}`);
+    return 0;
+  }
+  throw new CliError(2, 'invalid_input', `Unknown trash action "${action}".`, 'Use: cairn trash list | restore <session> | empty');
 }
