@@ -25,6 +25,7 @@ const FromEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.boolean(), value: z.unknown().optional(), error: ErrorShape.optional() }),
   z.object({ type: z.literal('event'), name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]), payload: z.unknown() }),
+  z.object({ type: z.literal('keys-needed') }),
   z.object({ type: z.literal('shutdown-complete') }),
 ]);
 const SessionLike = z.object({ id: z.string(), status: z.string() });
@@ -46,6 +47,8 @@ export interface SupervisorOptions {
   /** Called on every (re)start: settings and decrypted keys for the engine. */
   config: () => Promise<ServiceConfig> | ServiceConfig;
   onEvent: (name: EventName, payload: unknown) => void;
+  /** The engine needs the stored keys (a provider is about to use one); main decrypts them and calls `configure`. */
+  onKeysNeeded?: () => void;
   autoResume: () => boolean;
   log?: (line: string) => void;
   timeoutFor?: (channel: ServiceChannel) => number;
@@ -64,7 +67,7 @@ interface Pending {
 }
 
 export class EngineSupervisor {
-  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor'>> & { log: (line: string) => void; timeoutFor: (channel: ServiceChannel) => number };
+  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor' | 'onKeysNeeded'>> & Pick<SupervisorOptions, 'onKeysNeeded'> & { log: (line: string) => void; timeoutFor: (channel: ServiceChannel) => number };
   #proc: EngineProcess | null = null;
   #generation = 0;
   #state: SupervisorState = 'idle';
@@ -235,6 +238,9 @@ export class EngineSupervisor {
       case 'event':
         if (msg.name === 'session:changed') this.#track(msg.payload);
         this.#opts.onEvent(msg.name, msg.payload);
+        return;
+      case 'keys-needed':
+        this.#opts.onKeysNeeded?.();
         return;
       case 'shutdown-complete':
         this.#shutdownDone?.();

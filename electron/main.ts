@@ -12,9 +12,10 @@ import { configureAppPaths, KEYS_FILE_NAME, WINDOW_STATE_FILE_NAME } from './app
 import { resolveDataDir } from './data-dir.ts';
 import { EngineSupervisor, quitGracefully, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
+import { EngineSecrets } from './engine-secrets.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
-import { createMainHandlers } from './main-handlers.ts';
+import { createMainHandlers, moveLegacySecrets } from './main-handlers.ts';
 import { PowerSaveGuard, SessionNotifier } from './notifications.ts';
 import {
   APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler, guardSession, guardWebContents, parseDevServerUrl, PRIVILEGED_SCHEMES,
@@ -91,17 +92,21 @@ function startApp(): void {
     });
     const power = new PowerSaveGuard(powerSaveBlocker);
 
-    // The engine gets an absolute data directory and the decrypted keys; nothing else leaves main.
-    const engineConfig = async (): Promise<ServiceConfig> => {
-      const current = settings.get();
-      const { keys: decrypted, failed } = await keys.decryptAll();
-      if (failed.length) log(`keys: ${failed.length} stored key(s) could not be decrypted`);
-      return { settings: { ...current, dataDir: dataDir() }, keys: decrypted };
+    // The engine gets an absolute data directory and, once a provider needs them, the decrypted keys; nothing else leaves main.
+    let reconfigureEngine: () => void = () => undefined;
+    await moveLegacySecrets({ settings, keys, log }).catch((err: unknown) => log(`keys: could not move older secrets (${(err as Error).message})`));
+    const secrets = new EngineSecrets({ keys, log, onChange: () => reconfigureEngine() });
+    const engineConfig = (): ServiceConfig => secrets.config({ ...settings.get(), dataDir: dataDir() });
+    const confirmInMain = async (q: { message: string; detail: string; confirm: string; cancel: string }): Promise<boolean> => {
+      const options = { type: 'question' as const, title: 'Cairn', message: q.message, detail: q.detail, buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, noLink: true };
+      const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return r.response === 1;
     };
 
     const supervisor = new EngineSupervisor({
       log,
       config: engineConfig,
+      onKeysNeeded: () => secrets.unlock(),
       autoResume: () => settings.get().autoResume,
       spawn: (): EngineProcess => {
         const child = utilityProcess.fork(engineHostFile, [], {
@@ -130,15 +135,14 @@ function startApp(): void {
       },
     });
 
-    const reconfigureEngine = () => {
-      void engineConfig().then((config) => supervisor.configure(config), (err: unknown) => log(`engine: reconfigure failed (${(err as Error).message})`));
-    };
+    reconfigureEngine = () => supervisor.configure(engineConfig());
     const mainHandlers = createMainHandlers({
       settings,
       keys,
       log,
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
       openExternal: (url) => shell.openExternal(url),
+      confirm: confirmInMain,
       pickDocuments: async () => {
         const options = {
           title: 'Add documents',
@@ -153,7 +157,7 @@ function startApp(): void {
         power.update(supervisor.running().length, next.preventSleep);
         reconfigureEngine();
       },
-      onKeysChanged: reconfigureEngine,
+      onKeysChanged: () => secrets.keysChanged(),
     });
 
     const mainOnly = new Set<string>(MAIN_ONLY_CHANNELS);

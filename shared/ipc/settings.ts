@@ -25,7 +25,7 @@ export const settingsChannels = {
   'keys:set': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME), key: z.string().min(1).max(4_096) }), KeyStatusSchema),
   'keys:delete': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME) }), KeyStatusSchema),
   'app:info': channel(Empty, AppInfoSchema),
-  /** Opens an http(s) link in the OS browser; the renderer confirms with the user first. */
+  /** Opens an http(s) link in the OS browser after main has asked the user in a native dialog showing the whole URL. */
   'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() })),
 } as const;
 

@@ -92,13 +92,16 @@ describe('notifications and sleep', () => {
 });
 
 describe('app:openExternal', () => {
-  test('opens only http(s) links', async () => {
+  test('opens only http(s) links, each after a native confirmation in main that shows the whole URL', async () => {
     const opened: string[] = [];
+    const asked: string[] = [];
+    let answer = true;
     const handlers = createMainHandlers({
       settings: {} as never,
       keys: {} as never,
       appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
       openExternal: async (u) => void opened.push(u),
+      confirm: async (q) => (asked.push(q.detail), answer),
       pickDocuments: async () => ['/docs/a.pdf'],
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
@@ -107,6 +110,12 @@ describe('app:openExternal', () => {
     await expect(handlers['app:openExternal']({ url: 'file:///etc/passwd' }, null as never)).rejects.toMatchObject({ code: 'refused_url' });
     await expect(handlers['documents:pick']({}, null as never)).resolves.toEqual({ paths: ['/docs/a.pdf'] });
     expect(opened).toEqual(['https://example.com/x']);
+    expect(asked).toEqual([expect.stringContaining('https://example.com/x')]);
+    // Declined in main: a page that calls the channel itself opens nothing.
+    answer = false;
+    await expect(handlers['app:openExternal']({ url: 'https://evil.example/?q=1' }, null as never)).resolves.toEqual({ opened: false });
+    expect(opened).toEqual(['https://example.com/x']);
+    expect(asked.at(-1)).toContain('https://evil.example/?q=1');
   });
 });
 
@@ -117,9 +126,10 @@ describe('providers', () => {
     const settings = { get: () => current, update: (patch: object) => (current = SettingsSchema.parse({ ...current, ...patch })) };
     const handlers = createMainHandlers({
       settings: settings as never,
-      keys: {} as never,
+      keys: { headerEntries: () => [], originOf: () => undefined, retainHeaders: () => undefined } as never,
       appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
       openExternal: async () => undefined,
+      confirm: async () => false,
       pickDocuments: async () => [],
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,

@@ -75,6 +75,7 @@ export class AppHost {
   readonly pickQueue: string[][] = [];
   /** URLs the page asked main to open in the OS browser. */
   readonly openedExternally: string[] = [];
+  readonly confirmations: string[] = [];
   /** Events from the engine that did not match the contract (must stay empty). */
   readonly invalidEvents: Array<{ name: string; problem: string }> = [];
   /** Every event forwarded to the page, in order. */
@@ -103,6 +104,11 @@ export class AppHost {
       appInfo: () => ({ version: '0.1.0', platform: process.platform, dataDir: this.dataDir }),
       openExternal: async (url) => {
         this.openedExternally.push(url);
+      },
+      // Main's native dialog: the harness answers yes and records what was asked.
+      confirm: async (question) => {
+        this.confirmations.push(question.message);
+        return true;
       },
       pickDocuments: async () => this.pickQueue.shift() ?? [],
       onSettingsChanged: (next) => {
@@ -242,8 +248,8 @@ export class AppHost {
 
   async #configure(): Promise<void> {
     if (!this.#child) return;
-    const { keys } = await this.keys.decryptAll();
-    const config: ServiceConfig = { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys };
+    const { keys, headers } = await this.keys.decryptAll();
+    const config: ServiceConfig = { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys, headers };
     this.#send({ type: 'configure', config });
   }
 
