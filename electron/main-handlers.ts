@@ -3,6 +3,7 @@
 // Keys go in (keys:set) and never come out: every answer is a KeyStatus.
 import type { Handler } from './ipc-router.ts';
 import { IpcFailure } from './ipc-errors.ts';
+import type { FileGrants } from './file-grants.ts';
 import type { KeyStore } from './key-store.ts';
 import { isSafeExternalUrl } from './security.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -23,6 +24,8 @@ export interface MainHandlerDeps {
    */
   confirm: (question: { message: string; detail: string; confirm: string; cancel: string }) => Promise<boolean>;
   pickDocuments: () => Promise<string[]>;
+  /** Files the user chose: what is picked or dropped becomes readable by the document channels. */
+  files: FileGrants;
   /** Settings were saved: tell the engine and the window. */
   onSettingsChanged: (settings: Settings) => void;
   /** A key was stored or removed: the engine needs the new set. */
@@ -101,7 +104,8 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
       await deps.openExternal(url);
       return { opened: true };
     },
-    'documents:pick': async () => ({ paths: await deps.pickDocuments() }),
+    'documents:pick': async () => ({ paths: deps.files.grant(await deps.pickDocuments()) }),
+    'documents:dropped': ({ paths }) => ({ paths: deps.files.grant(paths) }),
     'providers:list': () => ({ items: withBuiltInSimulator(deps.settings.get().providers) }),
     'providers:save': async ({ profile: incoming }) => {
       if (incoming.name === SIMULATOR_PROVIDER_NAME) throw new IpcFailure('reserved_name', `"${SIMULATOR_PROVIDER_NAME}" is the built-in simulator's name.`, 'Give your provider another name.');

@@ -13,6 +13,7 @@ import { resolveDataDir } from './data-dir.ts';
 import { EngineSupervisor, quitGracefully, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
 import { EngineSecrets } from './engine-secrets.ts';
+import { FileGrants, requireChosenFiles } from './file-grants.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
 import { createMainHandlers, moveLegacySecrets } from './main-handlers.ts';
@@ -136,6 +137,7 @@ function startApp(): void {
     });
 
     reconfigureEngine = () => supervisor.configure(engineConfig());
+    const files = new FileGrants();
     const mainHandlers = createMainHandlers({
       settings,
       keys,
@@ -143,6 +145,7 @@ function startApp(): void {
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
       openExternal: (url) => shell.openExternal(url),
       confirm: confirmInMain,
+      files,
       pickDocuments: async () => {
         const options = {
           title: 'Add documents',
@@ -167,6 +170,8 @@ function startApp(): void {
       const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name as ServiceChannel, request)) as ResponseOf<ChannelName>;
       (handlers as Record<string, Handler<ChannelName>>)[name] = viaEngine;
     }
+    // The page reads only files the user chose.
+    Object.assign(handlers, requireChosenFiles(files, handlers as Handlers));
     // Export with save: the engine renders, main asks where to write it.
     handlers['sessions:export'] = (request) => exportAndSave(request, {
       render: async (r) => (await supervisor.request('sessions:export', r)) as ResponseOf<'sessions:export'>,

@@ -13,6 +13,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { KeyStore, type SafeStorageLike } from '../../electron/key-store.ts';
+import { FileGrants } from '../../electron/file-grants.ts';
 import { createMainHandlers, moveLegacySecrets, type MainHandlerDeps } from '../../electron/main-handlers.ts';
 import { createAppService } from '../../electron/service/app-service.ts';
 import { SettingsStore } from '../../electron/settings-store.ts';
@@ -67,6 +68,7 @@ async function setup(confirm: MainHandlerDeps['confirm']) {
     appInfo: () => ({ version: '0.1.0', platform: 'linux', dataDir: dir }),
     openExternal: async () => undefined,
     pickDocuments: async () => [],
+    files: new FileGrants(),
     onSettingsChanged: () => undefined,
     onKeysChanged: () => undefined,
   });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { KeyStore, type SafeStorageLike } from '../../electron/key-store.ts';
+import { FileGrants } from '../../electron/file-grants.ts';
 import { createMainHandlers } from '../../electron/main-handlers.ts';
 import { SettingsStore } from '../../electron/settings-store.ts';
 import Conf from 'conf';
@@ -106,6 +107,7 @@ describe('key store', () => {
       openExternal: async () => undefined,
       confirm: async () => false,
       pickDocuments: async () => [],
+      files: new FileGrants(),
       onSettingsChanged: (s) => toRenderer.push(s),
       onKeysChanged,
     });

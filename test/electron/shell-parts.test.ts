@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { appDataDir, defaultDataDir, resolveDataDir, type PlatformInfo } from '../../electron/data-dir.ts';
 import { StreamCoalescer, type StreamText } from '../../electron/service/stream-coalescer.ts';
+import { FileGrants } from '../../electron/file-grants.ts';
 import { createMainHandlers } from '../../electron/main-handlers.ts';
 import { PowerSaveGuard, SessionNotifier, type Notice } from '../../electron/notifications.ts';
 
@@ -103,6 +104,7 @@ describe('app:openExternal', () => {
       openExternal: async (u) => void opened.push(u),
       confirm: async (q) => (asked.push(q.detail), answer),
       pickDocuments: async () => ['/docs/a.pdf'],
+      files: new FileGrants(),
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });
@@ -131,6 +133,7 @@ describe('providers', () => {
       openExternal: async () => undefined,
       confirm: async () => false,
       pickDocuments: async () => [],
+      files: new FileGrants(),
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });

@@ -74,7 +74,7 @@ export class FakeCairn {
   }
 
   api(): Api {
-    return createApi(this.bridge(), () => null);
+    return createApi(this.bridge(), async () => []);
   }
 
   private mustSession(id: string): Session {

@@ -1,6 +1,7 @@
 // Stands in for Electron's main process in the Chromium e2e runs. The engine
 // (the real AppService) runs in a forked child process that a test can
 // SIGKILL; the main-only channels are answered here by main's own handlers
+import { FileGrants } from '../../../electron/file-grants.ts';
 // (electron/main-handlers.ts) over the real settings and key stores, with
 // Electron's pieces replaced: settings kept in memory, no OS keyring, a queue
 // of paths instead of the file dialog, and external links recorded.
@@ -111,6 +112,7 @@ export class AppHost {
         return true;
       },
       pickDocuments: async () => this.pickQueue.shift() ?? [],
+      files: new FileGrants(),
       onSettingsChanged: (next) => {
         this.#forward('settings:changed', next);
         void this.#configure();
