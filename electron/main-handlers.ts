@@ -23,6 +23,8 @@ export interface MainHandlerDeps {
    * user chose `confirm`.
    */
   confirm: (question: { message: string; detail: string; confirm: string; cancel: string }) => Promise<boolean>;
+  /** Electron's clipboard in main: the page's navigator.clipboard needs a permission Cairn denies. */
+  writeClipboard: (text: string) => void;
   pickDocuments: () => Promise<string[]>;
   /** Files the user chose: what is picked or dropped becomes readable by the document channels. */
   files: FileGrants;
@@ -103,6 +105,10 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
       if (!approved) return { opened: false };
       await deps.openExternal(url);
       return { opened: true };
+    },
+    'app:copyText': ({ text }) => {
+      deps.writeClipboard(text);
+      return { copied: true as const };
     },
     'documents:pick': async () => ({ paths: deps.files.grant(await deps.pickDocuments()) }),
     'documents:dropped': ({ paths }) => ({ paths: deps.files.grant(paths) }),

@@ -2,7 +2,7 @@
 // supervised engine process, settings and encrypted keys. Anything testable
 // lives in the modules imported here; this file only wires them to Electron.
 import {
-  app, BrowserWindow, dialog, Notification, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess,
+  app, BrowserWindow, clipboard, dialog, Notification, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess,
   type BrowserWindow as BrowserWindowType,
 } from 'electron';
 import ElectronStore from 'electron-store';
@@ -145,6 +145,7 @@ function startApp(): void {
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
       openExternal: (url) => shell.openExternal(url),
       confirm: confirmInMain,
+      writeClipboard: (text) => clipboard.writeText(text),
       files,
       pickDocuments: async () => {
         const options = {

@@ -27,6 +27,8 @@ export const settingsChannels = {
   'app:info': channel(Empty, AppInfoSchema),
   /** Opens an http(s) link in the OS browser after main has asked the user in a native dialog showing the whole URL. */
   'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() })),
+  /** Writes text to the OS clipboard through main (the page is denied clipboard permissions). */
+  'app:copyText': channel(z.strictObject({ text: z.string().max(20_000_000) }), z.strictObject({ copied: z.literal(true) })),
 } as const;
 
 export const settingsEvents = {

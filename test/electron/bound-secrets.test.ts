@@ -69,6 +69,7 @@ async function setup(confirm: MainHandlerDeps['confirm']) {
     openExternal: async () => undefined,
     pickDocuments: async () => [],
     files: new FileGrants(),
+    writeClipboard: () => undefined,
     onSettingsChanged: () => undefined,
     onKeysChanged: () => undefined,
   });

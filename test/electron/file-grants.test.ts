@@ -38,6 +38,7 @@ describe('files the renderer may read', () => {
       confirm: async () => false,
       pickDocuments: async () => ['/home/ana/contract.md'],
       files,
+      writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });

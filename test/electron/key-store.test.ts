@@ -108,6 +108,7 @@ describe('key store', () => {
       confirm: async () => false,
       pickDocuments: async () => [],
       files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: (s) => toRenderer.push(s),
       onKeysChanged,
     });

@@ -105,6 +105,7 @@ describe('app:openExternal', () => {
       confirm: async (q) => (asked.push(q.detail), answer),
       pickDocuments: async () => ['/docs/a.pdf'],
       files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });
@@ -121,6 +122,26 @@ describe('app:openExternal', () => {
   });
 });
 
+describe('app:copyText', () => {
+  test('writes through main\'s clipboard module (the page itself is denied clipboard-sanitized-write)', async () => {
+    const written: string[] = [];
+    const handlers = createMainHandlers({
+      settings: {} as never,
+      keys: {} as never,
+      appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
+      openExternal: async () => undefined,
+      confirm: async () => false,
+      writeClipboard: (text) => void written.push(text),
+      pickDocuments: async () => [],
+      files: new FileGrants(),
+      onSettingsChanged: () => undefined,
+      onKeysChanged: () => undefined,
+    });
+    await expect(Promise.resolve(handlers['app:copyText']({ text: '# Report' }, null as never))).resolves.toEqual({ copied: true });
+    expect(written).toEqual(['# Report']);
+  });
+});
+
 describe('providers', () => {
   test('the built-in simulator is always offered and cannot be replaced or removed', async () => {
     const { SettingsSchema } = await import('../../shared/settings.ts');
@@ -134,6 +155,7 @@ describe('providers', () => {
       confirm: async () => false,
       pickDocuments: async () => [],
       files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });

@@ -234,6 +234,7 @@ export class FakeCairn {
       }),
       appInfo: (q) => r('appInfo', q, () => ({ version: '0.1.0', dataDir: '/home/analyst/.local/share/cairn', platform: 'linux', settingsWarning: this.settingsWarning })),
       appOpenExternal: (q) => r('appOpenExternal', q, () => ({ opened: true })),
+      appCopyText: (q) => r('appCopyText', q, () => ({ copied: true as const })),
       providersList: (q) => r('providersList', q, () => ({ items: this.settings.providers })),
       providersSave: (q) => r('providersSave', q, () => {
         const p = q.profile as ProviderProfile;

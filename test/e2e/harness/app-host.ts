@@ -113,6 +113,7 @@ export class AppHost {
       },
       pickDocuments: async () => this.pickQueue.shift() ?? [],
       files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: (next) => {
         this.#forward('settings:changed', next);
         void this.#configure();
