@@ -74,7 +74,7 @@ function startApp(): void {
     const settings = new SettingsStore({
       dir: paths.configDir,
       log,
-      createBackend: ({ cwd, name, defaults }) => new ElectronStore<Settings>({ cwd, name, defaults, clearInvalidConfig: false, watch: false }),
+      createBackend: ({ cwd, name, defaults }) => new ElectronStore<Settings>({ cwd, name, defaults, clearInvalidConfig: false, watch: false, configFileMode: 0o600 }),
     });
     const keys = new KeyStore({ file: path.join(paths.configDir, KEYS_FILE_NAME), safeStorage, log });
     const dataDir = () => resolveDataDir(settings.get().dataDir);

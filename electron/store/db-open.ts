@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError, toStoreError } from './errors.ts';
-import { existsFile, fileSize, fsyncDir } from './fs-safe.ts';
+import { ensurePrivateDir, existsFile, fileSize, fsyncDir, makePrivate } from './fs-safe.ts';
 import { dbPath, fileStamp } from './paths.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
 import { newestVerifiedBackup } from './backup-files.ts';
@@ -36,7 +36,7 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const file = dbPath(dataDir);
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
   } catch (err) {
     throw toStoreError(err, 'creating the data directory', dataDir);
   }
@@ -63,8 +63,11 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   } catch (err) {
     throw toStoreError(err, 'opening the database', dataDir);
   }
+  // Before WAL mode creates its files: SQLite gives the WAL and shared-memory files the database's permissions.
+  makePrivate(file);
   try {
     applyPragmas(db);
+    for (const suffix of ['-wal', '-shm']) makePrivate(`${file}${suffix}`);
     const version = Number(db.pragma('user_version', { simple: true }));
     const pending = migrations.filter((m) => m.version > version);
     if (pending.length > 0 && version > 0) opts.beforeMigrate?.(db, version, latest);
