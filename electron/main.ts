@@ -17,7 +17,7 @@ import { FileGrants, requireChosenFiles } from './file-grants.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
 import { createMainHandlers, moveLegacySecrets } from './main-handlers.ts';
-import { PowerSaveGuard, SessionNotifier } from './notifications.ts';
+import { PowerSaveGuard, registerNotificationIdentity, SessionNotifier } from './notifications.ts';
 import {
   APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler, guardSession, guardWebContents, parseDevServerUrl, PRIVILEGED_SCHEMES,
 } from './security.ts';
@@ -44,6 +44,7 @@ const isDev = devOrigin !== null;
 
 protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 const paths = configureAppPaths(app, log);
+registerNotificationIdentity(app);
 
 if (!app.requestSingleInstanceLock()) {
   // Another Cairn owns this data directory; it gets focused through 'second-instance'.

@@ -3,7 +3,7 @@ import { appDataDir, defaultDataDir, resolveDataDir, type PlatformInfo } from '.
 import { StreamCoalescer, type StreamText } from '../../electron/service/stream-coalescer.ts';
 import { FileGrants } from '../../electron/file-grants.ts';
 import { createMainHandlers } from '../../electron/main-handlers.ts';
-import { PowerSaveGuard, SessionNotifier, type Notice } from '../../electron/notifications.ts';
+import { APP_USER_MODEL_ID, PowerSaveGuard, registerNotificationIdentity, SessionNotifier, type Notice } from '../../electron/notifications.ts';
 
 describe('data directory shared with the CLI', () => {
   const linux: PlatformInfo = { platform: 'linux', env: {}, home: '/home/ana' };
@@ -119,6 +119,19 @@ describe('app:openExternal', () => {
     await expect(handlers['app:openExternal']({ url: 'https://evil.example/?q=1' }, null as never)).resolves.toEqual({ opened: false });
     expect(opened).toEqual(['https://example.com/x']);
     expect(asked.at(-1)).toContain('https://evil.example/?q=1');
+  });
+});
+
+describe('Windows notifications', () => {
+  test('the AppUserModelID is the installer\'s appId, set on Windows only', async () => {
+    const { readFileSync } = await import('node:fs');
+    const yml = readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8');
+    expect(/^appId: (.+)$/m.exec(yml)?.[1]?.trim()).toBe(APP_USER_MODEL_ID);
+    const set: string[] = [];
+    registerNotificationIdentity({ setAppUserModelId: (id) => void set.push(id) }, 'linux');
+    expect(set).toEqual([]);
+    registerNotificationIdentity({ setAppUserModelId: (id) => void set.push(id) }, 'win32');
+    expect(set).toEqual([APP_USER_MODEL_ID]);
   });
 });
 
