@@ -11,6 +11,8 @@ export interface EngineSecretsOptions {
   keys: Pick<KeyStore, 'decryptAll' | 'isEmpty'>;
   /** The decrypted keys changed (or the keychain answered): send a new configuration. */
   onChange: () => void;
+  /** Every decrypted value, so that the log can redact it. */
+  onSecrets?: (values: string[]) => void;
   log?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export class EngineSecrets {
     this.#decrypting = this.#opts.keys.decryptAll().then(
       (secrets) => {
         this.#secrets = secrets;
+        this.#opts.onSecrets?.([...Object.values(secrets.keys), ...Object.values(secrets.headers).flatMap((h) => Object.values(h))].map((s) => s.value));
         if (secrets.failed.length) this.#opts.log?.(`keys: ${secrets.failed.length} stored secret(s) could not be decrypted`);
       },
       (err: unknown) => this.#opts.log?.(`keys: could not be decrypted (${(err as Error).message})`),

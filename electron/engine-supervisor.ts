@@ -340,7 +340,7 @@ export class EngineSupervisor {
   }
 
   #unavailable(): IpcFailure {
-    return new IpcFailure('engine_unavailable', 'The engine keeps stopping and Cairn has given up restarting it.', 'Your work up to the last checkpoint is safe. Restart Cairn; if it happens again, check the log in the data folder.');
+    return new IpcFailure('engine_unavailable', 'The engine keeps stopping and Cairn has given up restarting it.', 'Your work up to the last checkpoint is safe. Restart Cairn; if it happens again, check logs/cairn.log in the data folder (Settings → General → Copy diagnostics).');
   }
 
   #stopping(): IpcFailure {

@@ -23,6 +23,8 @@ export interface MainHandlerDeps {
    * user chose `confirm`.
    */
   confirm: (question: { message: string; detail: string; confirm: string; cancel: string }) => Promise<boolean>;
+  /** The text of "Copy diagnostics" (versions, settings without secrets, log tail, verify), redacted. */
+  diagnostics?: () => Promise<string>;
   /** Electron's clipboard in main: the page's navigator.clipboard needs a permission Cairn denies. */
   writeClipboard: (text: string) => void;
   pickDocuments: () => Promise<string[]>;
@@ -105,6 +107,10 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
       if (!approved) return { opened: false };
       await deps.openExternal(url);
       return { opened: true };
+    },
+    'app:diagnostics': async () => {
+      if (!deps.diagnostics) throw new IpcFailure('not_available', 'Diagnostics are not available in this build.');
+      return { text: (await deps.diagnostics()).slice(0, 2_000_000) };
     },
     'app:copyText': ({ text }) => {
       deps.writeClipboard(text);

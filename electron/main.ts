@@ -22,6 +22,8 @@ import {
   APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler, guardSession, guardWebContents, parseDevServerUrl, PRIVILEGED_SCHEMES,
 } from './security.ts';
 import { SettingsStore } from './settings-store.ts';
+import { collectDiagnostics } from './service/diagnostics.ts';
+import { logFileIn, RotatingLog } from './service/log-file.ts';
 import { MAIN_ONLY_CHANNELS, type ServiceChannel, type ServiceConfig } from './service/types.ts';
 import { createMainWindow } from './window.ts';
 import { SessionSchema } from '../shared/domain.ts';
@@ -29,7 +31,12 @@ import { CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, typ
 import type { Settings } from '../shared/settings.ts';
 
 // Log lines never carry keys or document text: only names, codes and counts.
-const log = (line: string) => console.log(`[cairn] ${line}`);
+// They go to stdout and, once the data folder is known, to logs/cairn.log (redacted, rotated).
+let logFile: RotatingLog | null = null;
+const log = (line: string) => {
+  console.log(`[cairn] ${line}`);
+  logFile?.write(line);
+};
 
 // The bundle is CommonJS in dist-electron/, so the app's root is one level up (app.asar when packaged).
 const appRoot = path.resolve(__dirname, '..');
@@ -44,6 +51,8 @@ const isDev = devOrigin !== null;
 
 protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 const paths = configureAppPaths(app, log);
+logFile = new RotatingLog({ file: logFileIn(paths.configDir) });
+log(`start: Cairn ${app.getVersion()} (Electron ${process.versions.electron}) on ${process.platform}`);
 registerNotificationIdentity(app);
 
 if (!app.requestSingleInstanceLock()) {
@@ -97,7 +106,7 @@ function startApp(): void {
     // The engine gets an absolute data directory and, once a provider needs them, the decrypted keys; nothing else leaves main.
     let reconfigureEngine: () => void = () => undefined;
     await moveLegacySecrets({ settings, keys, log }).catch((err: unknown) => log(`keys: could not move older secrets (${(err as Error).message})`));
-    const secrets = new EngineSecrets({ keys, log, onChange: () => reconfigureEngine() });
+    const secrets = new EngineSecrets({ keys, log, onChange: () => reconfigureEngine(), onSecrets: (values) => logFile?.redactor.add(values) });
     const engineConfig = (): ServiceConfig => secrets.config({ ...settings.get(), dataDir: dataDir() });
     const confirmInMain = async (q: { message: string; detail: string; confirm: string; cancel: string }): Promise<boolean> => {
       const options = { type: 'question' as const, title: 'Cairn', message: q.message, detail: q.detail, buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, noLink: true };
@@ -113,9 +122,15 @@ function startApp(): void {
       spawn: (): EngineProcess => {
         const child = utilityProcess.fork(engineHostFile, [], {
           serviceName: 'Cairn engine',
-          stdio: 'inherit',
+          // Piped into main's log: a packaged app has no terminal to print to.
+          stdio: 'pipe',
           env: { ...process.env, CAIRN_APP_VERSION: app.getVersion() },
         });
+        const toLog = (chunk: Buffer | string) => {
+          for (const line of String(chunk).split('\n')) if (line.trim()) log(`engine: ${line.slice(0, 2_000)}`);
+        };
+        child.stdout?.on('data', toLog);
+        child.stderr?.on('data', toLog);
         return {
           get pid() {
             return child.pid;
@@ -147,6 +162,17 @@ function startApp(): void {
       openExternal: (url) => shell.openExternal(url),
       confirm: confirmInMain,
       writeClipboard: (text) => clipboard.writeText(text),
+      diagnostics: async () => {
+        const verify = await supervisor.request('checkpoints:verify', {}).then(
+          (r) => r as ResponseOf<'checkpoints:verify'>,
+          (err: unknown) => ({ error: (err as Error).message }),
+        );
+        return collectDiagnostics({
+          appVersion: app.getVersion(), platform: `${process.platform} ${process.arch}`, dataDir: dataDir(),
+          versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+          settings: settings.get(), logFile: logFileIn(paths.configDir), verify, ...(logFile ? { redactor: logFile.redactor } : {}),
+        });
+      },
       files,
       pickDocuments: async () => {
         const options = {

@@ -9,7 +9,7 @@ import type { BoundSecret } from '../engine/provider/keys.ts';
 
 /** Channels main answers itself (settings, keys, dialogs, shell). Everything else goes to the service. */
 export const MAIN_ONLY_CHANNELS = [
-  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal', 'app:copyText',
+  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal', 'app:copyText', 'app:diagnostics',
   'documents:pick', 'documents:dropped', 'providers:list', 'providers:save', 'providers:delete',
 ] as const satisfies readonly ChannelName[];
 
