@@ -19,7 +19,7 @@ export interface DiagnosticsInput {
 }
 
 /** Settings as they can be shown: provider headers by name only. */
-export function settingsWithoutSecrets(settings: Settings): unknown {
+function settingsWithoutSecrets(settings: Settings): unknown {
   return {
     ...settings,
     providers: settings.providers.map((p) => ({ ...p, headers: Object.keys(p.headers) })),

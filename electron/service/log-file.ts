@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../store/fs-safe.ts';
 
-export const LOG_DIR_NAME = 'logs';
-export const LOG_FILE_NAME = 'cairn.log';
+const LOG_DIR_NAME = 'logs';
+const LOG_FILE_NAME = 'cairn.log';
 
 export function logFileIn(dataDir: string): string {
   return path.join(dataDir, LOG_DIR_NAME, LOG_FILE_NAME);

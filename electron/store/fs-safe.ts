@@ -40,7 +40,7 @@ export function writeFileAtomic(file: string, data: string, mode = 0o666): void 
 
 /** What Cairn keeps is for the user who runs it: other accounts on the machine read nothing (POSIX). */
 export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 
 /** Sets `mode` on a file or folder of ours that is more open than that. Quiet when it is gone, not ours, or on Windows (ACLs). */
 export function makePrivate(p: string, mode = PRIVATE_FILE_MODE): void {

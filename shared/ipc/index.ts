@@ -42,9 +42,8 @@ export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
  * could name any path, while the preload only sends paths of File objects the
  * user dropped.
  */
-export const PRELOAD_ONLY_CHANNELS = ['documents:dropped'] as const satisfies readonly ChannelName[];
-export type PreloadOnlyChannel = (typeof PRELOAD_ONLY_CHANNELS)[number];
-export type PageChannelName = Exclude<ChannelName, PreloadOnlyChannel>;
+const PRELOAD_ONLY_CHANNELS = ['documents:dropped'] as const satisfies readonly ChannelName[];
+export type PageChannelName = Exclude<ChannelName, (typeof PRELOAD_ONLY_CHANNELS)[number]>;
 /** The channels the page's bridge (window.cairn) offers. */
 export const PAGE_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is PageChannelName => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(c));
 export const EVENT_NAMES = Object.keys(events) as EventName[];
