@@ -21,6 +21,8 @@ export class EngineSecrets {
   #state: KeychainState = 'locked';
   #secrets: DecryptedSecrets = { keys: {}, headers: {}, failed: [] };
   #decrypting: Promise<void> | null = null;
+  /** Keys changed while decrypting: decrypt once more when that is done. */
+  #stale = false;
 
   constructor(opts: EngineSecretsOptions) {
     this.#opts = opts;
@@ -40,6 +42,7 @@ export class EngineSecrets {
   /** Decrypts the stored keys (once at a time); the engine is configured again when they are in. */
   unlock(): void {
     if (this.#decrypting) return;
+    this.#stale = false;
     if (this.#state === 'locked') this.#state = 'unlocking';
     this.#decrypting = this.#opts.keys.decryptAll().then(
       (secrets) => {
@@ -52,12 +55,14 @@ export class EngineSecrets {
       this.#decrypting = null;
       this.#state = 'ready';
       this.#opts.onChange();
+      if (this.#stale) this.unlock();
     });
   }
 
   /** A key was stored or removed. Decrypt again only when the keychain was already answered. */
   keysChanged(): void {
-    if (this.#state === 'ready' && !this.#opts.keys.isEmpty()) this.unlock();
+    if (this.#decrypting) this.#stale = true;
+    else if (this.#state === 'ready' && !this.#opts.keys.isEmpty()) this.unlock();
     else if (this.#state === 'ready') {
       this.#secrets = { keys: {}, headers: {}, failed: [] };
       this.#opts.onChange();

@@ -79,6 +79,17 @@ describe('the engine does not wait for the keychain', () => {
     keychain.answer();
     await vi.waitFor(() => expect(onChange).toHaveBeenCalled());
     expect(secrets.config(SettingsSchema.parse({}))).toMatchObject({ keychain: 'ready', keys: { Work: { value: KEY, origin: 'https://api.example.com' } } });
+
+    // A key saved while the keychain is being read is not lost: it is decrypted once more afterwards.
+    secrets.keysChanged();
+    await vi.waitFor(() => expect(keychain.asked()).toBe(1));
+    await keys.set('Home', 'sk-fake-SECOND-6666', 'https://home.example');
+    secrets.keysChanged();
+    // The keychain answers every prompt from now on.
+    await vi.waitFor(() => {
+      keychain.answer();
+      expect(secrets.config(SettingsSchema.parse({})).keys.Home?.value).toBe('sk-fake-SECOND-6666');
+    });
   });
 
   test('simulator-only use never asks; a stored-key provider asks main, says it is waiting, and works once the key is in', async () => {
