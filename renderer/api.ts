@@ -2,7 +2,7 @@
 // they get an `Api` (from a React context) whose methods resolve to the value
 // or throw an `ApiError` a person can act on. Tests pass an in-memory bridge.
 import {
-  CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName,
+  EVENT_NAMES, methodName, PAGE_CHANNEL_NAMES, subscriptionName,
   type CairnBridge, type IpcError, type IpcResult,
 } from '../shared/ipc/index.ts';
 
@@ -23,8 +23,8 @@ export type Api = {
     ? (request: Req) => Promise<Res>
     : CairnBridge[K];
 } & {
-  /** Path of a file dropped on the window, when the shell can tell (Electron); null otherwise. */
-  pathForFile: (file: File) => string | null;
+  /** Paths of files dropped on the window, which main then lets the app read (Electron); [] where the shell cannot tell. */
+  grantDropped: (files: File[]) => Promise<string[]>;
 };
 
 type AnyMethod = (request: unknown) => Promise<IpcResult<unknown>>;
@@ -37,10 +37,10 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError({ code: 'ipc-failed', message: `The app could not reach its engine: ${message}`, hint: 'Restart Cairn if this keeps happening.' });
 }
 
-export function createApi(bridge: CairnBridge, pathForFile: (file: File) => string | null = () => null): Api {
+export function createApi(bridge: CairnBridge, grantDropped: (files: File[]) => Promise<string[]> = async () => []): Api {
   const source = bridge as unknown as Record<string, unknown>;
-  const api: Record<string, unknown> = { pathForFile };
-  for (const name of CHANNEL_NAMES) {
+  const api: Record<string, unknown> = { grantDropped };
+  for (const name of PAGE_CHANNEL_NAMES) {
     const method = methodName(name);
     const call = source[method] as AnyMethod | undefined;
     api[method] = async (request: unknown) => {
@@ -66,7 +66,7 @@ export function createApi(bridge: CairnBridge, pathForFile: (file: File) => stri
 }
 
 interface FilesBridge {
-  pathForFile?: (file: File) => string;
+  grantDropped?: (files: File[]) => Promise<string[]>;
 }
 
 /** The API over `window.cairn` (exposed by the preload), or null when the page runs without one. */
@@ -74,11 +74,11 @@ export function windowApi(): Api | null {
   const w = window as unknown as { cairn?: CairnBridge; cairnFiles?: FilesBridge };
   if (!w.cairn) return null;
   const files = w.cairnFiles;
-  return createApi(w.cairn, (file) => {
+  return createApi(w.cairn, async (dropped) => {
     try {
-      return files?.pathForFile ? files.pathForFile(file) || null : null;
+      return files?.grantDropped ? await files.grantDropped(dropped) : [];
     } catch {
-      return null;
+      return [];
     }
   });
 }

@@ -68,7 +68,10 @@ export const ProviderProfileSchema = z.strictObject({
   name: z.string().min(1).max(MAX_NAME),
   baseUrl: z.url().max(2_000),
   model: z.string().min(1).max(MAX_NAME),
+  /** Plain extra headers. Credentials never sit here: see secretHeaders. */
   headers: z.record(z.string().max(200), z.string().max(2_000)).default({}),
+  /** Names of extra headers whose values are kept in the key store, bound to this profile's origin (Azure's api-key, gateways' x-api-key). */
+  secretHeaders: z.array(z.string().min(1).max(200)).max(50).optional(),
   keySource: KeySourceSchema,
   /** The built-in simulator is always labelled as such. */
   simulator: z.boolean().default(false),

@@ -20,3 +20,24 @@ export const BUILT_IN_SIMULATOR: Readonly<ProviderProfile> = Object.freeze(simul
 export function withBuiltInSimulator(profiles: readonly ProviderProfile[]): ProviderProfile[] {
   return [{ ...BUILT_IN_SIMULATOR }, ...profiles.filter((p) => p.name !== SIMULATOR_PROVIDER_NAME)];
 }
+
+/**
+ * The origin a stored secret is bound to: scheme, host and port of a base URL.
+ * A key saved for one origin is never sent to another. Null for a URL that
+ * cannot be parsed (the schema refuses those before they get here).
+ */
+export function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.origin === 'null' ? null : u.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Header names that carry credentials: their values are kept in the key store, never in settings or sessions. */
+const SECRET_HEADER_NAME = /key|token|secret|passw|auth|cookie|session|signature/i;
+
+export function looksLikeSecretHeader(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name);
+}

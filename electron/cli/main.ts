@@ -112,6 +112,8 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   program.command('simulator').description('run the built-in OpenAI-compatible simulator')
     .option('--port <n>').option('--fault <spec...>', 'faults to inject, e.g. drop@5 429:3 500x2').option('--speed <tokens/s>').option('--words <n>')
     .action(wrap(async (ctx, opts: { port?: string; fault?: string[]; speed?: string; words?: string }) => (await import('./commands/simulator.ts')).simulatorCommand(ctx, opts)));
+  program.command('diagnostics').description('versions, settings without secrets, the last log lines and a store check, for a bug report')
+    .action(wrap(async (ctx) => (await import('./commands/diagnostics.ts')).diagnosticsCommand(ctx)));
   program.command('providers').description('list, add or test provider profiles (shared with the desktop app)')
     .argument('<action>', 'list | add | test').argument('[name]')
     .option('--name <name>').option('--base-url <url>').option('--model <id>').option('--api-key-env <VAR>')

@@ -75,7 +75,8 @@ if (process.parentPort) {
     const { createAppService } = await import('../service/app-service.ts');
     // Main passes its version in the environment: a utilityProcess has no `app` to ask.
     const appVersion = process.env.CAIRN_APP_VERSION;
-    const service = await createAppService(appVersion ? { appVersion } : {});
+    // Keys come from main only when a provider first needs one (a keychain prompt must not hold up the engine).
+    const service = await createAppService({ ...(appVersion ? { appVersion } : {}), requestKeys: () => port.postMessage({ type: 'keys-needed' }) });
     serveEngine(port, service, (code) => process.exit(code));
   })().catch((err: unknown) => {
     console.error(`engine-host: could not start the engine: ${(err as Error).message}`);

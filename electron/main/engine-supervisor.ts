@@ -27,6 +27,7 @@ const FromEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.boolean(), value: z.unknown().optional(), error: ErrorShape.optional() }),
   z.object({ type: z.literal('event'), name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]), payload: z.unknown() }),
+  z.object({ type: z.literal('keys-needed') }),
   z.object({ type: z.literal('shutdown-complete') }),
 ]);
 const SessionLike = z.object({ id: z.string(), status: SessionStatusSchema, retryAt: z.string().nullable().optional() });
@@ -47,6 +48,8 @@ export interface SupervisorOptions {
   /** Called on every (re)start: settings and decrypted keys for the engine. */
   config: () => Promise<ServiceConfig> | ServiceConfig;
   onEvent: (name: EventName, payload: unknown) => void;
+  /** The engine needs the stored keys (a provider is about to use one); main decrypts them and calls `configure`. */
+  onKeysNeeded?: () => void;
   autoResume: () => boolean;
   log?: (line: string) => void;
   timeoutFor?: (channel: ServiceChannel) => number;
@@ -65,7 +68,7 @@ interface Pending {
 }
 
 export class EngineSupervisor {
-  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor'>> & { log: (line: string) => void; timeoutFor: (channel: ServiceChannel) => number };
+  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor' | 'onKeysNeeded'>> & Pick<SupervisorOptions, 'onKeysNeeded'> & { log: (line: string) => void; timeoutFor: (channel: ServiceChannel) => number };
   #proc: EngineProcess | null = null;
   #generation = 0;
   #state: SupervisorState = 'idle';
@@ -238,6 +241,9 @@ export class EngineSupervisor {
         if (msg.name === 'session:changed') this.#track(msg.payload);
         this.#opts.onEvent(msg.name, msg.payload);
         return;
+      case 'keys-needed':
+        this.#opts.onKeysNeeded?.();
+        return;
       case 'shutdown-complete':
         this.#shutdownDone?.();
         return;
@@ -336,7 +342,7 @@ export class EngineSupervisor {
   }
 
   #unavailable(): IpcFailure {
-    return new IpcFailure('engine_unavailable', 'The engine keeps stopping and Cairn has given up restarting it.', 'Your work up to the last checkpoint is safe. Restart Cairn; if it happens again, check the log in the data folder.');
+    return new IpcFailure('engine_unavailable', 'The engine keeps stopping and Cairn has given up restarting it.', 'Your work up to the last checkpoint is safe. Restart Cairn; if it happens again, check logs/cairn.log in the data folder (Settings → General → Copy diagnostics).');
   }
 
   #stopping(): IpcFailure {

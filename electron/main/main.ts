@@ -2,7 +2,7 @@
 // supervised engine process, settings and encrypted keys. Anything testable
 // lives in the modules imported here; this file only wires them to Electron.
 import {
-  app, BrowserWindow, dialog, Notification, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess,
+  app, BrowserWindow, clipboard, dialog, Notification, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess,
   type BrowserWindow as BrowserWindowType,
 } from 'electron';
 import ElectronStore from 'electron-store';
@@ -13,14 +13,18 @@ import { resolveDataDir } from '../store/data-dir.ts';
 import { AppLifecycle } from './app-lifecycle.ts';
 import { EngineSupervisor, type EngineProcess } from './engine-supervisor.ts';
 import { registerIpc, sendEvent, type Handler, type Handlers } from './ipc-router.ts';
+import { EngineSecrets } from './engine-secrets.ts';
+import { FileGrants, requireChosenFiles } from './file-grants.ts';
 import { KeyStore } from './key-store.ts';
 import { exportAndSave } from './export-save.ts';
-import { createMainHandlers } from './main-handlers.ts';
-import { PowerSaveGuard, SessionNotifier } from './notifications.ts';
+import { createMainHandlers, moveLegacySecrets } from './main-handlers.ts';
+import { PowerSaveGuard, registerNotificationIdentity, SessionNotifier } from './notifications.ts';
 import {
   APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler, guardSession, guardWebContents, parseDevServerUrl, PRIVILEGED_SCHEMES,
 } from './security.ts';
 import { SettingsStore } from './settings-store.ts';
+import { collectDiagnostics } from '../service/diagnostics.ts';
+import { logFileIn, RotatingLog } from '../service/log-file.ts';
 import { MAIN_ONLY_CHANNELS, type ServiceChannel, type ServiceConfig } from '../service/types.ts';
 import { createMainWindow } from './window.ts';
 import { SessionSchema } from '../../shared/domain.ts';
@@ -28,7 +32,12 @@ import { CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, typ
 import type { Settings } from '../../shared/settings.ts';
 
 // Log lines never carry keys or document text: only names, codes and counts.
-const log = (line: string) => console.log(`[cairn] ${line}`);
+// They go to stdout and, once the data folder is known, to logs/cairn.log (redacted, rotated).
+let logFile: RotatingLog | null = null;
+const log = (line: string) => {
+  console.log(`[cairn] ${line}`);
+  logFile?.write(line);
+};
 
 // The bundle is CommonJS in dist-electron/, so the app's root is one level up (app.asar when packaged).
 const appRoot = path.resolve(__dirname, '..');
@@ -43,6 +52,9 @@ const isDev = devOrigin !== null;
 
 protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 const paths = configureAppPaths(app, log);
+logFile = new RotatingLog({ file: logFileIn(paths.configDir) });
+log(`start: Cairn ${app.getVersion()} (Electron ${process.versions.electron}) on ${process.platform}`);
+registerNotificationIdentity(app);
 
 if (!app.requestSingleInstanceLock()) {
   // Another Cairn owns this data directory; it gets focused through 'second-instance'.
@@ -65,7 +77,7 @@ function startApp(): void {
     const settings = new SettingsStore({
       dir: paths.configDir,
       log,
-      createBackend: ({ cwd, name, defaults }) => new ElectronStore<Settings>({ cwd, name, defaults, clearInvalidConfig: false, watch: false }),
+      createBackend: ({ cwd, name, defaults }) => new ElectronStore<Settings>({ cwd, name, defaults, clearInvalidConfig: false, watch: false, configFileMode: 0o600 }),
     });
     const keys = new KeyStore({ file: path.join(paths.configDir, KEYS_FILE_NAME), safeStorage, log });
     const dataDir = () => resolveDataDir(settings.get().dataDir);
@@ -86,24 +98,35 @@ function startApp(): void {
     });
     const power = new PowerSaveGuard(powerSaveBlocker);
 
-    // The engine gets an absolute data directory and the decrypted keys; nothing else leaves main.
-    const engineConfig = async (): Promise<ServiceConfig> => {
-      const current = settings.get();
-      const { keys: decrypted, failed } = await keys.decryptAll();
-      if (failed.length) log(`keys: ${failed.length} stored key(s) could not be decrypted`);
-      return { settings: { ...current, dataDir: dataDir() }, keys: decrypted };
+    // The engine gets an absolute data directory and, once a provider needs them, the decrypted keys; nothing else leaves main.
+    let reconfigureEngine: () => void = () => undefined;
+    await moveLegacySecrets({ settings, keys, log }).catch((err: unknown) => log(`keys: could not move older secrets (${(err as Error).message})`));
+    const secrets = new EngineSecrets({ keys, log, onChange: () => reconfigureEngine(), onSecrets: (values) => logFile?.redactor.add(values) });
+    const engineConfig = (): ServiceConfig => secrets.config({ ...settings.get(), dataDir: dataDir() });
+    const confirmInMain = async (q: { message: string; detail: string; confirm: string; cancel: string }): Promise<boolean> => {
+      const options = { type: 'question' as const, title: 'Cairn', message: q.message, detail: q.detail, buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, noLink: true };
+      const win = currentWindow();
+      const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return r.response === 1;
     };
 
     const supervisor = new EngineSupervisor({
       log,
       config: engineConfig,
+      onKeysNeeded: () => secrets.unlock(),
       autoResume: () => settings.get().autoResume,
       spawn: (): EngineProcess => {
         const child = utilityProcess.fork(engineHostFile, [], {
           serviceName: 'Cairn engine',
-          stdio: 'inherit',
+          // Piped into main's log: a packaged app has no terminal to print to.
+          stdio: 'pipe',
           env: { ...process.env, CAIRN_APP_VERSION: app.getVersion() },
         });
+        const toLog = (chunk: Buffer | string) => {
+          for (const line of String(chunk).split('\n')) if (line.trim()) log(`engine: ${line.slice(0, 2_000)}`);
+        };
+        child.stdout?.on('data', toLog);
+        child.stderr?.on('data', toLog);
         return {
           get pid() {
             return child.pid;
@@ -125,15 +148,28 @@ function startApp(): void {
       },
     });
 
-    const reconfigureEngine = () => {
-      void engineConfig().then((config) => supervisor.configure(config), (err: unknown) => log(`engine: reconfigure failed (${(err as Error).message})`));
-    };
+    reconfigureEngine = () => supervisor.configure(engineConfig());
+    const files = new FileGrants();
     const mainHandlers = createMainHandlers({
       settings,
       keys,
       log,
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
       openExternal: (url) => shell.openExternal(url),
+      confirm: confirmInMain,
+      writeClipboard: (text) => clipboard.writeText(text),
+      diagnostics: async () => {
+        const verify = await supervisor.request('checkpoints:verify', {}).then(
+          (r) => r as ResponseOf<'checkpoints:verify'>,
+          (err: unknown) => ({ error: (err as Error).message }),
+        );
+        return collectDiagnostics({
+          appVersion: app.getVersion(), platform: `${process.platform} ${process.arch}`, dataDir: dataDir(),
+          versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+          settings: settings.get(), logFile: logFileIn(paths.configDir), verify, ...(logFile ? { redactor: logFile.redactor } : {}),
+        });
+      },
+      files,
       pickDocuments: async () => {
         const options = {
           title: 'Add documents',
@@ -149,7 +185,7 @@ function startApp(): void {
         power.update(supervisor.running().length, next.preventSleep);
         reconfigureEngine();
       },
-      onKeysChanged: reconfigureEngine,
+      onKeysChanged: () => secrets.keysChanged(),
     });
 
     const mainOnly = new Set<string>(MAIN_ONLY_CHANNELS);
@@ -159,6 +195,8 @@ function startApp(): void {
       const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name as ServiceChannel, request)) as ResponseOf<ChannelName>;
       (handlers as Record<string, Handler<ChannelName>>)[name] = viaEngine;
     }
+    // The page reads only files the user chose.
+    Object.assign(handlers, requireChosenFiles(files, handlers as Handlers));
     // Export with save: the engine renders, main asks where to write it.
     handlers['sessions:export'] = (request) => exportAndSave(request, {
       render: async (r) => (await supervisor.request('sessions:export', r)) as ResponseOf<'sessions:export'>,

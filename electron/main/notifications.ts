@@ -2,8 +2,21 @@
 // session finished, or a session stopped and needs them (paused for a budget
 // or a rejected key, failed, interrupted). And an optional power-save blocker
 // so a laptop does not sleep in the middle of a night-long analysis.
+import type { App } from 'electron';
 import type { Session } from '../../shared/domain.ts';
 import { isActive, needsAttention } from '../../shared/session-state.ts';
+
+/** electron-builder's appId (electron-builder.yml): the installer registers the Start-menu shortcut under it. */
+export const APP_USER_MODEL_ID = 'app.cairn.desktop';
+
+/**
+ * Windows shows a toast only for an app whose AppUserModelID matches the
+ * installer's shortcut; without it notifications silently do nothing. Called
+ * before the first notification (at start).
+ */
+export function registerNotificationIdentity(app: Pick<App, 'setAppUserModelId'>, platform: NodeJS.Platform = process.platform): void {
+  if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+}
 
 export interface Notice {
   title: string;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SETTINGS_FILE_NAME } from '../store/data-dir.ts';
 import { IpcFailure } from '../service/ipc-errors.ts';
 import { SettingsPatchSchema, SettingsSchema, type Settings, type SettingsPatch } from '../../shared/settings.ts';
+import { ensurePrivateDir, makePrivate } from '../store/fs-safe.ts';
 import { fileStamp } from '../store/paths.ts';
 
 export const SETTINGS_VERSION = 1;
@@ -130,7 +131,7 @@ export class SettingsStore {
 
   constructor(opts: SettingsStoreOptions) {
     const log = opts.log ?? (() => undefined);
-    fs.mkdirSync(opts.dir, { recursive: true });
+    ensurePrivateDir(opts.dir);
     this.file = path.join(opts.dir, SETTINGS_FILE_NAME);
     this.outcome = loadSettingsFile(this.file, (opts.now ?? (() => new Date()))());
     this.warning = warningFor(this.outcome, this.file);
@@ -149,6 +150,7 @@ export class SettingsStore {
     this.#backend = opts.createBackend({ cwd: opts.dir, name: SETTINGS_STORE_NAME, defaults: this.#settings });
     // What we validated (and migrated) is what is written back, normalised with its defaults.
     this.#backend.store = this.#settings;
+    makePrivate(this.file);
   }
 
   get(): Settings {
@@ -167,6 +169,7 @@ export class SettingsStore {
       throw new IpcFailure('settings_read_only', 'Settings cannot be saved in this session.', this.warning ?? undefined);
     }
     this.#backend.store = next.data;
+    makePrivate(this.file);
     this.#settings = next.data;
     for (const fn of this.#listeners) fn(this.get());
     return this.get();

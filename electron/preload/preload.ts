@@ -2,13 +2,13 @@
 // returning an unsubscribe. Nothing generic (no raw ipcRenderer, no send(name))
 // ever reaches the page.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName } from '../../shared/ipc/index.ts';
+import { EVENT_NAMES, methodName, PAGE_CHANNEL_NAMES, subscriptionName, type IpcResult } from '../../shared/ipc/index.ts';
 
 const WIRE_PREFIX = 'cairn:';
 
 export function buildBridge(renderer: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): Record<string, unknown> {
   const bridge: Record<string, unknown> = {};
-  for (const name of CHANNEL_NAMES) {
+  for (const name of PAGE_CHANNEL_NAMES) {
     bridge[methodName(name)] = (request: unknown) => renderer.invoke(WIRE_PREFIX + name, request);
   }
   for (const name of EVENT_NAMES) {
@@ -25,10 +25,21 @@ export function buildBridge(renderer: Pick<typeof ipcRenderer, 'invoke' | 'on' |
   return Object.freeze(bridge);
 }
 
-/** The path of a file dropped on the window (the sandboxed page cannot read it). */
-function pathForFile(file: File): string {
-  return webUtils.getPathForFile(file);
+/**
+ * Files dropped on the window: their paths go to main, which from then on lets
+ * the page read them. Only File objects with a path on disk count (a page can
+ * make a File, but not one backed by a file of its choosing).
+ */
+export function buildFiles(renderer: Pick<typeof ipcRenderer, 'invoke'>, pathOf: (file: File) => string): Record<string, unknown> {
+  const grantDropped = async (files: unknown): Promise<string[]> => {
+    if (!Array.isArray(files)) return [];
+    const paths = files.filter((f): f is File => f instanceof File).map((f) => pathOf(f)).filter((p) => !!p).slice(0, 500);
+    if (paths.length === 0) return [];
+    const result = (await renderer.invoke(WIRE_PREFIX + 'documents:dropped', { paths })) as IpcResult<{ paths: string[] }>;
+    return result.ok ? result.value.paths : [];
+  };
+  return Object.freeze({ grantDropped });
 }
 
 contextBridge.exposeInMainWorld('cairn', buildBridge(ipcRenderer));
-contextBridge.exposeInMainWorld('cairnFiles', Object.freeze({ pathForFile }));
+contextBridge.exposeInMainWorld('cairnFiles', buildFiles(ipcRenderer, (file) => webUtils.getPathForFile(file)));

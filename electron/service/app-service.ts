@@ -23,7 +23,9 @@ import { renderExport } from '../engine/pipeline/export.ts';
 import { defaultSessionName, taskFor } from '../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toSessionDetail } from '../engine/pipeline/read-model.ts';
 import { PriceTable } from '../engine/pricing.ts';
+import { EngineError } from '../engine/errors.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
+import type { KeyStore } from '../engine/provider/keys.ts';
 import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { IpcFailure } from './ipc-errors.ts';
@@ -41,7 +43,13 @@ export interface AppServiceOptions {
   simulator?: Parameters<typeof startSimulator>[0];
   /** Passed to every run: retry timing in tests. */
   runDeps?: Partial<Pick<AnalysisDeps, 'retry' | 'stallMs' | 'heartbeatMs'>>;
+  /** Asks main to decrypt the stored keys (the engine starts without them). */
+  requestKeys?: () => void;
+  /** How long a provider waits for the system keychain before it reports that it is waiting. Default 60 s. */
+  keychainWaitMs?: number;
 }
+
+const KEYCHAIN_WAIT_MS = 60_000;
 
 /** Waits for `work`, at most `ms`; the timer never outlives the wait. */
 async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
@@ -96,6 +104,34 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     return store;
   };
 
+  // Keys are decrypted by main only when a provider first needs one, so a keychain prompt never holds up the engine.
+  const keychainWaiters = new Set<() => void>();
+  const unlocked = async (): Promise<ServiceConfig> => {
+    if ((config.keychain ?? 'ready') === 'ready') return config;
+    opts.requestKeys?.();
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        keychainWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, opts.keychainWaitMs ?? KEYCHAIN_WAIT_MS);
+      keychainWaiters.add(done);
+    });
+    if ((config.keychain ?? 'ready') !== 'ready') {
+      throw new EngineError({
+        category: 'auth', code: 'keychain_waiting',
+        message: 'Cairn is waiting for the system keychain to unlock your stored API keys.',
+        hint: 'Answer the keychain prompt (it may be behind other windows), then resume or test again.',
+      });
+    }
+    return config;
+  };
+  const keyStore: KeyStore = {
+    get: async (profile) => (await unlocked()).keys[profile] ?? null,
+    headers: async (provider) => (await unlocked()).headers?.[provider] ?? {},
+  };
+
   const coalescer = new StreamCoalescer((piece) => emit('stream:text', piece), STREAM_EVENT_MS);
 
   const getSimulator = () => (simulator ??= startSimulator({ words: 90, tokensPerSecond: 60, ...opts.simulator }));
@@ -146,7 +182,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     stallMs: opts.runDeps?.stallMs ?? config.settings.retry.stallMs,
     ...(opts.runDeps?.heartbeatMs ? { heartbeatMs: opts.runDeps.heartbeatMs } : {}),
     contextWindows: config.settings.contextWindows,
-    keyStore: { get: async (profile: string) => config.keys[profile] ?? null },
+    keyStore,
     env: process.env,
   });
 
@@ -409,7 +445,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     'backups:prune': () => ({ removed: db().pruneBackups(config.settings.backupRetention) }),
     'providers:test': async (req) => {
       const profile = await findProvider(req.name);
-      return testConnection(profile, { env: process.env, keyStore: { get: async (p) => config.keys[p] ?? null } });
+      return testConnection(profile, { env: process.env, keyStore });
     },
   };
 
@@ -424,9 +460,10 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       return () => listeners.delete(listener);
     },
     configure(next) {
-      config = { settings: SettingsSchema.parse(next.settings), keys: { ...next.keys } };
+      config = { ...next, settings: SettingsSchema.parse(next.settings), keys: { ...next.keys } };
       openStore(config.settings);
       configured();
+      if ((config.keychain ?? 'ready') === 'ready') for (const wake of [...keychainWaiters]) wake();
     },
     running: () => [...running.keys()],
     async shutdown() {

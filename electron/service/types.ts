@@ -5,20 +5,32 @@
 // what it needs through `configure`.
 import type { ChannelName, EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { Settings } from '../../shared/settings.ts';
+import type { BoundSecret } from '../engine/provider/keys.ts';
 
 /** Channels main answers itself (settings, keys, dialogs, shell). Everything else goes to the service. */
 export const MAIN_ONLY_CHANNELS = [
-  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal',
-  'documents:pick', 'providers:list', 'providers:save', 'providers:delete',
+  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal', 'app:copyText', 'app:diagnostics',
+  'documents:pick', 'documents:dropped', 'providers:list', 'providers:save', 'providers:delete',
 ] as const satisfies readonly ChannelName[];
 
 export type MainOnlyChannel = (typeof MAIN_ONLY_CHANNELS)[number];
 export type ServiceChannel = Exclude<ChannelName, MainOnlyChannel>;
 
+/**
+ * Whether main has the decrypted keys. 'locked': nothing asked the OS keychain
+ * yet (the engine asks with `keys-needed` when a provider first needs a key);
+ * 'unlocking': main is waiting for the keychain (a prompt may be open).
+ */
+export type KeychainState = 'locked' | 'unlocking' | 'ready';
+
 export interface ServiceConfig {
   settings: Settings;
-  /** Decrypted API keys by provider profile name. Never sent to the renderer, never logged or stored. */
-  keys: Record<string, string>;
+  /** Decrypted API keys by key-store profile, each with the one origin it may be sent to. Never sent to the renderer, never logged or stored. */
+  keys: Record<string, BoundSecret>;
+  /** Decrypted secret header values by provider name, then header name. */
+  headers?: Record<string, Record<string, BoundSecret>>;
+  /** Absent means 'ready'. */
+  keychain?: KeychainState;
 }
 
 export type ServiceEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -44,4 +56,6 @@ export type FromEngine =
   | { type: 'response'; id: number; ok: true; value: unknown }
   | { type: 'response'; id: number; ok: false; error: { code: string; message: string; hint?: string } }
   | { type: 'event'; name: EventName; payload: unknown }
+  /** A provider needs a stored key and main has not decrypted them yet. */
+  | { type: 'keys-needed' }
   | { type: 'shutdown-complete' };

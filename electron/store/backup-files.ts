@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BackupInfoSchema, type BackupInfo } from '../../shared/domain.ts';
 import { backupFile, backupSidecar, backupsDir, parseBackupId } from './paths.ts';
 import { APPLICATION_ID, SCHEMA_VERSION } from './schema.ts';
-import { fileSize, writeFileAtomic } from './fs-safe.ts';
+import { fileSize, PRIVATE_FILE_MODE, writeFileAtomic } from './fs-safe.ts';
 
 const SidecarSchema = z.strictObject({
   format: z.literal('cairn-backup'),
@@ -15,7 +15,7 @@ const SidecarSchema = z.strictObject({
 });
 
 export function writeSidecar(dataDir: string, info: BackupInfo): void {
-  writeFileAtomic(backupSidecar(dataDir, info.id), `${JSON.stringify({ format: 'cairn-backup', info }, null, 2)}\n`);
+  writeFileAtomic(backupSidecar(dataDir, info.id), `${JSON.stringify({ format: 'cairn-backup', info }, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
 function readSidecar(dataDir: string, id: string): BackupInfo | null {

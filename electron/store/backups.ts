@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/domain.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { checkDatabaseFile, listBackupInfos, writeSidecar } from './backup-files.ts';
-import { existsFile, fileSize, fsyncDir, fsyncFile, removeQuietly } from './fs-safe.ts';
+import { ensurePrivateDir, existsFile, fileSize, fsyncDir, fsyncFile, makePrivate, removeQuietly } from './fs-safe.ts';
 import { backupFile, backupSidecar, backupsDir, dbPath, fileStamp, parseBackupId } from './paths.ts';
 
 function diagnoseBackupError(err: unknown, ctx: BackupContext, action: string): StoreError {
@@ -51,6 +51,7 @@ function publish(ctx: BackupContext, id: string, tmp: string, reason: string, st
     removeQuietly(tmp);
     throw new StoreError('io_error', `The backup could not be verified after writing (${check.detail}); it was discarded.`, 'Check the disk, then create the backup again.');
   }
+  makePrivate(tmp);
   fsyncFile(tmp);
   const final = backupFile(ctx.dataDir, id);
   fs.renameSync(tmp, final);
@@ -71,7 +72,7 @@ function publish(ctx: BackupContext, id: string, tmp: string, reason: string, st
 function prepare(ctx: BackupContext): { id: string; tmp: string; startedAt: Date } {
   const startedAt = ctx.now();
   const id = newBackupId(startedAt);
-  fs.mkdirSync(backupsDir(ctx.dataDir), { recursive: true });
+  ensurePrivateDir(backupsDir(ctx.dataDir));
   return { id, tmp: path.join(backupsDir(ctx.dataDir), `${id}.partial`), startedAt };
 }
 

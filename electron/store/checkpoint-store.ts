@@ -23,7 +23,7 @@ import { verify } from './verify.ts';
 import * as backups from './backups.ts';
 import { checkDatabaseFile, listBackupInfos } from './backup-files.ts';
 import { exportPortable, findCopyOf, importPortable, parsePortable } from './portable.ts';
-import { writeFileAtomic } from './fs-safe.ts';
+import { PRIVATE_FILE_MODE, writeFileAtomic } from './fs-safe.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
@@ -465,7 +465,7 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.#guard('exporting a session', () => {
       const target = checkedFilePath(file);
       const portable = this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))();
-      writeFileAtomic(target, `${JSON.stringify(portable)}\n`);
+      writeFileAtomic(target, `${JSON.stringify(portable)}\n`, PRIVATE_FILE_MODE);
     });
   }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError, toStoreError } from './errors.ts';
-import { existsFile, fileSize, fsyncDir, fsyncFile, removeQuietly } from './fs-safe.ts';
+import { ensurePrivateDir, existsFile, fileSize, fsyncDir, fsyncFile, makePrivate, removeQuietly } from './fs-safe.ts';
 import { dbPath, fileStamp } from './paths.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
 import { newestVerifiedBackup } from './backup-files.ts';
@@ -37,7 +37,7 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const file = dbPath(dataDir);
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
   } catch (err) {
     throw toStoreError(err, 'creating the data directory', dataDir);
   }
@@ -65,8 +65,11 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   } catch (err) {
     throw toStoreError(err, 'opening the database', dataDir);
   }
+  // Before WAL mode creates its files: SQLite gives the WAL and shared-memory files the database's permissions.
+  makePrivate(file);
   try {
     applyPragmas(db);
+    for (const suffix of ['-wal', '-shm']) makePrivate(`${file}${suffix}`);
     const version = migrate(db, file, migrations, opts.beforeMigrate);
     return { db, schemaVersion: Math.max(version, latest) };
   } catch (err) {

@@ -38,6 +38,27 @@ export function writeFileAtomic(file: string, data: string, mode = 0o666): void 
   fsyncDir(path.dirname(file));
 }
 
+/** What Cairn keeps is for the user who runs it: other accounts on the machine read nothing (POSIX). */
+export const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
+
+/** Sets `mode` on a file or folder of ours that is more open than that. Quiet when it is gone, not ours, or on Windows (ACLs). */
+export function makePrivate(p: string, mode = PRIVATE_FILE_MODE): void {
+  if (process.platform === 'win32') return;
+  try {
+    const st = fs.statSync(p);
+    if ((st.mode & 0o777 & ~mode) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(p, st.mode & 0o777 & mode);
+  } catch {
+    // Gone meanwhile or not ours to change: the open that follows reports real problems.
+  }
+}
+
+/** Creates a folder (and missing parents) for its owner only, and closes one an older Cairn left 0755. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  makePrivate(dir, PRIVATE_DIR_MODE);
+}
+
 export function existsFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { CheckpointKindSchema, IdSchema, JsonValueSchema, UsageSchema, type Checkpoint, type Id } from '../../shared/domain.ts';
 import { StoreError } from './errors.ts';
 import { insertCheckpoint, MAX_BLOB_CHARS, putBlob, readCheckpointRow } from './checkpoints.ts';
-import { fsyncDir } from './fs-safe.ts';
+import { ensurePrivateDir, fsyncDir } from './fs-safe.ts';
 import { memoPut, MemoKeySchema } from './memo.ts';
 import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
@@ -589,7 +589,7 @@ export class StreamParts {
     if (existing) return existing;
     const db = this.#db();
     const file = streamLogFile(this.#dataDir, sessionId);
-    fs.mkdirSync(streamLogsDir(this.#dataDir), { recursive: true });
+    ensurePrivateDir(streamLogsDir(this.#dataDir));
     // Read and import under the write lock, so two processes starting at once cannot both import.
     const { contents, hadMarks, lsn } = db.transaction(() => {
       const found = readLog(file);

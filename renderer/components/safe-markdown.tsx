@@ -1,12 +1,12 @@
 // Model output is untrusted. It is rendered as Markdown with no raw HTML:
 // HTML in the text is shown as literal text, the tree is sanitised, images are
-// never fetched, and links open in the OS browser only after the user confirms.
-import { memo, useState, type ReactNode } from 'react';
+// never fetched, and links open in the OS browser only after the user confirms
+// in main's native dialog (which shows the whole URL: the page cannot be trusted to ask).
+import { memo, type ReactNode } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import { useApi } from '../app/context.tsx';
-import { ConfirmDialog } from './confirm-dialog.tsx';
 
 interface MdNode {
   type: string;
@@ -76,7 +76,6 @@ interface Props {
 
 function SafeMarkdownImpl({ text, onCitation, className }: Props) {
   const api = useApi();
-  const [pendingUrl, setPendingUrl] = useState<string | null>(null);
 
   const components: Components = {
     a: ({ href, children }: { href?: string | undefined; children?: ReactNode }) => {
@@ -101,7 +100,7 @@ function SafeMarkdownImpl({ text, onCitation, className }: Props) {
       }
       if (isExternal(url)) {
         return (
-          <a href={url} rel="noreferrer noopener" onClick={(e) => { e.preventDefault(); setPendingUrl(url); }}>
+          <a href={url} rel="noreferrer noopener" onClick={(e) => { e.preventDefault(); api.appOpenExternal({ url }).catch(() => undefined); }}>
             {children}
           </a>
         );
@@ -117,21 +116,6 @@ function SafeMarkdownImpl({ text, onCitation, className }: Props) {
       <Markdown remarkPlugins={[remarkGfm, remarkHtmlAsText]} rehypePlugins={[rehypeSanitize]} components={components}>
         {text}
       </Markdown>
-      {pendingUrl ? (
-        <ConfirmDialog
-          title="Open this link in your browser?"
-          confirmLabel="Open link"
-          onCancel={() => setPendingUrl(null)}
-          onConfirm={() => {
-            const url = pendingUrl;
-            setPendingUrl(null);
-            api.appOpenExternal({ url }).catch(() => undefined);
-          }}
-        >
-          <p>The link comes from model output. Only open it if you trust it:</p>
-          <p className="mono break">{pendingUrl}</p>
-        </ConfirmDialog>
-      ) : null}
     </div>
   );
 }

@@ -28,7 +28,8 @@ export function ExportBar({ sessionId, report }: { sessionId: string; report: st
   const copy = async () => {
     if (!report) return;
     try {
-      await navigator.clipboard.writeText(report);
+      // Through main: Electron denies the page the clipboard-sanitized-write permission.
+      await api.appCopyText({ text: report });
       pushToast({ kind: 'success', message: 'Report copied to the clipboard.' });
     } catch (error) {
       reportError(error, 'Could not copy the report');

@@ -117,9 +117,11 @@ export function NewAnalysisView() {
     e.preventDefault();
     setDragging(false);
     const files = Array.from(e.dataTransfer.files);
-    const paths = files.map((f) => api.pathForFile(f)).filter((p): p is string => !!p);
-    if (paths.length > 0) void addPaths(paths);
-    else if (files.length > 0) setDocsError({ code: 'drop-unsupported', message: 'Dropped files cannot be read here.', hint: 'Use “Add documents…” to choose them instead.' });
+    if (files.length === 0) return;
+    void api.grantDropped(files).then((paths) => {
+      if (paths.length > 0) void addPaths(paths);
+      else setDocsError({ code: 'drop-unsupported', message: 'Dropped files cannot be read here.', hint: 'Use “Add documents…” to choose them instead.' });
+    });
   };
 
   const runEstimate = async () => {

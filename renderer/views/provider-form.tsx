@@ -37,6 +37,8 @@ export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderP
     const keySource = keyKind === 'env' ? { kind: 'env' as const, variable: envVar.trim() } : keyKind === 'keystore' ? { kind: 'keystore' as const, profile: name.trim() } : { kind: 'none' as const };
     const candidate = {
       name: name.trim(), baseUrl: baseUrl.trim(), model: model.trim(), headers: parsedHeaders, keySource,
+      // Stored secret headers are kept unless a new value is typed for them.
+      ...(initial?.secretHeaders?.length ? { secretHeaders: initial.secretHeaders } : {}),
       simulator: initial?.simulator ?? false,
       ...(contextTokens.trim() ? { contextTokens: Number(contextTokens) } : {}),
     };
@@ -71,6 +73,10 @@ export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderP
         {keyKind === 'env' ? <label className="field"><span>Variable name</span><input value={envVar} onChange={(e) => setEnvVar(e.target.value)} placeholder="OPENAI_API_KEY" /></label> : null}
       </div>
       <label className="field"><span>Extra headers (one “Name: value” per line)</span><textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} /></label>
+      <p className="muted" data-testid="secret-headers">
+        Headers that carry credentials (names with key, token, secret, auth or cookie) are kept in the system keychain and sent only to this provider’s address.
+        {initial?.secretHeaders?.length ? ` Stored: ${initial.secretHeaders.join(', ')} (type “Name: value” again to replace one).` : ''}
+      </p>
       {problem ? <p className="field-error" role="alert">{problem}</p> : null}
       <div className="actions">
         <button type="button" className="btn" onClick={onCancel}>Cancel</button>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { PriceEntry, Settings } from '../../shared/settings.ts';
-import { useSettingsActions, useSettingsState } from '../state/hooks.ts';
+import { useApi } from '../app/context.tsx';
+import { useSettingsActions, useSettingsState, useUiActions } from '../state/hooks.ts';
 
 interface PriceDraft { model: string; input: string; output: string; setAt: string }
 
@@ -109,6 +110,22 @@ export function EngineSection({ settings }: { settings: Settings }) {
   );
 }
 
+/** Copies what a bug report needs; main gathers and redacts it. */
+function CopyDiagnostics() {
+  const api = useApi();
+  const { pushToast, reportError } = useUiActions();
+  const copy = async () => {
+    try {
+      const { text } = await api.appDiagnostics({});
+      await api.appCopyText({ text });
+      pushToast({ kind: 'success', message: 'Diagnostics copied: versions, settings without keys, the last log lines and a store check.' });
+    } catch (error) {
+      reportError(error, 'Could not copy the diagnostics');
+    }
+  };
+  return <div className="actions"><button type="button" className="btn" onClick={() => void copy()}>Copy diagnostics</button></div>;
+}
+
 export function GeneralSection({ settings }: { settings: Settings }) {
   const { info } = useSettingsState();
   const { saveSettings } = useSettingsActions();
@@ -133,6 +150,7 @@ export function GeneralSection({ settings }: { settings: Settings }) {
         <div className="actions"><button type="submit" className="btn">Save data directory</button></div>
       </form>
       {info ? <p className="muted">Cairn {info.version} on {info.platform}</p> : null}
+      <CopyDiagnostics />
     </section>
   );
 }

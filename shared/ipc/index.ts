@@ -36,6 +36,16 @@ export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+/**
+ * Channels the preload calls itself and never exposes to the page: a page
+ * could name any path, while the preload only sends paths of File objects the
+ * user dropped.
+ */
+const PRELOAD_ONLY_CHANNELS = ['documents:dropped'] as const satisfies readonly ChannelName[];
+export type PageChannelName = Exclude<ChannelName, (typeof PRELOAD_ONLY_CHANNELS)[number]>;
+/** The channels the page's bridge (window.cairn) offers. */
+export const PAGE_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is PageChannelName => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(c));
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 /** Channel name -> preload method name: 'sessions:list' -> 'sessionsList'. */
@@ -54,7 +64,7 @@ type SubscriptionName<E extends string> = E extends `${infer D}:${infer A}` ? `o
 
 /** The bridge the preload exposes as `window.cairn`: one method per channel, one `on…` per event. */
 export type CairnBridge = {
-  [C in ChannelName as MethodName<C>]: (request: RequestOf<C>) => Promise<IpcResult<ResponseOf<C>>>;
+  [C in PageChannelName as MethodName<C>]: (request: RequestOf<C>) => Promise<IpcResult<ResponseOf<C>>>;
 } & {
   [E in EventName as SubscriptionName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
 };

@@ -133,7 +133,14 @@ export const sessionChannels = {
     z.strictObject({ content: z.string().max(20_000_000), savedTo: z.string().max(4_096).nullable() }),
   ),
   'sessions:estimate': channel(NewSessionSchema, EstimateSchema),
+  /** Opens the OS file dialog; the files chosen there become readable by the channels below. */
   'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) })),
+  /** Preload only (never on window.cairn): the paths of files dropped on the window, from webUtils.getPathForFile. */
+  'documents:dropped': channel(
+    z.strictObject({ paths: z.array(z.string().min(1).max(4_096)).min(1).max(500) }),
+    z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) }),
+  ),
+  /** Only files the user chose (picked or dropped) are read; any other path is refused by main. */
   'documents:preview': channel(
     z.strictObject({ paths: z.array(z.string().min(1).max(4_096)).min(1).max(500), chunkTokens: z.number().int().min(64).max(200_000).optional() }),
     z.strictObject({ documents: z.array(DocumentPreviewSchema) }),

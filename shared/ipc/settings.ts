@@ -25,8 +25,12 @@ export const settingsChannels = {
   'keys:set': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME), key: z.string().min(1).max(4_096) }), KeyStatusSchema),
   'keys:delete': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME) }), KeyStatusSchema),
   'app:info': channel(Empty, AppInfoSchema),
-  /** Opens an http(s) link in the OS browser; the renderer confirms with the user first. */
+  /** Opens an http(s) link in the OS browser after main has asked the user in a native dialog showing the whole URL. */
   'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() })),
+  /** Versions, settings without secrets, the last log lines and verify's answer, for a bug report; redacted in main. */
+  'app:diagnostics': channel(Empty, z.strictObject({ text: z.string().max(2_000_000) })),
+  /** Writes text to the OS clipboard through main (the page is denied clipboard permissions). */
+  'app:copyText': channel(z.strictObject({ text: z.string().max(20_000_000) }), z.strictObject({ copied: z.literal(true) })),
 } as const;
 
 export const settingsEvents = {

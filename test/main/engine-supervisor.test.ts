@@ -56,7 +56,7 @@ describe('engine supervision with a real forked engine', () => {
   function make(autoResume: boolean, runMs = 400): EngineSupervisor {
     supervisor = new EngineSupervisor({
       spawn: forkEngine({ TEST_ENGINE_STATE: path.join(dir, 'state.json'), TEST_ENGINE_RUN_MS: String(runMs) }, children),
-      config: () => ({ settings: defaultSettings(), keys: { Work: 'sk-test-key' } }),
+      config: () => ({ settings: defaultSettings(), keys: { Work: { value: 'sk-test-key', origin: 'https://api.example.com' } } }),
       onEvent: (name, payload) => received.push({ name, payload }),
       autoResume: () => autoResume,
       backoff: { baseMs: 50, capMs: 200 },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { KeyStore, type SafeStorageLike } from '../../electron/main/key-store.ts';
+import { FileGrants } from '../../electron/main/file-grants.ts';
 import { createMainHandlers } from '../../electron/main/main-handlers.ts';
 import { SettingsStore } from '../../electron/main/settings-store.ts';
 import Conf from 'conf';
@@ -42,13 +43,13 @@ describe('key store', () => {
   test('stores only ciphertext, and decrypts it for the engine', async () => {
     const safe = fakeSafeStorage('gnome_libsecret');
     const keys = store(safe);
-    const status = await keys.set('Work', SECRET);
+    const status = await keys.set('Work', SECRET, 'https://api.example.com');
     expect(status).toEqual({ stored: ['Work'], encryptionAvailable: true, backend: 'gnome_libsecret' });
     const text = fs.readFileSync(keyFile(), 'utf8');
     expect(text).not.toContain(SECRET);
-    expect(JSON.parse(text)).toMatchObject({ version: 1, keys: { Work: expect.any(String) } });
+    expect(JSON.parse(text)).toMatchObject({ version: 2, keys: { Work: { cipher: expect.any(String), origin: 'https://api.example.com' } } });
     if (process.platform !== 'win32') expect(fs.statSync(keyFile()).mode & 0o077).toBe(0);
-    expect(await keys.decryptAll()).toEqual({ keys: { Work: SECRET }, failed: [] });
+    expect(await keys.decryptAll()).toEqual({ keys: { Work: { value: SECRET, origin: 'https://api.example.com' } }, headers: {}, failed: [] });
     await keys.delete('Work');
     expect((await keys.status()).stored).toEqual([]);
   });
@@ -56,7 +57,7 @@ describe('key store', () => {
   test('refuses the basic_text backend with a message that points to environment variables', async () => {
     const safe = fakeSafeStorage('basic_text');
     const keys = store(safe);
-    await expect(keys.set('Work', SECRET)).rejects.toMatchObject({
+    await expect(keys.set('Work', SECRET, 'https://api.example.com')).rejects.toMatchObject({
       code: 'keystore_unavailable',
       message: expect.stringContaining('basic_text'),
       hint: expect.stringContaining('environment variable'),
@@ -68,7 +69,17 @@ describe('key store', () => {
 
   test('refuses when the OS encryption service is unavailable', async () => {
     const keys = store(fakeSafeStorage('unknown', false), 'darwin');
-    await expect(keys.set('Work', SECRET)).rejects.toMatchObject({ code: 'keystore_unavailable', hint: expect.stringContaining('Settings → Providers') });
+    await expect(keys.set('Work', SECRET, 'https://api.example.com')).rejects.toMatchObject({ code: 'keystore_unavailable', hint: expect.stringContaining('Settings → Providers') });
+  });
+
+  test('a key file from before origins were kept is read, its keys bound to no origin until the user confirms one', async () => {
+    const safe = fakeSafeStorage('kwallet6');
+    const cipher = (await safe.encryptStringAsync(SECRET)).toString('base64');
+    fs.writeFileSync(keyFile(), JSON.stringify({ version: 1, keys: { Work: cipher } }));
+    const keys = store(safe);
+    expect(keys.originOf('Work')).toBeNull();
+    expect((await keys.decryptAll()).keys).toEqual({ Work: { value: SECRET, origin: null } });
+    expect(keys.warning).toBeNull();
   });
 
   test('a damaged key file is kept aside and reported, not overwritten', async () => {
@@ -94,7 +105,10 @@ describe('key store', () => {
       log: (l) => logs.push(l),
       appInfo: () => ({ version: '0.1.0', platform: 'linux', dataDir: dir }),
       openExternal: async () => undefined,
+      confirm: async () => false,
       pickDocuments: async () => [],
+      files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: (s) => toRenderer.push(s),
       onKeysChanged,
     });
@@ -112,7 +126,7 @@ describe('key store', () => {
     await call(handlers['app:info']({}, null as never));
     expect(onKeysChanged).toHaveBeenCalled();
     // What the engine gets is the only place the key appears.
-    expect((await keys.decryptAll()).keys.Work).toBe(SECRET);
+    expect((await keys.decryptAll()).keys.Work?.value).toBe(SECRET);
 
     expect(JSON.stringify(toRenderer)).not.toContain(SECRET);
     expect(logs.join('\n')).not.toContain(SECRET);

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { appDataDir, defaultDataDir, resolveDataDir, type PlatformInfo } from '../../electron/store/data-dir.ts';
 import { StreamCoalescer, type StreamText } from '../../electron/service/stream-coalescer.ts';
+import { FileGrants } from '../../electron/main/file-grants.ts';
 import { createMainHandlers } from '../../electron/main/main-handlers.ts';
-import { PowerSaveGuard, SessionNotifier, type Notice } from '../../electron/main/notifications.ts';
+import { APP_USER_MODEL_ID, PowerSaveGuard, registerNotificationIdentity, SessionNotifier, type Notice } from '../../electron/main/notifications.ts';
 
 describe('data directory shared with the CLI', () => {
   const linux: PlatformInfo = { platform: 'linux', env: {}, home: '/home/ana' };
@@ -92,14 +93,19 @@ describe('notifications and sleep', () => {
 });
 
 describe('app:openExternal', () => {
-  test('opens only http(s) links', async () => {
+  test('opens only http(s) links, each after a native confirmation in main that shows the whole URL', async () => {
     const opened: string[] = [];
+    const asked: string[] = [];
+    let answer = true;
     const handlers = createMainHandlers({
       settings: {} as never,
       keys: {} as never,
       appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
       openExternal: async (u) => void opened.push(u),
+      confirm: async (q) => (asked.push(q.detail), answer),
       pickDocuments: async () => ['/docs/a.pdf'],
+      files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });
@@ -107,6 +113,45 @@ describe('app:openExternal', () => {
     await expect(handlers['app:openExternal']({ url: 'file:///etc/passwd' }, null as never)).rejects.toMatchObject({ code: 'refused_url' });
     await expect(handlers['documents:pick']({}, null as never)).resolves.toEqual({ paths: ['/docs/a.pdf'] });
     expect(opened).toEqual(['https://example.com/x']);
+    expect(asked).toEqual([expect.stringContaining('https://example.com/x')]);
+    // Declined in main: a page that calls the channel itself opens nothing.
+    answer = false;
+    await expect(handlers['app:openExternal']({ url: 'https://evil.example/?q=1' }, null as never)).resolves.toEqual({ opened: false });
+    expect(opened).toEqual(['https://example.com/x']);
+    expect(asked.at(-1)).toContain('https://evil.example/?q=1');
+  });
+});
+
+describe('Windows notifications', () => {
+  test('the AppUserModelID is the installer\'s appId, set on Windows only', async () => {
+    const { readFileSync } = await import('node:fs');
+    const yml = readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8');
+    expect(/^appId: (.+)$/m.exec(yml)?.[1]?.trim()).toBe(APP_USER_MODEL_ID);
+    const set: string[] = [];
+    registerNotificationIdentity({ setAppUserModelId: (id) => void set.push(id) }, 'linux');
+    expect(set).toEqual([]);
+    registerNotificationIdentity({ setAppUserModelId: (id) => void set.push(id) }, 'win32');
+    expect(set).toEqual([APP_USER_MODEL_ID]);
+  });
+});
+
+describe('app:copyText', () => {
+  test('writes through main\'s clipboard module (the page itself is denied clipboard-sanitized-write)', async () => {
+    const written: string[] = [];
+    const handlers = createMainHandlers({
+      settings: {} as never,
+      keys: {} as never,
+      appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
+      openExternal: async () => undefined,
+      confirm: async () => false,
+      writeClipboard: (text) => void written.push(text),
+      pickDocuments: async () => [],
+      files: new FileGrants(),
+      onSettingsChanged: () => undefined,
+      onKeysChanged: () => undefined,
+    });
+    await expect(Promise.resolve(handlers['app:copyText']({ text: '# Report' }, null as never))).resolves.toEqual({ copied: true });
+    expect(written).toEqual(['# Report']);
   });
 });
 
@@ -117,10 +162,13 @@ describe('providers', () => {
     const settings = { get: () => current, update: (patch: object) => (current = SettingsSchema.parse({ ...current, ...patch })) };
     const handlers = createMainHandlers({
       settings: settings as never,
-      keys: {} as never,
+      keys: { headerEntries: () => [], originOf: () => undefined, retainHeaders: () => undefined } as never,
       appInfo: () => ({ version: '0', platform: 'linux', dataDir: '/d' }),
       openExternal: async () => undefined,
+      confirm: async () => false,
       pickDocuments: async () => [],
+      files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
       onKeysChanged: () => undefined,
     });

@@ -4,18 +4,18 @@ vi.mock('electron', async () => await import('../main/fake-electron.ts'));
 
 const fake = await import('../main/fake-electron.ts');
 await import('../../electron/preload/preload.ts');
-const { CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName } = await import('../../shared/ipc/index.ts');
+const { PAGE_CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName } = await import('../../shared/ipc/index.ts');
 
 describe('preload', () => {
   const bridge = fake.exposed.get('cairn') as Record<string, (...a: unknown[]) => unknown>;
 
-  test('exposes exactly one method per channel and one subscription per event, nothing generic', () => {
-    const expected = [...CHANNEL_NAMES.map(methodName), ...EVENT_NAMES.map(subscriptionName)].sort();
+  test('exposes exactly one method per page channel (none for preload-only ones) and one subscription per event, nothing generic', () => {
+    const expected = [...PAGE_CHANNEL_NAMES.map(methodName), ...EVENT_NAMES.map(subscriptionName)].sort();
     expect(Object.keys(bridge).sort()).toEqual(expected);
     for (const generic of ['invoke', 'send', 'on', 'ipcRenderer', 'removeListener']) expect(bridge[generic]).toBeUndefined();
     expect(Object.isFrozen(bridge)).toBe(true);
     expect([...fake.exposed.keys()].sort()).toEqual(['cairn', 'cairnFiles']);
-    expect(Object.keys(fake.exposed.get('cairnFiles') as object)).toEqual(['pathForFile']);
+    expect(Object.keys(fake.exposed.get('cairnFiles') as object)).toEqual(['grantDropped']);
   });
 
   test('a method invokes its own channel with the payload', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, createApi, windowApi } from '../../renderer/api.ts';
-import { CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName, type CairnBridge } from '../../shared/ipc/index.ts';
+import { PAGE_CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName, type CairnBridge } from '../../shared/ipc/index.ts';
 import { FakeCairn } from './fake-api.ts';
 
 afterEach(() => {
@@ -10,9 +10,9 @@ afterEach(() => {
 });
 
 describe('renderer/api.ts', () => {
-  it('exposes every contract channel and event, and nothing else but pathForFile', () => {
+  it('exposes every page channel and event, and nothing else but grantDropped', () => {
     const api = createApi(new FakeCairn().bridge());
-    const expected = [...CHANNEL_NAMES.map(methodName), ...EVENT_NAMES.map(subscriptionName), 'pathForFile'].sort();
+    const expected = [...PAGE_CHANNEL_NAMES.map(methodName), ...EVENT_NAMES.map(subscriptionName), 'grantDropped'].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
   });
 
@@ -51,14 +51,14 @@ describe('renderer/api.ts', () => {
     expect(fake.listenerCount('engine:restarted')).toBe(0);
   });
 
-  it('windowApi is null without the preload, and uses the preload for dropped file paths', () => {
+  it('windowApi is null without the preload, and uses the preload for dropped files', async () => {
     expect(windowApi()).toBeNull();
     const w = window as unknown as Record<string, unknown>;
     w.cairn = new FakeCairn().bridge();
-    w.cairnFiles = { pathForFile: (f: File) => `/dropped/${f.name}` };
+    w.cairnFiles = { grantDropped: async (files: File[]) => files.map((f) => `/dropped/${f.name}`) };
     const api = windowApi();
-    expect(api?.pathForFile(new File(['x'], 'a.pdf'))).toBe('/dropped/a.pdf');
-    w.cairnFiles = { pathForFile: () => { throw new Error('not a file'); } };
-    expect(windowApi()?.pathForFile(new File(['x'], 'b.pdf'))).toBeNull();
+    expect(await api?.grantDropped([new File(['x'], 'a.pdf')])).toEqual(['/dropped/a.pdf']);
+    w.cairnFiles = { grantDropped: async () => { throw new Error('not a file'); } };
+    expect(await windowApi()?.grantDropped([new File(['x'], 'b.pdf')])).toEqual([]);
   });
 });

@@ -77,7 +77,7 @@ export class FakeCairn {
   }
 
   api(): Api {
-    return createApi(this.bridge(), () => null);
+    return createApi(this.bridge(), async () => []);
   }
 
   private mustSession(id: string): Session {
@@ -256,6 +256,8 @@ export class FakeCairn {
       }),
       appInfo: (q) => r('appInfo', q, () => ({ version: '0.1.0', dataDir: '/home/analyst/.local/share/cairn', platform: 'linux', settingsWarning: this.settingsWarning })),
       appOpenExternal: (q) => r('appOpenExternal', q, () => ({ opened: true })),
+      appDiagnostics: (q) => r('appDiagnostics', q, () => ({ text: 'Cairn 0.1.0 on linux' })),
+      appCopyText: (q) => r('appCopyText', q, () => ({ copied: true as const })),
       providersList: (q) => r('providersList', q, () => ({ items: this.settings.providers })),
       providersSave: (q) => r('providersSave', q, () => {
         const p = q.profile as ProviderProfile;

@@ -67,7 +67,7 @@ export class ProviderClient {
   /** Learned on the first rejection; then usage is counted locally. */
   supportsStreamUsage = true;
 
-  constructor(profile: ProviderProfile, key: { apiKey: string; source: string }, opts: ProviderClientOptions = {}) {
+  constructor(profile: ProviderProfile, key: { apiKey: string; source: string; headers?: Record<string, string> }, opts: ProviderClientOptions = {}) {
     this.profile = profile;
     this.keySource = key.source;
     this.#secret = key.apiKey;
@@ -77,7 +77,7 @@ export class ProviderClient {
       apiKey: key.apiKey,
       maxRetries: 0,
       timeout: opts.timeoutMs ?? 600_000,
-      defaultHeaders: profile.headers,
+      defaultHeaders: { ...profile.headers, ...key.headers },
       fetch: this.#fetch,
       // The SDK would log malformed chunks to the console; Cairn reports them as classified errors instead.
       logLevel: 'off',

@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileGrants } from '../../../electron/main/file-grants.ts';
 import { EngineSupervisor, type EngineProcess } from '../../../electron/main/engine-supervisor.ts';
 import { KeyStore, type SafeStorageLike } from '../../../electron/main/key-store.ts';
 import { createMainHandlers, type MainHandlers } from '../../../electron/main/main-handlers.ts';
@@ -59,6 +60,7 @@ export class AppHost {
   readonly pickQueue: string[][] = [];
   /** URLs the page asked main to open in the OS browser. */
   readonly openedExternally: string[] = [];
+  readonly confirmations: string[] = [];
   /** Events from the engine that did not match the contract (must stay empty). */
   readonly invalidEvents: Array<{ name: string; problem: string }> = [];
   /** Every event forwarded to the page, in order. */
@@ -87,7 +89,14 @@ export class AppHost {
       openExternal: async (url) => {
         this.openedExternally.push(url);
       },
+      // Main's native dialog: the harness answers yes and records what was asked.
+      confirm: async (question) => {
+        this.confirmations.push(question.message);
+        return true;
+      },
       pickDocuments: async () => this.pickQueue.shift() ?? [],
+      files: new FileGrants(),
+      writeClipboard: () => undefined,
       onSettingsChanged: (next) => {
         this.#forward('settings:changed', next);
         void this.#configure();
@@ -211,8 +220,8 @@ export class AppHost {
   }
 
   async #config(): Promise<ServiceConfig> {
-    const { keys } = await this.keys.decryptAll();
-    return { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys };
+    const { keys, headers } = await this.keys.decryptAll();
+    return { settings: { ...this.settings.get(), dataDir: this.dataDir }, keys, headers };
   }
 
   async #configure(): Promise<void> {

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { runContract, type ContractHandler } from '../../../electron/main/ipc-dispatch.ts';
 import {
-  CHANNEL_NAMES, EVENT_NAMES, methodName, subscriptionName, type ChannelName, type EventName, type EventPayload,
+  CHANNEL_NAMES, EVENT_NAMES, methodName, PAGE_CHANNEL_NAMES, subscriptionName, type ChannelName, type EventName, type EventPayload,
 } from '../../../shared/ipc/index.ts';
 
 export type BridgeHandlers = { [C in ChannelName]?: ContractHandler<C, null> };
@@ -38,9 +38,9 @@ export async function bridgePage(page: Page, handlers: () => BridgeHandlers): Pr
       }
       w.__cairnEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((fn) => fn(payload));
       w.cairn = Object.freeze(api);
-      w.cairnFiles = Object.freeze({ pathForFile: () => '' });
+      w.cairnFiles = Object.freeze({ grantDropped: async () => [] });
     },
-    { channels: CHANNEL_NAMES.map((c) => [c, methodName(c)] as const), events: EVENT_NAMES.map((e) => [e, subscriptionName(e)] as const) },
+    { channels: PAGE_CHANNEL_NAMES.map((c) => [c, methodName(c)] as const), events: EVENT_NAMES.map((e) => [e, subscriptionName(e)] as const) },
   );
   return {
     calls,

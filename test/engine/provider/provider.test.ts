@@ -17,12 +17,12 @@ describe('API keys', () => {
   it('come from an environment variable or the key store, and say which', async () => {
     const env = simProfile(sim, { keySource: { kind: 'env', variable: 'SIM_KEY' } });
     await expect(resolveApiKey(env, { env: { SIM_KEY: ' sk-sim-secret-0001 ' } })).resolves.toEqual({
-      apiKey: 'sk-sim-secret-0001', source: 'environment variable SIM_KEY',
+      apiKey: 'sk-sim-secret-0001', source: 'environment variable SIM_KEY', headers: {},
     });
     const stored = simProfile(sim, { keySource: { kind: 'keystore', profile: 'sim' } });
-    const keyStore = { get: async (p: string) => (p === 'sim' ? 'sk-from-store' : null) };
+    const keyStore = { get: async (p: string) => (p === 'sim' ? { value: 'sk-from-store', origin: new URL(sim.baseURL).origin } : null) };
     await expect(resolveApiKey(stored, { keyStore })).resolves.toMatchObject({ apiKey: 'sk-from-store' });
-    await expect(resolveApiKey(simProfile(sim), {})).resolves.toEqual({ apiKey: NO_KEY, source: 'no key (none configured)' });
+    await expect(resolveApiKey(simProfile(sim), {})).resolves.toEqual({ apiKey: NO_KEY, source: 'no key (none configured)', headers: {} });
     expect(describeKeySource({ kind: 'keystore', profile: 'x' })).toBe('the key store (profile "x")');
   });
 

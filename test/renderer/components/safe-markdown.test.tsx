@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppProvider } from '../../../renderer/app/context.tsx';
 import { linkCitations, SafeMarkdown } from '../../../renderer/components/safe-markdown.tsx';
@@ -41,24 +41,11 @@ describe('SafeMarkdown', () => {
     expect(pwned()).toBeUndefined();
   });
 
-  it('opens an external link only after confirmation', async () => {
+  it('hands an external link to main, which confirms it in a native dialog (no in-page dialog the page could fake)', async () => {
     const { fake } = renderMd('See [the regulator](https://example.org/rules).');
     fireEvent.click(screen.getByRole('link', { name: 'the regulator' }));
-    const dialog = screen.getByRole('dialog', { name: 'Open this link in your browser?' });
-    expect(dialog.textContent).toContain('https://example.org/rules');
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    expect(fake.callsOf('appOpenExternal')).toHaveLength(0);
-    fireEvent.click(screen.getByRole('link', { name: 'the regulator' }));
-    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Open link' }));
-    await waitFor(() => expect(fake.callsOf('appOpenExternal')).toEqual([{ url: 'https://example.org/rules' }]));
-  });
-
-  it('Escape closes the link dialog without opening anything', () => {
-    const { fake } = renderMd('[x](https://example.org/)');
-    fireEvent.click(screen.getByRole('link', { name: 'x' }));
-    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(fake.callsOf('appOpenExternal')).toHaveLength(0);
+    await waitFor(() => expect(fake.callsOf('appOpenExternal')).toEqual([{ url: 'https://example.org/rules' }]));
   });
 
   it('renders GitHub-flavoured tables', () => {

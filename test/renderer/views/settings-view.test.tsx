@@ -142,6 +142,15 @@ describe('Settings: prices, engine, general', () => {
     await waitFor(() => expect(fake.callsOf('settingsSet')).toEqual([{ dataDir: '/data/cairn' }]));
   });
 
+  it('Copy diagnostics asks main for the report and copies it through main', async () => {
+    const fake = new FakeCairn();
+    renderApp(fake, { view: 'settings', section: 'general' });
+    fireEvent.click(await screen.findByRole('button', { name: 'Copy diagnostics' }));
+    await waitFor(() => expect(fake.callsOf('appCopyText')).toEqual([{ text: 'Cairn 0.1.0 on linux' }]));
+    expect(fake.callsOf('appDiagnostics')).toHaveLength(1);
+    expect(await screen.findByText(/Diagnostics copied/)).toBeTruthy();
+  });
+
   it('shows a settings-file warning and a load error', async () => {
     const fake = new FakeCairn();
     fake.settingsWarning = 'settings.json was unreadable and was moved to settings.json.corrupt-2026; defaults are in use.';
