@@ -10,6 +10,7 @@ import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
+import { canStillRead, openDatabaseForReading } from './db-open-read.ts';
 import { backupFile, backupsDir, dbPath, fileStamp, parseBackupId, resolveDataDir } from './paths.ts';
 import { MIGRATIONS, type Migration } from './schema.ts';
 import * as sessions from './sessions.ts';
@@ -50,6 +51,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   #migrations: readonly Migration[];
   #closed = false;
   #lastAtMs = 0;
+  /** Why this store could only be opened for reading (db-open-read.ts); every write is refused with it. */
+  #readOnly: StoreError | null = null;
   readonly #streams: stream.StreamParts;
 
   private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[], streamSync: stream.StreamSync) {
@@ -61,7 +64,7 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.#db = opened.db;
     this.schemaVersion = opened.schemaVersion;
     this.#streams = new stream.StreamParts(() => this.#db, dataDir, streamSync, () => this.#now().getTime());
-    this.#putBackStreamLogs();
+    if (!this.#readOnly) this.#putBackStreamLogs();
   }
 
   /** Stream logs set aside by a restore that did not swap the database (it crashed or failed first) are put back. */
@@ -80,6 +83,30 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   #open(): { db: Database.Database; schemaVersion: number } {
+    try {
+      return this.#openForWriting();
+    } catch (err) {
+      if (!(err instanceof StoreError) || !canStillRead(err)) throw err;
+      const opened = openDatabaseForReading(this.dataDir, this.#migrations.at(-1)?.version ?? 0, err);
+      this.#readOnly = err;
+      return opened;
+    }
+  }
+
+  /** Null when the store can write; else why it was opened for reading only (a read-only folder or disk, a full disk). */
+  get readOnly(): StoreError | null {
+    return this.#readOnly;
+  }
+
+  /** Refuses a write on a store opened for reading only, naming what was tried and the original reason. */
+  #assertWritable(action: string): void {
+    const why = this.#readOnly;
+    if (!why) return;
+    const what = action.charAt(0).toUpperCase() + action.slice(1);
+    throw new StoreError(why.code, `Cairn opened ${this.dataDir} for reading only: ${why.message} ${what} needs to write there, so nothing was changed.`, why.hint, { cause: why });
+  }
+
+  #openForWriting(): { db: Database.Database; schemaVersion: number } {
     backups.finishInterruptedSwap(this.dataDir);
     return openDatabase({
       dataDir: this.dataDir,
@@ -128,6 +155,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   #write<T>(action: string, fn: () => T): T {
+    this.#assertWritable(action);
     return this.#guard(action, () => this.#db.transaction(fn).immediate());
   }
 
@@ -294,6 +322,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   // streaming
 
   appendStreamPart(sessionId: string, stepKey: string, attempt: number, text: string): void {
+    this.#assertWritable('saving streamed output');
     this.#guard('saving streamed output', () => {
       const step = stream.parseStep(stepKey, attempt);
       this.#streams.append(parseId(sessionId, 'session id'), step.stepKey, step.attempt, text, this.#at());
@@ -328,6 +357,7 @@ export class CheckpointStore implements CheckpointStoreApi {
 
   /** Takes an automatic backup, then moves the head. `backupId` names that backup. */
   rollback(sessionId: string, checkpointId: string): { session: Session; hidden: number; backupId: string | null } {
+    this.#assertWritable('rolling back');
     const sid = this.#guard('rolling back', () => parseId(sessionId, 'session id'));
     const cid = this.#guard('rolling back', () => parseId(checkpointId, 'checkpoint id'));
     this.#guard('checking the rollback', () => sessions.readSessionRow(this.#db, sid));
@@ -376,6 +406,8 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   recoverInterrupted(): Id[] {
+    // Read only: the sessions stay as they were saved; the next writable open recovers them.
+    if (this.#readOnly) return [];
     return this.#write('recovering interrupted sessions', () => leases.recoverInterrupted(this.#db, this.#now().getTime(), this.#at()));
   }
 
@@ -388,6 +420,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   // backups
 
   async createBackup(opts: BackupOptions = {}): Promise<BackupInfo> {
+    this.#assertWritable('making a backup');
     // Streamed parts still in a stream log go into the database first, so the backup holds them.
     this.#guard('starting a backup', () => this.#streams.syncAll());
     return backups.createBackup(this.#db, this.#backupCtx(), opts.reason ?? 'manual');
@@ -402,6 +435,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   async restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult> {
+    this.#assertWritable('restoring a backup');
     const bid = this.#guard('restoring a backup', () => parseBackupId(id));
     const file = backupFile(this.dataDir, bid);
     const check = checkDatabaseFile(file);
@@ -461,6 +495,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   pruneBackups(policy: { keepLast: number; dailyDays: number }): string[] {
+    this.#assertWritable('pruning backups');
     return this.#guard('pruning backups', () => backups.pruneBackups(this.#backupCtx(), policy));
   }
 
@@ -473,6 +508,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   importSession(file: string): Session {
+    this.#assertWritable('importing a session');
     return this.#guard('importing a session', () => {
       const source = checkedFilePath(file);
       const size = fs.statSync(source).size;
