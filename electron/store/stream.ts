@@ -27,7 +27,7 @@ import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
 import { stmt } from './statements.ts';
 import { pidAlive, type LeaseRow } from './leases.ts';
-import { encodeRecord, LogWriter, openLog, readLog, type LogRecord } from './stream-log.ts';
+import { encodeRecord, LOG_MAGIC, LogWriter, openLog, readLog, type LogContents, type LogRecord } from './stream-log.ts';
 import type { CompleteStepInput, PartialStream } from './types.ts';
 
 export const StepKeySchema = z.string().min(1).max(512);
@@ -601,8 +601,9 @@ export class StreamParts {
       }
       return { contents: found, hadMarks: applied.size > 0, lsn: last };
     }).immediate();
-    if (contents.kind === 'foreign') {
-      // Not a stream log: keep it for inspection, never overwrite it.
+    if (contents.kind === 'foreign' || damagedLog(contents)) {
+      // Not a stream log, or one whose records stop at damage (its whole records were imported above):
+      // keep it for inspection, never overwrite it.
       fs.renameSync(file, `${file}.corrupt-${fileStamp(new Date(this.#nowMs()))}`);
     }
     const j: Journal = {
@@ -612,4 +613,12 @@ export class StreamParts {
     if (hadMarks || contents.kind === 'log') this.#dropMarks(sessionId, lsn);
     return j;
   }
+}
+
+/**
+ * A log with its header whose bytes do not all decode: a record failed its CRC or was cut short (disk damage,
+ * or a power cut that tore the last write). A header cut short while the file was created is no damage.
+ */
+function damagedLog(contents: LogContents): boolean {
+  return contents.kind === 'log' && contents.totalBytes >= LOG_MAGIC.length && contents.validBytes < contents.totalBytes;
 }

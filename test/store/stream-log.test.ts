@@ -392,6 +392,22 @@ describe('streamed parts in the stream log', () => {
     a.close();
   });
 
+  it('a stream log with a valid header and damaged records is kept aside byte for byte; its whole records are imported', () => {
+    const dataDir = tempDir('slog-damaged');
+    const store = open(dataDir);
+    const s = store.createSession({ name: 'damaged log', config });
+    fs.mkdirSync(path.join(dataDir, 'streams'));
+    const good = encodeRecord({ lsn: 1, atMs: 1_700_000_000_000, stepKey: 'map:0', attempt: 0, seq: 0, text: 'kept ' });
+    const damaged = Buffer.concat([LOG_MAGIC, good, Buffer.from('garbage that is no record at all, '.repeat(4))]);
+    fs.writeFileSync(logOf(dataDir, s.id), damaged);
+    store.appendStreamPart(s.id, 'map:0', 0, 'and new');
+    expect(store.partial(s.id, 'map:0')).toMatchObject({ text: 'kept and new', parts: 2 });
+    const aside = fs.readdirSync(path.join(dataDir, 'streams')).filter((f) => f.startsWith(`${s.id}.log.corrupt-`));
+    expect(aside).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dataDir, 'streams', aside[0] as string)).equals(damaged)).toBe(true);
+    store.close();
+  });
+
   it('a file in its place that is not a stream log is moved aside, never overwritten', () => {
     const dataDir = tempDir('slog-foreign');
     const store = open(dataDir);
