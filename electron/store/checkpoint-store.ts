@@ -7,7 +7,7 @@ import { ZodError } from 'zod';
 import type { BackupInfo, Checkpoint, CheckpointKind, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
 import { CheckpointKindSchema } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
-import { StoreError, toStoreError } from './errors.ts';
+import { readOnlyFileError, StoreError, toOutputFileError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
 import { canStillRead, openDatabaseForReading } from './db-open-read.ts';
@@ -23,7 +23,7 @@ import { verify } from './verify.ts';
 import * as backups from './backups.ts';
 import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
 import { exportPortable, importPortable } from './portable.ts';
-import { writeFileAtomic } from './fs-safe.ts';
+import { isReadOnlyFile, writeFileAtomic } from './fs-safe.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
@@ -500,11 +500,16 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   exportSession(sessionId: string, file: string): void {
-    this.#guard('exporting a session', () => {
-      const target = checkedFilePath(file);
-      const portable = this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))();
+    const action = 'exporting a session';
+    const target = this.#guard(action, () => checkedFilePath(file));
+    const portable = this.#guard(action, () => this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))());
+    try {
+      // A rename would replace a file the user made read-only; `export` refuses it too (its open fails).
+      if (isReadOnlyFile(target)) throw readOnlyFileError(target, action);
       writeFileAtomic(target, `${JSON.stringify(portable)}\n`);
-    });
+    } catch (err) {
+      throw toOutputFileError(err, target, action);
+    }
   }
 
   importSession(file: string): Session {
