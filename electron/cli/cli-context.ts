@@ -67,7 +67,7 @@ export class CliContext {
     if (!this.#store) {
       this.#store = CheckpointStore.open({ dataDir: this.dataDir, appVersion: APP_VERSION });
       const readOnly = this.#store.readOnly;
-      if (readOnly) this.warn(`The data directory ${this.dataDir} is read-only for Cairn (${readOnly.message}) Its sessions can be read; commands that change them will refuse.`);
+      if (readOnly) this.warn(`Cairn opened ${this.dataDir} read-only: ${readOnly.message} Its sessions can be read; commands that change them will refuse.`);
       this.#store.recoverInterrupted();
     }
     return this.#store;

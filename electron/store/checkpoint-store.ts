@@ -86,9 +86,12 @@ export class CheckpointStore implements CheckpointStoreApi {
     try {
       return this.#openForWriting();
     } catch (err) {
-      if (!(err instanceof StoreError) || !canStillRead(err)) throw err;
-      const opened = openDatabaseForReading(this.dataDir, this.#migrations.at(-1)?.version ?? 0, err);
-      this.#readOnly = err;
+      if (!(err instanceof StoreError)) throw err;
+      // A full disk shows as a bare I/O error when SQLite cannot size its -shm index.
+      const why = diagnoseIoError(err, this.dataDir, 'opening the database');
+      if (!canStillRead(why)) throw why;
+      const opened = openDatabaseForReading(this.dataDir, this.#migrations.at(-1)?.version ?? 0, why);
+      this.#readOnly = why;
       return opened;
     }
   }

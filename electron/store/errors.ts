@@ -51,7 +51,7 @@ export function toStoreError(err: unknown, action: string, place: string): Store
   const detail = errMessage(err);
   const opts = { cause: err };
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
-    return new StoreError('disk_full', `The disk holding ${place} is full while ${action}. Nothing already saved was lost.`,
+    return new StoreError('disk_full', `Disk full: the disk holding ${place} has no space left while ${action}. Nothing already saved was lost.`,
       'Free some disk space (or move the data directory to a larger disk), then resume: the store continues where it stopped.', opts);
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {

@@ -242,7 +242,20 @@ describe('permission denied', () => {
     expect((await store.createBackup()).verified).toBe('ok');
     store.close();
     const restoreDb = denyWrites(path.join(dataDir, 'cairn.db'));
-    expect(codeOf(() => CheckpointStore.open({ dataDir }))).toBe('permission_denied');
+    // Opened for reading only; every write is refused with the reason and its hint.
+    const ro = CheckpointStore.open({ dataDir });
+    expect(ro.readOnly?.code).toBe('permission_denied');
+    const refused = (() => {
+      try {
+        ro.createSession({ name: 'refused', config });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(refused).toBeInstanceOf(StoreError);
+    expect(refused).toMatchObject({ code: 'permission_denied', hint: expect.stringMatching(/read and write access/) });
+    ro.close();
     restoreDb();
     openStore(dataDir).close();
   });
