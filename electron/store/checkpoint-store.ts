@@ -23,7 +23,8 @@ import { verify } from './verify.ts';
 import * as backups from './backups.ts';
 import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
 import { exportPortable, importPortable } from './portable.ts';
-import { isReadOnlyFile, writeFileAtomic } from './fs-safe.ts';
+import { isReadOnlyFile, removeQuietly, writeFileAtomic } from './fs-safe.ts';
+import { copyWalAside, noteCommitLoss, type CommitLoss } from './wal-evidence.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
@@ -53,6 +54,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   #lastAtMs = 0;
   /** Why this store could only be opened for reading (db-open-read.ts); every write is refused with it. */
   #readOnly: StoreError | null = null;
+  #commitLoss: CommitLoss | null = null;
   readonly #streams: stream.StreamParts;
 
   private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[], streamSync: stream.StreamSync) {
@@ -60,11 +62,39 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.appVersion = appVersion;
     this.#now = now;
     this.#migrations = migrations;
-    const opened = this.#open();
+    // Kept until the open is checked against the commit marks (wal-evidence.ts).
+    const walCopy = copyWalAside(dataDir, now());
+    let opened: { db: Database.Database; schemaVersion: number };
+    try {
+      opened = this.#open();
+    } catch (err) {
+      // A damaged database was moved aside with its WAL, which is the evidence; any other failure changed nothing.
+      if (walCopy) removeQuietly(walCopy);
+      throw err;
+    }
     this.#db = opened.db;
     this.schemaVersion = opened.schemaVersion;
     this.#streams = new stream.StreamParts(() => this.#db, dataDir, streamSync, () => this.#now().getTime());
     if (!this.#readOnly) this.#putBackStreamLogs();
+    this.#commitLoss = this.#checkCommitMarks(walCopy);
+  }
+
+  #checkCommitMarks(walCopy: string | null): CommitLoss | null {
+    let lost: stream.LostCommits[];
+    try {
+      lost = this.#streams.lostCommits();
+    } catch {
+      lost = [];
+    }
+    return noteCommitLoss(lost, walCopy, this.#now(), lost.length > 0 ? newestVerifiedBackup(this.dataDir) : null, this.dataDir);
+  }
+
+  /**
+   * Steps whose commit had returned (their commit marks say so) but which this database does not hold:
+   * its WAL was damaged or lost. Null when the open found nothing missing.
+   */
+  get commitLoss(): CommitLoss | null {
+    return this.#commitLoss;
   }
 
   /** Stream logs set aside by a restore that did not swap the database (it crashed or failed first) are put back. */
@@ -417,7 +447,20 @@ export class CheckpointStore implements CheckpointStoreApi {
   // integrity
 
   verify(sessionId?: string): VerifyReport {
-    return this.#guard('verifying the database', () => verify(this.#db, sessionId === undefined ? null : parseId(sessionId, 'session id')));
+    return this.#guard('verifying the database', () => {
+      const sid = sessionId === undefined ? null : parseId(sessionId, 'session id');
+      const report = verify(this.#db, sid);
+      // Steps the open found missing are damage too, though what is left verifies.
+      const lost = (this.#commitLoss?.lost ?? []).filter((l) => sid === null || l.sessionId === sid);
+      if (lost.length === 0) return report;
+      const why = this.#commitLoss?.reason;
+      for (const l of lost) {
+        for (const m of l.steps) {
+          report.damaged.push({ checkpointId: m.checkpointId.slice(0, 64), problem: `missing: step ${m.stepKey} of session ${l.sessionId} was saved at ${new Date(m.atMs).toISOString()}, but the write-ahead log that held it was damaged or lost. ${why?.hint ?? ''}`.slice(0, 1_000) });
+        }
+      }
+      return { ...report, ok: false };
+    });
   }
 
   // backups
