@@ -119,7 +119,7 @@ export class CheckpointStore implements CheckpointStoreApi {
       if (!(err instanceof StoreError)) throw err;
       // A full disk shows as a bare I/O error when SQLite cannot size its -shm index.
       const why = diagnoseIoError(err, this.dataDir, 'opening the database');
-      if (!canStillRead(why)) throw why;
+      if (!canStillRead(why, this.dataDir)) throw why;
       const opened = openDatabaseForReading(this.dataDir, this.#migrations.at(-1)?.version ?? 0, why);
       this.#readOnly = why;
       return opened;

@@ -11,9 +11,21 @@ import { dbPath } from './paths.ts';
 import { APPLICATION_ID } from './schema.ts';
 import { BUSY_TIMEOUT_MS, type OpenedDb } from './db-open.ts';
 
-/** Write failures after which reading may still work. */
-export function canStillRead(err: StoreError): boolean {
-  return err.code === 'read_only' || err.code === 'permission_denied' || err.code === 'disk_full';
+/**
+ * Write failures after which reading may still work: a full disk, or a folder or database file this user
+ * truly cannot write (SQLite also says "read-only" of a hot journal a read-only connection cannot roll back).
+ */
+export function canStillRead(err: StoreError, dataDir: string): boolean {
+  if (err.code === 'disk_full') return true;
+  if (err.code !== 'read_only' && err.code !== 'permission_denied') return false;
+  const file = dbPath(dataDir);
+  try {
+    fs.accessSync(dataDir, fs.constants.W_OK);
+    if (existsFile(file)) fs.accessSync(file, fs.constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -130,6 +130,7 @@ function inspect(file: string, latest: number): Inspection {
 
   let db: Database.Database | null = null;
   try {
+    rollBackHotJournal(file);
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     const appId = Number(db.pragma('application_id', { simple: true }));
     const version = Number(db.pragma('user_version', { simple: true }));
@@ -158,6 +159,21 @@ function inspect(file: string, latest: number): Inspection {
 }
 
 const HEADER_BYTES = 100;
+
+/**
+ * A rollback journal left by a power cut in the very first transaction (before the database was switched to
+ * WAL) is hot: the read-only connection of the inspection cannot roll it back and would call the file
+ * read-only. A read-write connection rolls it back, as SQLite does on any open.
+ */
+function rollBackHotJournal(file: string): void {
+  if (fileSize(`${file}-journal`) === 0) return;
+  const db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
+  } finally {
+    db.close();
+  }
+}
 
 /**
  * The header fields SQLite trusts before it reads a page (https://sqlite.org/fileformat2.html#the_database_header).
