@@ -14,6 +14,7 @@ import { listing } from './listing.ts';
 import { mapReduce } from './map-reduce.ts';
 import { resumeTime } from './resume-time.ts';
 import { rendererSmoothness } from './renderer-smoothness.ts';
+import { powerCut } from './power-cut.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -39,6 +40,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'listing', run: listing },
   { name: 'renderer', run: rendererSmoothness },
   { name: 'map-reduce', run: mapReduce },
+  { name: 'power-cut', run: powerCut },
 ];
 
 const machine = describeMachine();

@@ -14,10 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { decodeLog, LOG_MAGIC } from '../../electron/store/stream-log.ts';
 import { seededRandom } from '../../shared/seeded-random.ts';
 import { contractMarkdown } from '../pipeline/helpers.ts';
-import { checkState, crashPoints, crashState, newTrace, traceCommand, VARIANTS, writeState, type StateCheck, type Trace } from '../fixtures/power-cut.ts';
+import { checkState, crashPoints, decodeParts, crashState, newTrace, traceCommand, VARIANTS, writeState, type StateCheck, type Trace } from '../fixtures/power-cut.ts';
 import { cleanupTempDirs, tempDir } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -30,12 +29,6 @@ const PROMISED_BYTES = 16 * 1024;
 afterAll(cleanupTempDirs);
 
 const env = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, CAIRN_DATA_DIR: dataDir, NO_COLOR: '1', CAIRN_SIMULATOR_SPEED: '150' });
-
-export function decodeParts(write: Buffer): Array<{ stepKey: string; attempt: number; text: string }> {
-  const bytes = write.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC) ? write : Buffer.concat([LOG_MAGIC, write]);
-  const found = decodeLog(bytes);
-  return found.kind === 'log' ? found.records : [];
-}
 
 let trace: Trace;
 let report: string;
