@@ -68,7 +68,7 @@ describe('power cuts during cairn run', () => {
       const check = checkState(trace, cut, dir, (d) => CheckpointStore.open({ dataDir: d }), decodeParts);
       results.push({ ...check, cut, variant, dir });
       const where = `state ${n} (cut at op ${cut} of ${trace.ops.length}, ${variant})`;
-      expect(check.committedStepsLost, where).toBe(0);
+      expect(check.committedStepsLost, `${where}: lost ${JSON.stringify(check.lost)}; files ${fs.readdirSync(dir).map((f) => `${f} ${fs.statSync(path.join(dir, f)).size}`).join(', ')}`).toBe(0);
       expect(check.movedAside, where).toBe(false);
       if (check.verified !== null) expect(check.verified, where).toBe(true);
       expect(check.unfinishedBytesLost, where).toBeLessThanOrEqual(PROMISED_BYTES);
