@@ -17,6 +17,7 @@ import { resumeTime } from './resume-time.ts';
 import { rendererSmoothness } from './renderer-smoothness.ts';
 import { peerLangGraph } from './peer-langgraph.ts';
 import { ingestion } from './ingestion.ts';
+import { powerCut } from './power-cut.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -45,6 +46,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'map-reduce', run: mapReduce },
   { name: 'peer-langgraph', run: peerLangGraph },
   { name: 'ingestion', run: ingestion },
+  { name: 'power-cut', run: powerCut },
 ];
 
 const machine = describeMachine();

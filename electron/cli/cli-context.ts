@@ -66,6 +66,10 @@ export class CliContext {
   store(): CheckpointStore {
     if (!this.#store) {
       this.#store = CheckpointStore.open({ dataDir: this.dataDir, appVersion: APP_VERSION });
+      const readOnly = this.#store.readOnly;
+      if (readOnly) this.warn(`Cairn opened ${this.dataDir} read-only: ${readOnly.message} Its sessions can be read; commands that change them will refuse.`);
+      const loss = this.#store.commitLoss;
+      if (loss) this.warn(`${loss.reason.message} ${loss.reason.hint}`);
       this.#store.recoverInterrupted();
     }
     return this.#store;

@@ -7,9 +7,10 @@ import { ZodError } from 'zod';
 import type { BackupInfo, Checkpoint, CheckpointKind, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
 import { CheckpointKindSchema } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
-import { StoreError, toStoreError } from './errors.ts';
+import { readOnlyFileError, StoreError, toOutputFileError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
 import { openDatabase } from './db-open.ts';
+import { canStillRead, openDatabaseForReading } from './db-open-read.ts';
 import { backupFile, dbPath, fileStamp, parseBackupId } from './paths.ts';
 import { parseDataDir } from './data-dir.ts';
 import { MIGRATIONS, type Migration } from './schema.ts';
@@ -21,9 +22,10 @@ import * as head from './head.ts';
 import * as leases from './leases.ts';
 import { verify } from './verify.ts';
 import * as backups from './backups.ts';
-import { checkDatabaseFile, listBackupInfos } from './backup-files.ts';
+import { checkDatabaseFile, listBackupInfos, newestVerifiedBackup } from './backup-files.ts';
 import { exportPortable, findCopyOf, importPortable, parsePortable } from './portable.ts';
-import { PRIVATE_FILE_MODE, writeFileAtomic } from './fs-safe.ts';
+import { isReadOnlyFile, PRIVATE_FILE_MODE, removeQuietly, writeFileAtomic } from './fs-safe.ts';
+import { copyWalAside, noteCommitLoss, type CommitLoss } from './wal-evidence.ts';
 import { diagnoseIoError } from './diagnose.ts';
 import type {
   BackupOptions, CheckpointStoreApi, CompleteStepInput, Lease, ListSessionsQuery, MemoHit, NewCheckpoint,
@@ -51,6 +53,9 @@ export class CheckpointStore implements CheckpointStoreApi {
   #migrations: readonly Migration[];
   #closed = false;
   #lastAtMs = 0;
+  /** Why this store could only be opened for reading (db-open-read.ts); every write is refused with it. */
+  #readOnly: StoreError | null = null;
+  #commitLoss: CommitLoss | null = null;
   readonly #streams: stream.StreamParts;
 
   private constructor(dataDir: string, appVersion: string, now: () => Date, migrations: readonly Migration[], streamSync: stream.StreamSync) {
@@ -58,11 +63,39 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.appVersion = appVersion;
     this.#now = now;
     this.#migrations = migrations;
-    const opened = this.#open();
+    // Kept until the open is checked against the commit marks (wal-evidence.ts).
+    const walCopy = copyWalAside(dataDir, now());
+    let opened: { db: Database.Database; schemaVersion: number };
+    try {
+      opened = this.#open();
+    } catch (err) {
+      // A damaged database was moved aside with its WAL, which is the evidence; any other failure changed nothing.
+      if (walCopy) removeQuietly(walCopy);
+      throw err;
+    }
     this.#db = opened.db;
     this.schemaVersion = opened.schemaVersion;
     this.#streams = new stream.StreamParts(() => this.#db, dataDir, streamSync, () => this.#now().getTime());
-    this.#putBackStreamLogs();
+    if (!this.#readOnly) this.#putBackStreamLogs();
+    this.#commitLoss = this.#checkCommitMarks(walCopy);
+  }
+
+  #checkCommitMarks(walCopy: string | null): CommitLoss | null {
+    let lost: stream.LostCommits[];
+    try {
+      lost = this.#streams.lostCommits();
+    } catch {
+      lost = [];
+    }
+    return noteCommitLoss(lost, walCopy, this.#now(), lost.length > 0 ? newestVerifiedBackup(this.dataDir) : null, this.dataDir);
+  }
+
+  /**
+   * Steps whose commit had returned (their commit marks say so) but which this database does not hold:
+   * its WAL was damaged or lost. Null when the open found nothing missing.
+   */
+  get commitLoss(): CommitLoss | null {
+    return this.#commitLoss;
   }
 
   /** Stream logs set aside by a restore that did not swap the database (it crashed or failed first) are put back. */
@@ -76,6 +109,33 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   #open(): { db: Database.Database; schemaVersion: number } {
+    try {
+      return this.#openForWriting();
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      // A full disk shows as a bare I/O error when SQLite cannot size its -shm index.
+      const why = diagnoseIoError(err, this.dataDir, 'opening the database');
+      if (!canStillRead(why, this.dataDir)) throw why;
+      const opened = openDatabaseForReading(this.dataDir, this.#migrations.at(-1)?.version ?? 0, why);
+      this.#readOnly = why;
+      return opened;
+    }
+  }
+
+  /** Null when the store can write; else why it was opened for reading only (a read-only folder or disk, a full disk). */
+  get readOnly(): StoreError | null {
+    return this.#readOnly;
+  }
+
+  /** Refuses a write on a store opened for reading only, naming what was tried and the original reason. */
+  #assertWritable(action: string): void {
+    const why = this.#readOnly;
+    if (!why) return;
+    const what = action.charAt(0).toUpperCase() + action.slice(1);
+    throw new StoreError(why.code, `Cairn opened ${this.dataDir} for reading only: ${why.message} ${what} needs to write there, so nothing was changed.`, why.hint, { cause: why });
+  }
+
+  #openForWriting(): { db: Database.Database; schemaVersion: number } {
     backups.finishInterruptedSwap(this.dataDir);
     return openDatabase({
       dataDir: this.dataDir,
@@ -124,6 +184,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   #write<T>(action: string, fn: () => T): T {
+    this.#assertWritable(action);
     return this.#guard(action, () => this.#db.transaction(fn).immediate());
   }
 
@@ -291,6 +352,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   // streaming
 
   appendStreamPart(sessionId: string, stepKey: string, attempt: number, text: string): void {
+    this.#assertWritable('saving streamed output');
     this.#guard('saving streamed output', () => {
       const step = stream.parseStep(stepKey, attempt);
       this.#streams.append(parseId(sessionId, 'session id'), step.stepKey, step.attempt, text, this.#at());
@@ -325,6 +387,7 @@ export class CheckpointStore implements CheckpointStoreApi {
 
   /** Takes an automatic backup, then moves the head. `backupId` names that backup. */
   rollback(sessionId: string, checkpointId: string): { session: Session; hidden: number; backupId: string | null } {
+    this.#assertWritable('rolling back');
     const sid = this.#guard('rolling back', () => parseId(sessionId, 'session id'));
     const cid = this.#guard('rolling back', () => parseId(checkpointId, 'checkpoint id'));
     this.#guard('checking the rollback', () => sessions.readSessionRow(this.#db, sid));
@@ -373,18 +436,34 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   recoverInterrupted(): Id[] {
+    // Read only: the sessions stay as they were saved; the next writable open recovers them.
+    if (this.#readOnly) return [];
     return this.#write('recovering interrupted sessions', () => leases.recoverInterrupted(this.#db, this.#now().getTime(), this.#at()));
   }
 
   // integrity
 
   verify(sessionId?: string): VerifyReport {
-    return this.#guard('verifying the database', () => verify(this.#db, sessionId === undefined ? null : parseId(sessionId, 'session id')));
+    return this.#guard('verifying the database', () => {
+      const sid = sessionId === undefined ? null : parseId(sessionId, 'session id');
+      const report = verify(this.#db, sid);
+      // Steps the open found missing are damage too, though what is left verifies.
+      const lost = (this.#commitLoss?.lost ?? []).filter((l) => sid === null || l.sessionId === sid);
+      if (lost.length === 0) return report;
+      const why = this.#commitLoss?.reason;
+      for (const l of lost) {
+        for (const m of l.steps) {
+          report.damaged.push({ checkpointId: m.checkpointId.slice(0, 64), problem: `missing: step ${m.stepKey} of session ${l.sessionId} was saved at ${new Date(m.atMs).toISOString()}, but the write-ahead log that held it was damaged or lost. ${why?.hint ?? ''}`.slice(0, 1_000) });
+        }
+      }
+      return { ...report, ok: false };
+    });
   }
 
   // backups
 
   async createBackup(opts: BackupOptions = {}): Promise<BackupInfo> {
+    this.#assertWritable('making a backup');
     // Streamed parts still in a stream log go into the database first, so the backup holds them.
     this.#guard('starting a backup', () => this.#streams.syncAll());
     return backups.createBackup(this.#db, this.#backupCtx(), opts.reason ?? 'manual');
@@ -399,6 +478,7 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   async restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult> {
+    this.#assertWritable('restoring a backup');
     const bid = this.#guard('restoring a backup', () => parseBackupId(id));
     const file = backupFile(this.dataDir, bid);
     const check = checkDatabaseFile(file);
@@ -458,15 +538,21 @@ export class CheckpointStore implements CheckpointStoreApi {
   }
 
   pruneBackups(policy: { keepLast: number; dailyDays: number }): string[] {
+    this.#assertWritable('pruning backups');
     return this.#guard('pruning backups', () => backups.pruneBackups(this.#backupCtx(), policy));
   }
 
   exportSession(sessionId: string, file: string): void {
-    this.#guard('exporting a session', () => {
-      const target = checkedFilePath(file);
-      const portable = this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))();
+    const action = 'exporting a session';
+    const target = this.#guard(action, () => checkedFilePath(file));
+    const portable = this.#guard(action, () => this.#db.transaction(() => exportPortable(this.#db, parseId(sessionId, 'session id'), this.#at(), this.appVersion))());
+    try {
+      // A rename would replace a file the user made read-only; `export` refuses it too (its open fails).
+      if (isReadOnlyFile(target)) throw readOnlyFileError(target, action);
       writeFileAtomic(target, `${JSON.stringify(portable)}\n`, PRIVATE_FILE_MODE);
-    });
+    } catch (err) {
+      throw toOutputFileError(err, target, action);
+    }
   }
 
   /**
@@ -475,6 +561,7 @@ export class CheckpointStore implements CheckpointStoreApi {
    * copy, unless `onDuplicate` says to skip it (the copy is returned) or keep both.
    */
   importSession(file: string, opts: { onDuplicate?: 'refuse' | 'skip' | 'keep-both' } = {}): ImportResult {
+    this.#assertWritable('importing a session');
     return this.#guard('importing a session', () => {
       const source = checkedFilePath(file);
       const size = fs.statSync(source).size;

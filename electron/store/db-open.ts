@@ -198,19 +198,27 @@ function inspect(file: string, latest: number): Inspection {
   if (size === 0) {
     return fileSize(`${file}-wal`) > 0 ? { kind: 'damaged', why: 'the database file is empty but its write-ahead log is not' } : { kind: 'empty' };
   }
-  const head = Buffer.alloc(16);
+  const head = Buffer.alloc(HEADER_BYTES);
   try {
     const fd = fs.openSync(file, 'r');
     try {
-      fs.readSync(fd, head, 0, 16, 0);
+      fs.readSync(fd, head, 0, HEADER_BYTES, 0);
     } finally {
       fs.closeSync(fd);
     }
   } catch (err) {
     throw toStoreError(err, 'reading the database', file);
   }
-  if (!head.equals(SQLITE_MAGIC)) return { kind: 'damaged', why: 'it is not a SQLite database' };
+  if (!head.subarray(0, 16).equals(SQLITE_MAGIC)) return { kind: 'damaged', why: 'it is not a SQLite database' };
+  // Page 1 comes from the file unless the WAL holds a newer copy (which mends the file at the next checkpoint).
+  const headerWhy = fileSize(`${file}-wal`) === 0 ? damagedHeader(head) : null;
+  if (headerWhy) return { kind: 'damaged', why: `its header is damaged: ${headerWhy}` };
 
+  try {
+    rollBackHotJournal(file);
+  } catch (err) {
+    throw toStoreError(err, 'checking the database', file);
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       return inspectContent(file, latest);
@@ -255,6 +263,38 @@ function inspectContent(file: string, latest: number): Inspection {
   } finally {
     db.close();
   }
+}
+
+const HEADER_BYTES = 100;
+
+/**
+ * A rollback journal left by a power cut in the very first transaction (before the database was switched to
+ * WAL) is hot: the read-only connection of the inspection cannot roll it back and would call the file
+ * read-only. A read-write connection rolls it back, as SQLite does on any open.
+ */
+function rollBackHotJournal(file: string): void {
+  if (fileSize(`${file}-journal`) === 0) return;
+  const db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The header fields SQLite trusts before it reads a page (https://sqlite.org/fileformat2.html#the_database_header).
+ * A write version it does not know makes SQLite open the file read-only, which would pass for a read-only disk.
+ */
+function damagedHeader(head: Buffer): string | null {
+  const pageSize = head.readUInt16BE(16);
+  if (pageSize !== 1 && (pageSize < 512 || pageSize > 32_768 || (pageSize & (pageSize - 1)) !== 0)) return `page size ${pageSize} at byte 16`;
+  const writeVersion = head[18] as number;
+  const readVersion = head[19] as number;
+  if (writeVersion !== 1 && writeVersion !== 2) return `file format write version ${writeVersion} at byte 18 (1 or 2 expected)`;
+  if (readVersion !== 1 && readVersion !== 2) return `file format read version ${readVersion} at byte 19 (1 or 2 expected)`;
+  if (head[21] !== 64 || head[22] !== 32 || head[23] !== 32) return `payload fractions ${head[21]}/${head[22]}/${head[23]} at bytes 21-23 (64/32/32 expected)`;
+  return null;
 }
 
 function assertWritable(dataDir: string, file: string): void {

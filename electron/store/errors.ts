@@ -1,5 +1,6 @@
 // Store failures as values: every error that leaves the store is a StoreError
 // with a code the caller can branch on and a message a person can act on.
+import path from 'node:path';
 import type { BackupInfo } from '../../shared/domain.ts';
 import type { StoreErrorCode } from './types.ts';
 
@@ -53,7 +54,7 @@ export function toStoreError(err: unknown, action: string, place: string): Store
   const detail = errMessage(err);
   const opts = { cause: err };
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
-    return new StoreError('disk_full', `The disk holding ${place} is full while ${action}. Nothing already saved was lost.`,
+    return new StoreError('disk_full', `Disk full: the disk holding ${place} has no space left while ${action}. Nothing already saved was lost.`,
       'Free some disk space (or move the data directory to a larger disk), then resume: the store continues where it stopped.', opts);
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
@@ -85,4 +86,30 @@ export function toStoreError(err: unknown, action: string, place: string): Store
   }
   return new StoreError('io_error', `Unexpected storage failure in ${place} while ${action}: ${detail}`,
     'Retry; if it persists, verify the database from the Backups panel.', opts);
+}
+
+/**
+ * A file the user chose to write outside the data directory (an export) could not be written. The message
+ * names that file and the fix; the code is invalid_input, because the store and its data are fine and only
+ * the chosen place is not (a read_only or disk code would be read as a problem of the data directory).
+ */
+export function toOutputFileError(err: unknown, file: string, action: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = errCode(err);
+  const folder = path.dirname(file);
+  const opts = { cause: err };
+  const other = 'Choose another folder to save it in.';
+  if (code === 'ENOENT') return new StoreError('invalid_input', `The folder ${folder} does not exist, so ${file} could not be written while ${action}.`, `Create the folder first, or ${other.charAt(0).toLowerCase()}${other.slice(1)}`, opts);
+  if (code === 'EROFS') return new StoreError('invalid_input', `${file} cannot be written while ${action}: the disk holding ${folder} is read-only.`, other, opts);
+  if (code === 'EACCES' || code === 'EPERM') return new StoreError('invalid_input', `${file} cannot be written while ${action}: permission denied on ${folder}.`, `Make ${folder} writable for your user, or choose another folder.`, opts);
+  if (code === 'EISDIR') return new StoreError('invalid_input', `${file} is a folder, so the file could not be written while ${action}.`, 'Give the path of a file, not a folder.', opts);
+  if (code === 'ENOTDIR') return new StoreError('invalid_input', `Part of the path ${file} is a file, not a folder, so it could not be written while ${action}.`, other, opts);
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new StoreError('invalid_input', `The disk holding ${folder} is full: ${file} could not be written while ${action}. Nothing was changed.`, `Free some space there, or ${other.charAt(0).toLowerCase()}${other.slice(1)}`, opts);
+  return new StoreError('invalid_input', `${file} could not be written while ${action} (${errMessage(err)}).`, other, opts);
+}
+
+/** A file the user made read-only (no write bit for anyone) is theirs to keep: refused even where root could replace it. */
+export function readOnlyFileError(file: string, action: string): StoreError {
+  return new StoreError('invalid_input', `${file} is read-only, so it was not replaced while ${action}.`,
+    'Choose another file name, or make the file writable if it may be replaced.');
 }

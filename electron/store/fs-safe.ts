@@ -67,6 +67,19 @@ export function existsFile(file: string): boolean {
   }
 }
 
+/** An existing file with no write permission for anyone (what `chmod a-w` leaves), whoever asks. */
+export function isReadOnlyFile(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return false;
+    if ((st.mode & 0o222) === 0) return true;
+    fs.accessSync(file, fs.constants.W_OK);
+    return false;
+  } catch (err) {
+    return typeof err === 'object' && err !== null && 'code' in err && (err.code === 'EACCES' || err.code === 'EPERM');
+  }
+}
+
 export function fileSize(file: string): number {
   try {
     return fs.statSync(file).size;

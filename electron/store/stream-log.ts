@@ -50,19 +50,49 @@ export function encodeRecord(r: LogRecord): Buffer {
   return buf;
 }
 
+/**
+ * A commit mark: written after a completed step's checkpoint commit returned, so evidence of the commit
+ * outlives a damaged or lost WAL (SQLite drops a bad WAL tail without a word). Framed like a part, under a
+ * step key no step can have (step keys are text a person could read; this one starts with NUL).
+ */
+export interface CommitMark {
+  checkpointId: string;
+  stepKey: string;
+  atMs: number;
+}
+
+const COMMIT_KEY = '\u0000commit';
+
+export function encodeCommitMark(m: CommitMark): Buffer {
+  return encodeRecord({ lsn: 0, atMs: m.atMs, stepKey: COMMIT_KEY, attempt: 0, seq: 0, text: JSON.stringify({ checkpointId: m.checkpointId, stepKey: m.stepKey }) });
+}
+
+function toCommitMark(r: LogRecord): CommitMark | null {
+  try {
+    const v: unknown = JSON.parse(r.text);
+    if (typeof v !== 'object' || v === null || !('checkpointId' in v) || !('stepKey' in v)) return null;
+    if (typeof v.checkpointId !== 'string' || typeof v.stepKey !== 'string') return null;
+    return { checkpointId: v.checkpointId, stepKey: v.stepKey, atMs: r.atMs };
+  } catch {
+    return null;
+  }
+}
+
 export type LogContents =
   | { kind: 'missing' }
   | { kind: 'foreign' }
-  | { kind: 'log'; records: LogRecord[]; validBytes: number; totalBytes: number };
+  /** `records` are the streamed parts; `commits` the commit marks, in the order written. */
+  | { kind: 'log'; records: LogRecord[]; commits: CommitMark[]; validBytes: number; totalBytes: number };
 
 /** Parses a whole log file's bytes; stops at the first torn or damaged record. */
 export function decodeLog(bytes: Buffer): LogContents {
   if (bytes.length < LOG_MAGIC.length) {
     // A file cut short while being created holds a prefix of the magic (or nothing).
-    return LOG_MAGIC.subarray(0, bytes.length).equals(bytes) ? { kind: 'log', records: [], validBytes: 0, totalBytes: bytes.length } : { kind: 'foreign' };
+    return LOG_MAGIC.subarray(0, bytes.length).equals(bytes) ? { kind: 'log', records: [], commits: [], validBytes: 0, totalBytes: bytes.length } : { kind: 'foreign' };
   }
   if (!bytes.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) return { kind: 'foreign' };
   const records: LogRecord[] = [];
+  const commits: CommitMark[] = [];
   let at = LOG_MAGIC.length;
   while (at + RECORD_HEADER <= bytes.length) {
     const payloadLength = bytes.readUInt32LE(at);
@@ -71,17 +101,22 @@ export function decodeLog(bytes: Buffer): LogContents {
     if (zlib.crc32(payload) !== bytes.readUInt32LE(at + 4)) break;
     const keyLength = payload.readUInt16LE(24);
     if (FIXED_PAYLOAD + keyLength > payloadLength) break;
-    records.push({
+    const record: LogRecord = {
       lsn: payload.readDoubleLE(0),
       atMs: payload.readDoubleLE(8),
       attempt: payload.readUInt32LE(16),
       seq: payload.readUInt32LE(20),
       stepKey: payload.toString('utf8', FIXED_PAYLOAD, FIXED_PAYLOAD + keyLength),
       text: payload.toString('utf8', FIXED_PAYLOAD + keyLength),
-    });
+    };
+    if (record.stepKey !== COMMIT_KEY) records.push(record);
+    else {
+      const mark = toCommitMark(record);
+      if (mark) commits.push(mark);
+    }
     at += RECORD_HEADER + payloadLength;
   }
-  return { kind: 'log', records, validBytes: at, totalBytes: bytes.length };
+  return { kind: 'log', records, commits, validBytes: at, totalBytes: bytes.length };
 }
 
 /** Opens a log and reads it through the descriptor, which the caller closes (null when there is no log). */

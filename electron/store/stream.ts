@@ -27,7 +27,7 @@ import { fileStamp, streamLogFile, streamLogsDir } from './paths.ts';
 import { addUsage, readSessionRow } from './sessions.ts';
 import { stmt } from './statements.ts';
 import { pidAlive, type LeaseRow } from './leases.ts';
-import { encodeRecord, LogWriter, openLog, readLog, type LogRecord } from './stream-log.ts';
+import { encodeCommitMark, encodeRecord, LOG_MAGIC, LogWriter, openLog, readLog, type CommitMark, type LogContents, type LogRecord } from './stream-log.ts';
 import type { CompleteStepInput, PartialStream } from './types.ts';
 
 export const StepKeySchema = z.string().min(1).max(512);
@@ -85,6 +85,16 @@ interface Journal {
   syncTimer: NodeJS.Timeout | null;
   /** Steps marked absorbed since the log was last rewritten. */
   marked: number;
+  /** The newest commit mark written (stream-log.ts), carried into every rewrite of the log. */
+  lastCommit: Buffer | null;
+}
+
+/** Steps whose checkpoint commit had returned (a commit mark says so) but which the database does not hold. */
+export interface LostCommits {
+  sessionId: Id;
+  /** The log holding the marks. */
+  log: string;
+  steps: CommitMark[];
 }
 
 const seqKey = (stepKey: string, attempt: number): string => `${attempt}\u0000${stepKey}`;
@@ -366,6 +376,7 @@ export class StreamParts {
       committed: () => {
         j.nextSeq.delete(input.stepKey);
         this.#moved(sessionId, j, (w) => w.stepKey === input.stepKey, ofStep.length > 0 ? 1 : 0);
+        this.#markCommit(j, { checkpointId: cp.id, stepKey: input.stepKey, atMs: Date.parse(at) });
       },
     };
   }
@@ -514,6 +525,50 @@ export class StreamParts {
     this.#moved(sessionId, j, () => true, marked);
   }
 
+  /**
+   * After a step's commit returned: its mark goes to the log (one write, synced by the log's own rule), so a
+   * WAL that is later damaged or lost cannot take the commit with it unnoticed (lostCommits).
+   */
+  #markCommit(j: Journal, m: CommitMark): void {
+    const record = encodeCommitMark(m);
+    try {
+      j.log.append(record);
+    } catch {
+      // Evidence only: the step is saved; a full disk that refuses the mark has already been reported.
+      return;
+    }
+    j.lastCommit = record;
+    if (j.unsyncedBytes === 0) j.unsyncedSinceMs = this.#nowMs();
+    j.unsyncedBytes += record.length;
+  }
+
+  /** Every session log whose commit marks name checkpoints the database does not hold. */
+  lostCommits(): LostCommits[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(streamLogsDir(this.#dataDir));
+    } catch {
+      return [];
+    }
+    const db = this.#db();
+    const out: LostCommits[] = [];
+    for (const name of names) {
+      const sessionId = logOwner(name);
+      if (!sessionId) continue;
+      const file = streamLogFile(this.#dataDir, sessionId);
+      let found: LogContents;
+      try {
+        found = readLog(file);
+      } catch {
+        continue;
+      }
+      if (found.kind !== 'log') continue;
+      const steps = found.commits.filter((m) => !stmt(db, 'SELECT 1 FROM checkpoints WHERE id = ?').get(m.checkpointId));
+      if (steps.length > 0) out.push({ sessionId, log: file, steps });
+    }
+    return out;
+  }
+
   /** After a commit absorbed some waiting parts (and marked `marked` steps). */
   #moved(sessionId: Id, j: Journal, absorbed: (w: Waiting) => boolean, marked: number): void {
     j.waiting = j.waiting.filter((w) => !absorbed(w));
@@ -529,6 +584,7 @@ export class StreamParts {
    */
   #compact(sessionId: Id, j: Journal): void {
     const kept = j.waiting.map((w) => encodeRecord({ lsn: w.lsn, atMs: Date.parse(w.at), stepKey: w.stepKey, attempt: w.attempt, seq: w.seq, text: w.text }));
+    if (j.lastCommit) kept.push(j.lastCommit);
     let fresh: LogWriter;
     try {
       fresh = LogWriter.create(streamLogFile(this.#dataDir, sessionId), kept);
@@ -601,15 +657,28 @@ export class StreamParts {
       }
       return { contents: found, hadMarks: applied.size > 0, lsn: last };
     }).immediate();
-    if (contents.kind === 'foreign') {
-      // Not a stream log: keep it for inspection, never overwrite it.
+    if (contents.kind === 'foreign' || damagedLog(contents)) {
+      // Not a stream log, or one whose records stop at damage (its whole records were imported above):
+      // keep it for inspection, never overwrite it.
       fs.renameSync(file, `${file}.corrupt-${fileStamp(new Date(this.#nowMs()))}`);
     }
+    // The newest commit the database still holds stays marked in the new log (a mark of a lost one is not
+    // carried: the old log with it was kept aside when the loss was found, see CheckpointStore).
+    const held = contents.kind === 'log' ? contents.commits.filter((m) => stmt(db, 'SELECT 1 FROM checkpoints WHERE id = ?').get(m.checkpointId)).at(-1) : undefined;
+    const lastCommit = held ? encodeCommitMark(held) : null;
     const j: Journal = {
-      log: LogWriter.create(file), lsn, waiting: [], waitingBytes: 0, unsyncedBytes: 0, unsyncedSinceMs: 0, nextSeq: new Map(), syncTimer: null, marked: 0,
+      log: LogWriter.create(file, lastCommit ? [lastCommit] : []), lsn, waiting: [], waitingBytes: 0, unsyncedBytes: 0, unsyncedSinceMs: 0, nextSeq: new Map(), syncTimer: null, marked: 0, lastCommit,
     };
     this.#journals.set(sessionId, j);
     if (hadMarks || contents.kind === 'log') this.#dropMarks(sessionId, lsn);
     return j;
   }
+}
+
+/**
+ * A log with its header whose bytes do not all decode: a record failed its CRC or was cut short (disk damage,
+ * or a power cut that tore the last write). A header cut short while the file was created is no damage.
+ */
+function damagedLog(contents: LogContents): boolean {
+  return contents.kind === 'log' && contents.totalBytes >= LOG_MAGIC.length && contents.validBytes < contents.totalBytes;
 }

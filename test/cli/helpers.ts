@@ -52,12 +52,14 @@ export interface CliOptions {
   dataDir: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Run the CLI as this user (the test process must be root to switch). */
+  user?: { uid: number; gid: number };
 }
 
 export function startCli(args: string[], opts: CliOptions): CliProcess {
   const env: Record<string, string | undefined> = { ...process.env, CAIRN_DATA_DIR: opts.dataDir, NO_COLOR: '1', ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], ...opts.user });
   const events: CliEvent[] = [];
   const waiters = new Set<{ pred: (e: CliEvent) => boolean; resolve: (e: CliEvent) => void }>();
   let stdout = '';

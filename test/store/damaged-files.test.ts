@@ -118,6 +118,19 @@ describe('damaged database files', () => {
     });
   }
 
+  // Bytes 16-23 of the header: page size, write and read versions, reserved space, payload fractions.
+  // SQLite opens a file whose write version it does not know as read-only, which used to pass for a
+  // read-only disk; a value no Cairn database can hold is damage.
+  for (const [offset, label] of [[18, 'write version'], [19, 'read version'], [21, 'max payload fraction'], [16, 'page size']] as const) {
+    it(`a damaged header byte ${offset} (${label}) is reported as damage and moved aside, with the backup offered`, async () => {
+      const db = Buffer.from(image.db);
+      db[offset] = (db[offset] as number) ^ 0xff;
+      // As after a clean close: no WAL, so page 1 is read from the file (a WAL holding page 1 would mend it).
+      const dir = stage(db, null);
+      expect(await openDamaged(dir, { db, wal: null })).toBe('moved');
+    });
+  }
+
   it('a foreign SQLite database is moved aside, not adopted', async () => {
     const dir = tempDir('foreign');
     const foreign = new Database(path.join(dir, 'cairn.db'));

@@ -143,13 +143,29 @@ describe('disk full', () => {
 });
 
 describe('read-only directory', () => {
-  it('at open: read_only, and the data is untouched and opens once writable', () => {
+  it('at open: opened for reading only, writes refused as read_only, the data untouched and writable again once the folder is', () => {
     const dataDir = dataDirFor('ro-open');
     const store = openStore(dataDir);
     const s = store.createSession({ name: 'ro', config });
     store.close();
+    const before = fs.readFileSync(path.join(dataDir, 'cairn.db'));
     const restore = makeReadOnly(dataDir);
-    expect(codeOf(() => CheckpointStore.open({ dataDir }))).toBe(isRoot && !MOUNT ? 'no error' : 'read_only');
+    const ro = CheckpointStore.open({ dataDir });
+    try {
+      // As root without a mount, chmod does not stop root: the store opens for writing as usual.
+      const expected = isRoot && !MOUNT ? 'no error' : MOUNT ? 'read_only' : 'permission_denied';
+      expect(ro.readOnly?.code ?? 'no error').toBe(expected);
+      expect(ro.getSession(s.id).name).toBe('ro');
+      expect(ro.verify().ok).toBe(true);
+      if (ro.readOnly) {
+        expect(codeOf(() => ro.createSession({ name: 'refused', config }))).toBe(expected);
+        expect(() => ro.acquireLease(s.id, 'test-owner')).toThrow(/for reading only.*Taking the session lease needs to write there/s);
+        expect(ro.recoverInterrupted()).toEqual([]);
+      }
+    } finally {
+      ro.close();
+    }
+    expect(fs.readFileSync(path.join(dataDir, 'cairn.db')).equals(before)).toBe(true);
     restore();
     const again = openStore(dataDir);
     expect(again.getSession(s.id).name).toBe('ro');
@@ -226,7 +242,20 @@ describe('permission denied', () => {
     expect((await store.createBackup()).verified).toBe('ok');
     store.close();
     const restoreDb = denyWrites(path.join(dataDir, 'cairn.db'));
-    expect(codeOf(() => CheckpointStore.open({ dataDir }))).toBe('permission_denied');
+    // Opened for reading only; every write is refused with the reason and its hint.
+    const ro = CheckpointStore.open({ dataDir });
+    expect(ro.readOnly?.code).toBe('permission_denied');
+    const refused = (() => {
+      try {
+        ro.createSession({ name: 'refused', config });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(refused).toBeInstanceOf(StoreError);
+    expect(refused).toMatchObject({ code: 'permission_denied', hint: expect.stringMatching(/read and write access/) });
+    ro.close();
     restoreDb();
     openStore(dataDir).close();
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
-import { decodeLog, encodeRecord, LOG_MAGIC, type LogRecord } from '../../electron/store/stream-log.ts';
+import { decodeLog, encodeCommitMark, encodeRecord, LOG_MAGIC, type LogRecord } from '../../electron/store/stream-log.ts';
 import { CHILDREN, cleanupTempDirs, config, NODE, tempDir, usage } from './helpers.ts';
 
 afterEach(cleanupTempDirs);
@@ -30,7 +30,7 @@ const rowsIn = (store: CheckpointStore, sid: string): number => store.database.p
 
 describe('the stream log file', () => {
   it('reads back what was written', () => {
-    expect(decodeLog(whole)).toEqual({ kind: 'log', records, validBytes: whole.length, totalBytes: whole.length });
+    expect(decodeLog(whole)).toEqual({ kind: 'log', records, commits: [], validBytes: whole.length, totalBytes: whole.length });
   });
 
   it('cut at any byte, returns exactly the whole records before the cut', () => {
@@ -131,7 +131,9 @@ describe('streamed parts in the stream log', () => {
       most = Math.max(most, marks());
     }
     expect(most).toBeLessThanOrEqual(64);
-    expect(fs.statSync(logOf(dataDir, s.id)).size).toBeLessThan(2_000);
+    // What waits, plus one commit mark per step completed since the last rewrite (at most 64).
+    const markBytes = encodeCommitMark({ checkpointId: s.id, stepKey: 'map:149', atMs: 0 }).length;
+    expect(fs.statSync(logOf(dataDir, s.id)).size).toBeLessThan(2_000 + 64 * markBytes);
     // `a` stops here as if it had crashed.
     const b = open(dataDir);
     expect(b.partial(s.id, 'map:long')).toMatchObject({ text: 'L1 L2', parts: 2 });
@@ -390,6 +392,22 @@ describe('streamed parts in the stream log', () => {
     expect(fs.existsSync(path.join(dir, `${s2.id}.log.replaced-2026-01-02T00-00-00-000Z`))).toBe(true);
     b.close();
     a.close();
+  });
+
+  it('a stream log with a valid header and damaged records is kept aside byte for byte; its whole records are imported', () => {
+    const dataDir = tempDir('slog-damaged');
+    const store = open(dataDir);
+    const s = store.createSession({ name: 'damaged log', config });
+    fs.mkdirSync(path.join(dataDir, 'streams'));
+    const good = encodeRecord({ lsn: 1, atMs: 1_700_000_000_000, stepKey: 'map:0', attempt: 0, seq: 0, text: 'kept ' });
+    const damaged = Buffer.concat([LOG_MAGIC, good, Buffer.from('garbage that is no record at all, '.repeat(4))]);
+    fs.writeFileSync(logOf(dataDir, s.id), damaged);
+    store.appendStreamPart(s.id, 'map:0', 0, 'and new');
+    expect(store.partial(s.id, 'map:0')).toMatchObject({ text: 'kept and new', parts: 2 });
+    const aside = fs.readdirSync(path.join(dataDir, 'streams')).filter((f) => f.startsWith(`${s.id}.log.corrupt-`));
+    expect(aside).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dataDir, 'streams', aside[0] as string)).equals(damaged)).toBe(true);
+    store.close();
   });
 
   it('a file in its place that is not a stream log is moved aside, never overwritten', () => {
