@@ -15,6 +15,7 @@ import { CliError } from './cli-error.ts';
 export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
+  debug?: boolean;
 }
 
 export interface CliIo {

@@ -18,6 +18,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .version(APP_VERSION)
     .option('--data-dir <dir>', 'where sessions and settings live (default: the desktop app\'s; CAIRN_DATA_DIR overrides)')
     .option('--json', 'machine-readable output (NDJSON for run, resume and ask)')
+    .option('--debug', 'print the stack trace of an error (for bug reports)')
     .showHelpAfterError('(run cairn --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
       done(await (action as (ctx: CliContext, ...a: unknown[]) => ExitCode | Promise<ExitCode>)(ctx, ...args.slice(0, -1)));
     } catch (err) {
       const e = toCliError(err);
+      if (globals.debug) io.err(`${stackOf(err)}\n`);
       if (globals.json) io.out(JSON.stringify({ type: 'error', code: e.code, message: e.message, hint: e.hint ?? null, exitCode: e.exitCode }) + '\n');
       else io.err(`cairn: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
       done(e.exitCode);
@@ -105,7 +107,47 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   return program;
 }
 
+function stackOf(err: unknown): string {
+  const parts: string[] = [];
+  for (let cur: unknown = err, i = 0; cur !== undefined && cur !== null && i < 6; i += 1) {
+    parts.push(cur instanceof Error ? cur.stack ?? String(cur) : String(cur));
+    cur = typeof cur === 'object' && 'cause' in cur ? cur.cause : undefined;
+  }
+  return parts.join('\ncaused by: ');
+}
+
+let guarded = false;
+
+/**
+ * A closed stdout (`cairn sessions | head -1`) is a normal end: exit 0, nothing on stderr.
+ * Anything thrown outside a command is one line, with its stack only under --debug.
+ */
+function guardProcess(debug: boolean): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    fatal(err, debug);
+  });
+  // Nowhere left to report to.
+  process.stderr.on('error', () => undefined);
+  process.on('uncaughtException', (err) => fatal(err, debug));
+  process.on('unhandledRejection', (err) => fatal(err, debug));
+}
+
+function fatal(err: unknown, debug: boolean): never {
+  const e = toCliError(err);
+  try {
+    process.stderr.write(debug ? `${stackOf(err)}\n` : `cairn: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}  (run again with --debug for details)\n`);
+  } catch {
+    // stderr is gone too
+  }
+  process.exit(e.exitCode);
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<ExitCode> {
+  const debug = argv.includes('--debug');
+  if (io === processIo) guardProcess(debug);
   let code: ExitCode = 0;
   const program = buildProgram(io, (c) => {
     code = c;
@@ -117,7 +159,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<ExitC
       // --help and --version exit 0; everything else commander refuses is a usage error.
       return err.exitCode === 0 ? 0 : 2;
     }
-    throw err;
+    const e = toCliError(err);
+    io.err(debug ? `${stackOf(err)}\n` : `cairn: ${e.message}\n`);
+    return e.exitCode;
   }
   return code;
 }
