@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Session } from '../../shared/domain.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
+import { cliHint } from './cli-hints.ts';
 
 const SIMULATOR_NOTE = 'Provider: a Cairn simulator — answers are generated locally for trying Cairn, not by a real model.';
 
@@ -125,7 +126,8 @@ export class RunReporter {
     }
     const reason = outcome.reason;
     this.#ctx.io.err(`\n${outcome.status === 'failed' ? 'Failed' : outcome.exitCode === 130 ? 'Interrupted' : 'Paused'}: ${reason?.message ?? outcome.status}\n`);
-    if (reason?.hint) this.#ctx.io.err(`  ${reason.hint}\n`);
+    const hint = reason ? cliHint(reason, session.id) : undefined;
+    if (hint) this.#ctx.io.err(`  ${hint}\n`);
     if (outcome.status !== 'failed') this.#ctx.io.err(`  Everything completed is saved. Resume with: cairn resume ${session.id}\n`);
   }
 }

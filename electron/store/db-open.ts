@@ -2,7 +2,7 @@
 // anything is written, then set the durability pragmas and migrate forward.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { StoreError, toStoreError } from './errors.ts';
+import { dataDirError, StoreError, toStoreError } from './errors.ts';
 import { existsFile, fileSize, fsyncDir } from './fs-safe.ts';
 import { dbPath, fileStamp } from './paths.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
@@ -38,7 +38,7 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   try {
     fs.mkdirSync(dataDir, { recursive: true });
   } catch (err) {
-    throw toStoreError(err, 'creating the data directory', dataDir);
+    throw dataDirError(err, dataDir);
   }
 
   // A read-only or locked directory is reported as such before anything else tries to open files in it.

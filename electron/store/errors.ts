@@ -83,3 +83,16 @@ export function toStoreError(err: unknown, action: string, place: string): Store
   return new StoreError('io_error', `Unexpected storage failure in ${place} while ${action}: ${detail}`,
     'Retry; if it persists, verify the database from the Backups panel.', opts);
 }
+
+/** Why a data directory could not be created, said about the directory the user chose, not about mkdir. */
+export function dataDirError(err: unknown, dataDir: string): StoreError {
+  const code = errCode(err);
+  const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder on its path, is a file, not a folder'
+    : code === 'ENOENT' ? 'a folder on its path cannot be created there (is the disk mounted and writable?)'
+      : code === 'EROFS' ? 'it would be on a read-only disk'
+        : code === 'EACCES' || code === 'EPERM' ? 'your user may not create it'
+          : null;
+  if (why === null) return toStoreError(err, 'creating the data directory', dataDir);
+  return new StoreError('data_dir_unusable', `Cairn cannot use ${dataDir} as its data directory: ${why}.`,
+    'Choose another data directory in Settings.', { cause: err });
+}

@@ -6,6 +6,7 @@ import { SessionStatusSchema } from '../../../shared/domain.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import type { CliContext } from '../cli-context.ts';
+import { cliHint } from '../cli-hints.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 
 const money = (usd: number) => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
@@ -39,7 +40,8 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
   }
   const s = r.session;
   ctx.print(`${s.name}\n  id: ${s.id}\n  status: ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}`);
-  if (s.reason?.hint) ctx.print(`  ${s.reason.hint}`);
+  const hint = s.reason ? cliHint(s.reason, s.id) : undefined;
+  if (hint) ctx.print(`  ${hint}`);
   ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);
   ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
   ctx.print(`  usage: ${s.usage.inputTokens} in, ${s.usage.outputTokens} out${s.usage.estimated ? ' (estimated)' : ''}, ${money(s.usage.costUsd)}`);

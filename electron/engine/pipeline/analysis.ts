@@ -19,7 +19,7 @@ import { cancelledError, isEngineError } from '../errors.ts';
 import { PriceTable } from '../pricing.ts';
 import { createProviderClient, type ProviderClient } from '../provider/client.ts';
 import type { KeyDeps } from '../provider/keys.ts';
-import { RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
+import { affectsEveryStep, RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
 import { StepRunner, type StepSpec } from '../step-runner.ts';
 import { countChatTokens, encodingForModel } from '../tokens.ts';
 import { contextWindowFor } from './context-windows.ts';
@@ -503,9 +503,9 @@ async function mapChunks(
         ctx.progress.stepDone(Date.now() - started);
       } catch (err) {
         const e = isEngineError(err) ? err : null;
-        const perChunk = e && (e.retryable || e.category === 'context_length' || e.category === 'internal') && !ctx.signal.aborted;
+        const perChunk = e && (e.retryable || e.category === 'context_length' || e.category === 'internal') && !affectsEveryStep(e) && !ctx.signal.aborted;
         if (!perChunk) {
-          // Auth, budget, disk, cancellation: every worker stops; the first reason wins.
+          // Auth, budget, disk, cancellation, a server that is not there: every worker stops; the first reason wins.
           ctx.abort(err);
           return;
         }

@@ -1,0 +1,40 @@
+// The CLI's words for what to do next. The engine and the store say what
+// happened (a code, a message, their own hint for the desktop app); the CLI
+// picks its hint by code, so it can name a command instead of a panel. A code
+// without an entry keeps the hint it came with.
+import type { Reason } from '../../shared/domain.ts';
+
+type HintFor = (sessionId: string) => string;
+
+const SESSION = '<session>';
+const or = (id: string) => id || SESSION;
+
+const HINTS: Readonly<Record<string, HintFor>> = {
+  corrupt: () => 'Check the database with: cairn verify; then restore the newest verified backup: cairn backup list, cairn backup restore <id> --mode replace',
+  not_found: () => 'See what exists with: cairn sessions, cairn timeline <session> or cairn backup list',
+  newer_schema: () => 'Use the newer Cairn, or another data directory with --data-dir <dir>.',
+  data_dir_unusable: () => 'Point --data-dir (or CAIRN_DATA_DIR) at a folder you can write to.',
+  read_only: () => 'Make the folder writable, or use another one with --data-dir <dir> (or CAIRN_DATA_DIR).',
+  permission_denied: () => 'Give your user read and write access to the folder, or use another one with --data-dir <dir>.',
+  io_error: () => 'Check the disk, then check the database with: cairn verify',
+  busy: () => 'Another Cairn window or command is writing; wait a moment and run the command again.',
+  unauthorized: (id) => `Set a valid key in the environment variable given by --api-key-env (see cairn providers list), then: cairn resume ${or(id)}`,
+  missing_key: (id) => `Export the key in the variable given by --api-key-env (see cairn providers list), then: cairn resume ${or(id)}`,
+  budget_exceeded: (id) => `Resume with a higher budget: cairn resume ${or(id)} --budget-usd <amount>`,
+  context_length_exceeded: () => 'Use smaller chunks (cairn run … --chunk-tokens <n>) or a model with a larger context window.',
+  attempts_exhausted: (id) => `Retry just those passages with: cairn resume ${or(id)} (nothing already analysed is requested again).`,
+  unreachable: (id) => `Start the server or fix the base URL (--base-url), then: cairn resume ${or(id)}`,
+  stopped: (id) => `Continue where it stopped with: cairn resume ${or(id)}`,
+};
+
+/** Engine reasons carry `category:code`; store errors a bare code. */
+function bareCode(code: string): string {
+  const i = code.lastIndexOf(':');
+  return i >= 0 ? code.slice(i + 1) : code;
+}
+
+/** The hint the CLI prints for a reason: its own for codes it knows, else the one the reason brought. */
+export function cliHint(reason: Pick<Reason, 'code' | 'hint'>, sessionId = ''): string | undefined {
+  const own = HINTS[bareCode(reason.code)];
+  return own ? own(sessionId) : reason.hint || undefined;
+}
