@@ -11,6 +11,7 @@ const or = (id: string) => id || SESSION;
 
 const HINTS: Readonly<Record<string, HintFor>> = {
   corrupt: () => 'Check the database with: cairn verify; then restore the newest verified backup: cairn backup list, cairn backup restore <id> --mode replace',
+  invalid_id: () => 'Session and checkpoint ids are 26-character codes such as 01JABCDEFGHJKMNPQRSTVWXYZ0 (see cairn sessions, cairn timeline <session>); backup ids are listed by cairn backup list.',
   not_found: () => 'See what exists with: cairn sessions, cairn timeline <session> or cairn backup list',
   newer_schema: () => 'Use the newer Cairn, or another data directory with --data-dir <dir>.',
   data_dir_unusable: () => 'Point --data-dir (or CAIRN_DATA_DIR) at a folder you can write to.',
