@@ -21,13 +21,31 @@ export interface GlobalOptions {
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** stdout is a terminal. */
   isTTY: boolean;
+  /** stdin is a terminal: a person can be asked. */
+  canAsk: boolean;
+  /** Asks on the terminal (the question goes to stderr) and resolves with the answer, '' at end of input. */
+  ask: (question: string) => Promise<string>;
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    return (await Promise.race([rl.question(question), closed])).trim();
+  } finally {
+    rl.close();
+  }
 }
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  canAsk: Boolean(process.stdin.isTTY),
+  ask: askOnTerminal,
 };
 
 export class CliContext {

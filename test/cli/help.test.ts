@@ -6,7 +6,7 @@ import { buildProgram } from '../../electron/cli/main.ts';
 import { runCli, useCliWorkspace } from './helpers.ts';
 
 const ws = useCliWorkspace('help', 1);
-const program = buildProgram({ out: () => undefined, err: () => undefined, isTTY: false }, () => undefined);
+const program = buildProgram({ out: () => undefined, err: () => undefined, isTTY: false, canAsk: false, ask: () => Promise.resolve('') }, () => undefined);
 
 describe('help', () => {
   it('every option and argument of every command has a description, and every command examples', () => {
