@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SessionStatusSchema } from '../../../shared/domain.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
+import { defaultSessionName } from '../../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { cliHint } from '../cli-hints.ts';
@@ -22,7 +23,10 @@ export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?
     return 0;
   }
   if (page.items.length === 0) {
-    ctx.print('No sessions yet. Start one with: cairn run <file> --task "…"');
+    const filters = [opts.query !== undefined ? `--query "${opts.query}"` : '', opts.status !== undefined ? `--status ${opts.status}` : ''].filter(Boolean);
+    ctx.print(filters.length
+      ? `No sessions match ${filters.join(' ')}. See every session with: cairn sessions${opts.all ? ' --all' : ''}`
+      : 'No sessions yet. Start one with: cairn run <file> --task "…"');
     return 0;
   }
   for (const s of page.items) {
@@ -85,7 +89,9 @@ export function forkCommand(ctx: CliContext, id: string, opts: { from: string; t
   const store = ctx.store();
   const base = store.getSession(id);
   const config = opts.task ? { ...base.config, task: opts.task, template: 'custom' as const } : undefined;
-  const fork = store.fork(id, opts.from, { ...(opts.name ? { name: opts.name } : {}), ...(config ? { config } : {}) });
+  // A fork with an edited task is named after that task, as a new run would be.
+  const name = opts.name ?? (config ? defaultSessionName(config.documents, config.template, config.task) : undefined);
+  const fork = store.fork(id, opts.from, { ...(name ? { name } : {}), ...(config ? { config } : {}) });
   if (ctx.json) ctx.emitJson({ id: fork.id, forkOf: fork.forkOf, name: fork.name });
   else ctx.print(`Forked ${fork.id} from ${opts.from}. Run it with: cairn resume ${fork.id}`);
   return 0;
@@ -94,7 +100,12 @@ export function forkCommand(ctx: CliContext, id: string, opts: { from: string; t
 export async function askCommand(ctx: CliContext, id: string, question: string): Promise<ExitCode> {
   const store = ctx.store();
   const s = await ctx.refreshBuiltInSimulator(store.getSession(id));
-  if (s.config.provider.simulator && !ctx.json) ctx.io.err('(answered by a Cairn simulator, not a real model)\n');
+  // The note goes with an answer: said before the first word of it, not before an error.
+  let noted = !s.config.provider.simulator || ctx.json;
+  const note = () => {
+    if (!noted) ctx.io.err('(answered by a Cairn simulator, not a real model)\n');
+    noted = true;
+  };
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -106,9 +117,13 @@ export async function askCommand(ctx: CliContext, id: string, question: string):
       signal: controller.signal,
       onEvent: (e) => {
         if (ctx.json) ctx.emitJson(e);
-        else if (e.type === 'delta') ctx.io.out(e.text);
+        else if (e.type === 'delta') {
+          note();
+          ctx.io.out(e.text);
+        }
       },
     });
+    note();
     if (ctx.json) ctx.emitJson({ type: 'done', answer: r.answer, checkpointId: r.checkpointId, droppedTurns: r.droppedTurns, simulator: s.config.provider.simulator });
     else ctx.print(r.cached ? r.answer : '');
     return 0;
