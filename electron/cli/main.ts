@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION, CliContext, processIo, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { toCliError, type ExitCode } from './cli-error.ts';
+import { Style, useColor } from './cli-style.ts';
 import type { RunOptions } from './commands/run.ts';
 
 // Commands load on use: `show` or `sessions` should not pay for the document readers and the model client.
@@ -19,6 +20,9 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .option('--data-dir <dir>', 'where sessions and settings live (default: the desktop app\'s; CAIRN_DATA_DIR overrides)')
     .option('--json', 'machine-readable output (NDJSON for run, resume and ask)')
     .option('--debug', 'print the stack trace of an error (for bug reports)')
+    .option('--quiet', 'no progress: only the result (and errors)')
+    .option('--verbose', 'also print step keys and every attempt')
+    .option('--no-color', 'no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)')
     .showHelpAfterError('(run cairn --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -33,8 +37,9 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     } catch (err) {
       const e = toCliError(err);
       if (globals.debug) io.err(`${stackOf(err)}\n`);
+      const red = new Style(useColor({ noColorFlag: globals.color === false, env: io.env ?? {}, isTTY: Boolean(io.errIsTTY) })).bad;
       if (globals.json) io.out(JSON.stringify({ type: 'error', code: e.code, message: e.message, hint: e.hint ?? null, exitCode: e.exitCode }) + '\n');
-      else io.err(`cairn: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+      else io.err(`${red('cairn:')} ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
       done(e.exitCode);
     } finally {
       await ctx?.close();

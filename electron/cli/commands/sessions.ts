@@ -30,7 +30,7 @@ export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?
     return 0;
   }
   for (const s of page.items) {
-    ctx.print(`${s.id}  ${s.status.padEnd(11)} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
+    ctx.print(`${s.id}  ${ctx.style.status(s.status, s.status.padEnd(11))} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
     if (s.reason && s.status !== 'done') ctx.print(`${' '.repeat(28)}${s.reason.message}`);
   }
   return 0;
@@ -43,7 +43,7 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
     return 0;
   }
   const s = r.session;
-  ctx.print(`${s.name}\n  id: ${s.id}\n  status: ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}`);
+  ctx.print(`${ctx.style.bold(s.name)}\n  id: ${s.id}\n  status: ${ctx.style.status(s.status)}${s.reason ? ` — ${s.reason.message}` : ''}`);
   const hint = s.reason ? cliHint(s.reason, s.id) : undefined;
   if (hint) ctx.print(`  ${hint}`);
   ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { StepLabel } from '../../../shared/step-label.ts';
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
@@ -47,9 +48,9 @@ export interface AnalysisDeps extends KeyDeps {
 export type AnalysisEvent =
   | { type: 'status'; status: SessionStatus; reason: Reason | null; retryAt: string | null }
   | { type: 'progress'; done: number; total: number; failed: number; etaSeconds: number | null; usage: Usage }
-  | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string; memoKey?: string }
+  | { type: 'step'; stepKey: string; kind: string; label: StepLabel; cached: boolean; checkpointId: string; memoKey?: string; usage?: Usage }
   | { type: 'delta'; stepKey: string; attempt: number; text: string }
-  | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
+  | { type: 'attempt'; stepKey: string; label: StepLabel | null; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
   | { type: 'warning'; message: string; hint?: string };
 
@@ -106,6 +107,8 @@ export interface Ctx {
   client: ProviderClient;
   progress: ProgressTracker;
   counters: { requests: number; memoHits: number };
+  /** The label of every model step started in this run, by step key, for its attempt events. */
+  labels: Map<string, StepLabel>;
 }
 
 /** Runs (or resumes) a session until it is done, paused, or stopped. Never throws for model or store faults: they become the outcome. */
@@ -144,9 +147,10 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     setStatus('running', null);
     const cfg = session.config;
     const progress = new ProgressTracker(0, cfg.concurrency);
-    const { runner, client } = await createRunner(session, deps, emit, counters, setStatus);
+    const labels = new Map<string, StepLabel>();
+    const { runner, client } = await createRunner(session, deps, emit, counters, setStatus, labels);
     const path = store.headPathSteps(sessionId, RUN_KINDS);
-    const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
+    const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters, labels };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
     const chunks = prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
@@ -217,6 +221,7 @@ export async function createRunner(
   emit: (e: AnalysisEvent) => void,
   counters: { requests: number; memoHits: number },
   setStatus: (status: SessionStatus, reason: Reason | null, retryAt?: string | null) => void,
+  labels: ReadonlyMap<string, StepLabel> = new Map(),
 ): Promise<{ runner: StepRunner; client: ProviderClient }> {
   const cfg = session.config;
   const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
@@ -241,7 +246,7 @@ export async function createRunner(
       waiting = false;
       setStatus('running', null);
     }
-    emit({ type: 'attempt', stepKey: e.stepKey, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
+    emit({ type: 'attempt', stepKey: e.stepKey, label: labels.get(e.stepKey) ?? null, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
   });
   runner.on('waiting', (e) => {
     waiting = true;
@@ -368,8 +373,9 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       };
       const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, output: doc.text });
       ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-      for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
-      ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
+      // The readers' warnings already name the file.
+      for (const w of doc.warnings) ctx.emit({ type: 'warning', message: w });
+      ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', label: { kind: 'document', index: null, total: null, label: doc.name }, cached: false, checkpointId: cp.id });
       loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
     } catch (err) {
       if (!isDocumentError(err)) throw err;
@@ -404,7 +410,7 @@ function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string; chunk
   const list = JSON.stringify(refs.map(({ text: _t, ...r }) => r));
   const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, output: list });
   ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-  ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
+  ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', label: { kind: 'chunks', index: null, total: refs.length, label: null }, cached: false, checkpointId: cp.id });
   return refs;
 }
 
@@ -428,7 +434,8 @@ class StoredText {
 }
 
 /** Runs one model step; a memo hit is recorded on this session's path at no cost. */
-export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
+export async function step(ctx: Ctx, spec: StepSpec, label: StepLabel): Promise<string> {
+  ctx.labels.set(spec.stepKey, label);
   const outcome = await ctx.runner.run(spec, ctx.signal);
   if (outcome.memoHit) {
     ctx.counters.memoHits += 1;
@@ -439,11 +446,11 @@ export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
         output: outcome.output,
       });
       ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
-      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey });
+      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, label, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey, usage: outcome.usage });
     }
   } else {
     ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
-    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey });
+    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, label, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey, usage: outcome.usage });
   }
   return outcome.output;
 }
@@ -498,7 +505,7 @@ async function mapChunks(
           parameters: { temperature },
           state: { index: c.index, label: c.label },
           shrink: shrinkPassage(task, c.label, c.text),
-        });
+        }, { kind: 'passage', index: c.index + 1, total: chunks.length, label: c.label });
         findings.set(c.index, output);
         ctx.progress.stepDone(Date.now() - started);
       } catch (err) {
@@ -555,7 +562,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
     for (const [g, group] of groups.entries()) {
       const messages = reduceMessages(task, group, false);
       const stepKey = reduceKey(level, g, sha256(JSON.stringify(messages)));
-      const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } });
+      const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } }, { kind: 'combine', index: g + 1, total: groups.length, label: null });
       ctx.progress.stepDone(null);
       reduced.push({ label: null, text });
     }
@@ -564,7 +571,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
 
   const messages = reduceMessages(task, items, true);
   const inputHash = sha256(JSON.stringify(messages));
-  const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
+  const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } }, { kind: 'combine', index: null, total: null, label: null });
   const rKey = reportKey(inputHash);
   if (!ctx.onPath.has(pathKey('report', rKey))) {
     const resolved = resolveCitations(parseCitations(report), chunks.map((c) => ({
@@ -576,7 +583,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
     if (invalid.length) ctx.emit({ type: 'warning', message: `The report cites ${invalid.map((c) => `[${c.label}]`).join(', ')}, which match no passage; they are flagged in the report view.` });
     const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
     ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-    ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });
+    ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', label: { kind: 'report', index: null, total: null, label: null }, cached: false, checkpointId: cp.id });
   }
   return report;
 }
