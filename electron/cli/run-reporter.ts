@@ -8,6 +8,7 @@ import type { StepLabel } from '../../shared/step-label.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
 import { cliHint } from './cli-hints.ts';
+import { markInvalidCitations } from './report-text.ts';
 
 const SIMULATOR_NOTE = 'Provider: a Cairn simulator — answers are generated locally for trying Cairn, not by a real model.';
 const BAR_WIDTH = 24;
@@ -228,7 +229,8 @@ export class RunReporter {
     this.#drawn = 0;
   }
 
-  finish(outcome: RunOutcome, session: Session): void {
+  /** `citations`: the report's checked citations, when it has one. */
+  finish(outcome: RunOutcome, session: Session, citations: ReadonlyArray<{ label: string; valid: boolean }> = []): void {
     this.#stopCountdown();
     if (this.#redrawTimer) clearTimeout(this.#redrawTimer);
     this.#redrawTimer = null;
@@ -245,7 +247,9 @@ export class RunReporter {
     const s = this.#ctx.style;
     if (outcome.status === 'done') {
       if (session.config.provider.simulator) this.#ctx.print(s.dim(`\n(${SIMULATOR_NOTE})`));
-      this.#ctx.print(`\n${outcome.report ?? ''}\n`);
+      this.#ctx.print(`\n${markInvalidCitations(outcome.report ?? '', citations, s)}\n`);
+      const bad = citations.filter((c) => !c.valid);
+      if (bad.length) this.#ctx.print(`${s.bad('Citations that match no passage:')} ${bad.map((c) => `[${c.label}]`).join(', ')}\n`);
       this.#ctx.print(`${s.status('done', 'Done')}: ${session.progress.done}/${session.progress.total} steps, ${tokens(session.usage.inputTokens)} in / ${tokens(session.usage.outputTokens)} out${session.usage.estimated ? ' (estimated)' : ''}, ${money(session.usage.costUsd)}. ${outcome.requests} requests, ${outcome.memoHits} answers re-used without paying.`);
       this.#ctx.print(`Export: cairn export ${session.id} --format md --out report.md`);
       return;

@@ -5,6 +5,7 @@ import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Ses
 import { z } from 'zod';
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
+import { readResults } from '../../engine/pipeline/read-model.ts';
 import { defaultSessionName, taskFor } from '../../engine/pipeline/prompts.ts';
 import { SIMULATOR_MODEL_ID, type CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
@@ -177,7 +178,8 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
       flushMs: ctx.settings.checkpointIntervalMs, stallMs: ctx.settings.retry.stallMs,
       contextWindows: ctx.settings.contextWindows,
     }, { signal: controller.signal, onEvent: (e) => reporter.event(e) });
-    reporter.finish(outcome, ctx.store().getSession(session.id));
+    const citations = outcome.status === 'done' && !ctx.json ? readResults(ctx.store(), session.id).report?.citations ?? [] : [];
+    reporter.finish(outcome, ctx.store().getSession(session.id), citations);
     return outcome.exitCode;
   } finally {
     process.off('SIGINT', onSignal);

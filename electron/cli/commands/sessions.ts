@@ -8,6 +8,7 @@ import { defaultSessionName } from '../../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { cliHint } from '../cli-hints.ts';
+import { markInvalidCitations } from '../report-text.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 
 const money = (usd: number) => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
@@ -49,9 +50,9 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
   ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);
   ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
   ctx.print(`  usage: ${s.usage.inputTokens} in, ${s.usage.outputTokens} out${s.usage.estimated ? ' (estimated)' : ''}, ${money(s.usage.costUsd)}`);
-  if (r.report) ctx.print(`\n${r.report.text}`);
+  if (r.report) ctx.print(`\n${markInvalidCitations(r.report.text, r.report.citations, ctx.style)}`);
   const bad = r.report?.citations.filter((c) => !c.valid) ?? [];
-  if (bad.length) ctx.print(`\nCitations that match no passage: ${bad.map((c) => `[${c.label}]`).join(', ')}`);
+  if (bad.length) ctx.print(`\n${ctx.style.bad('Citations that match no passage:')} ${bad.map((c) => `[${c.label}]`).join(', ')}`);
   return 0;
 }
 
