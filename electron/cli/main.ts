@@ -1,7 +1,7 @@
 // The `cairn` command: the same engine and store as the desktop app, headless.
 // Exit codes: 0 done; 2 usage or bad input; 3 configuration or auth;
 // 4 paused and resumable; 130 interrupted; 1 anything else.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { APP_VERSION, CliContext, processIo, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { toCliError, type ExitCode } from './cli-error.ts';
 import { Style, useColor } from './cli-style.ts';
@@ -117,7 +117,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   examples(program.commands.at(-1)!, ['cairn ask 01JABCDEFGHJKMNPQRSTVWXYZ0 "Which deadlines fall in March?"']);
 
   program.command('backup').description('create, list, verify, restore or prune backups of the data directory')
-    .argument('<action>', 'create | list | verify | restore | prune').argument('[id]', 'the backup, for verify and restore (see cairn backup list)')
+    .addArgument(new Argument('<action>', 'create | list | verify | restore | prune').choices(['create', 'list', 'verify', 'restore', 'prune'])).argument('[id]', 'the backup, for verify and restore (see cairn backup list)')
     .addOption(new Option('--mode <mode>', 'restore: replace all data with the backup (after a safety backup), or bring back one session as a new session; asked on a terminal, required otherwise').choices(['replace', 'new-session']))
     .option('--session <id>', 'with --mode new-session: the session to bring back')
     .option('--keep-last <n>', 'prune: keep this many newest backups, at least 1 (default: the settings\')')
@@ -161,7 +161,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   examples(program.commands.at(-1)!, ['cairn simulator --port 8089', 'cairn simulator --fault 429:5 drop@20x3 --speed 50']);
 
   program.command('providers').description('list, add or test provider profiles (shared with the desktop app)')
-    .argument('<action>', 'list | add | test').argument('[name]', 'the profile, for add and test (test without a name: the built-in simulator)')
+    .addArgument(new Argument('<action>', 'list | add | test').choices(['list', 'add', 'test'])).argument('[name]', 'the profile, for add and test (test without a name: the built-in simulator)')
     .option('--name <name>', 'add: the profile\'s name')
     .option('--base-url <url>', 'add: the OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1')
     .option('--model <id>', 'add: the model id at that provider')
@@ -173,6 +173,17 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     'cairn providers add --name DeepSeek --base-url https://api.deepseek.com/v1 --model deepseek-chat --api-key-env DEEPSEEK_API_KEY --default',
     'cairn providers test DeepSeek',
   ]);
+  program.command('completion').description('print a shell completion script (commands, flags, session and checkpoint ids)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(wrap(async (ctx, shell: string) => (await import('./commands/completion.ts')).completionCommand(ctx, shell)));
+  examples(program.commands.at(-1)!, [
+    'source <(cairn completion bash)                                  # this shell',
+    'cairn completion bash > ~/.local/share/bash-completion/completions/cairn',
+    'cairn completion zsh > "${fpath[1]}/_cairn"',
+    'cairn completion fish > ~/.config/fish/completions/cairn.fish',
+  ]);
+  program.command('__complete', { hidden: true }).argument('[words...]').helpOption(false)
+    .action(wrap(async (ctx, words: string[] = []) => (await import('./commands/completion.ts')).completeCommand(program, ctx, words)));
   program.addHelpText('after', '\nRun cairn help <command> for a command\'s options and examples.\nExit codes: 0 done, 1 damage found or an unexpected failure, 2 bad input, 3 configuration or auth, 4 paused (resumable), 130 interrupted.\n');
   return program;
 }
