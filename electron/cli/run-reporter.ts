@@ -8,19 +8,13 @@ import type { StepLabel } from '../../shared/step-label.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
 import { cliHint } from './cli-hints.ts';
+import { money, tokens } from './format.ts';
 import { markInvalidCitations } from './report-text.ts';
 
 const SIMULATOR_NOTE = 'Provider: a Cairn simulator — answers are generated locally for trying Cairn, not by a real model.';
 const BAR_WIDTH = 24;
 const REDRAW_MS = 100;
 
-export function money(usd: number): string {
-  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-export function tokens(n: number): string {
-  return n >= 1_000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-}
 
 function eta(s: number | null): string {
   if (s === null) return '…';

@@ -40,6 +40,19 @@ describe('progress lines', () => {
     expect(json.events.find((e) => e.type === 'step' && e.kind === 'report')).toMatchObject({ label: { kind: 'report', index: null, total: null, label: null } });
   });
 
+  it('the timeline names steps in words; keys with --verbose', async () => {
+    const dir = join(ws.root, 'timeline');
+    const r = await runCli(['run', ws.doc, '--task', 'Summarise', '--json', ...simArgs(sim.baseURL)], { dataDir: dir });
+    const id = String(r.events.find((e) => e.type === 'session')?.id);
+    const plain = await runCli(['timeline', id], { dataDir: dir });
+    expect(plain.stdout).toMatch(/^▶ [0-9A-Z]{26} {2}\d\d:\d\d:\d\d {2}Report /m);
+    expect(plain.stdout).toMatch(/Chunk 1 · § 1\.1 /);
+    expect(plain.stdout).toMatch(/Combining findings /);
+    expect(plain.stdout).not.toMatch(/map:\d|reduce:final/);
+    const verbose = await runCli(['--verbose', 'timeline', id], { dataDir: dir });
+    expect(verbose.stdout).toMatch(/Chunk 1 · § 1\.1 .* map:0:[0-9a-f]{12}/);
+  });
+
   it('--quiet prints the report and the summary only', async () => {
     const r = await run('quiet', ['--quiet']);
     expect(r.code).toBe(0);

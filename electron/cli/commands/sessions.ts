@@ -6,12 +6,14 @@ import { SessionStatusSchema } from '../../../shared/domain.ts';
 import { renderExport } from '../../engine/pipeline/export.ts';
 import { defaultSessionName } from '../../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
+import { stepLabelOf } from '../../engine/pipeline/step-keys.ts';
 import type { CliContext } from '../cli-context.ts';
 import { cliHint } from '../cli-hints.ts';
+import { money } from '../format.ts';
 import { markInvalidCitations } from '../report-text.ts';
+import { stepTitle } from '../run-reporter.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 
-const money = (usd: number) => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
 
 export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?: string; limit?: string; all?: boolean }): ExitCode {
   const status = opts.status === undefined ? undefined : SessionStatusSchema.safeParse(opts.status);
@@ -66,7 +68,10 @@ export function timelineCommand(ctx: CliContext, id: string, opts: { limit?: str
   }
   for (const row of page.items) {
     const c = row.checkpoint;
-    ctx.print(`${row.isHead ? '▶' : row.onHeadPath ? '•' : ' '} ${c.id}  ${c.createdAt.slice(11, 19)}  ${c.kind.padEnd(11)} ${(c.stepKey ?? '').padEnd(32).slice(0, 32)}  ${c.usage.inputTokens + c.usage.outputTokens} tok  ${money(c.usage.costUsd)}`);
+    const label = stepLabelOf(c);
+    const title = (label ? stepTitle(label) : c.kind).slice(0, 36).padEnd(36);
+    const key = ctx.verbose && c.stepKey ? `  ${ctx.style.dim(c.stepKey)}` : '';
+    ctx.print(`${row.isHead ? '▶' : row.onHeadPath ? '•' : ' '} ${c.id}  ${c.createdAt.slice(11, 19)}  ${title}  ${String(c.usage.inputTokens + c.usage.outputTokens).padStart(6)} tok  ${money(c.usage.costUsd)}${key}`);
   }
   ctx.print(`${page.items.length} of ${page.total} checkpoints${page.nextCursor ? ` — more: --cursor ${page.nextCursor}` : ''} (▶ head, • on the head's path)`);
   return 0;
