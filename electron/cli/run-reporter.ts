@@ -7,7 +7,7 @@ import type { Session, Usage } from '../../shared/domain.ts';
 import type { StepLabel } from '../../shared/step-label.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
 import type { CliContext } from './cli-context.ts';
-import { cliHint } from './cli-hints.ts';
+import { cliHint, hintContext } from './cli-hints.ts';
 import { money, tokens } from './format.ts';
 import { markInvalidCitations } from './report-text.ts';
 
@@ -252,7 +252,7 @@ export class RunReporter {
     const reason = outcome.reason;
     const word = outcome.status === 'failed' ? e.status('failed', 'Failed') : outcome.exitCode === 130 ? e.status('interrupted', 'Interrupted') : e.status('paused', 'Paused');
     this.#ctx.io.err(`\n${word}: ${reason?.message ?? outcome.status}\n`);
-    const hint = reason ? cliHint(reason, session.id) : undefined;
+    const hint = reason ? cliHint(reason, hintContext(session)) : undefined;
     if (hint) this.#ctx.io.err(`  ${hint}\n`);
     if (outcome.status !== 'failed') this.#ctx.io.err(`  Everything completed is saved. Resume with: cairn resume ${session.id}\n`);
   }

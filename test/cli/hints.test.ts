@@ -23,7 +23,7 @@ describe('hints name CLI commands', () => {
       const sim = await startSimulator({ words: 10 });
       ws.sims.push(sim);
       return runCli(['run', ws.doc, '--task', 'Summarise', ...simArgs(sim.baseURL), '--api-key-env', 'CAIRN_TEST_UNSET_KEY'], { dataDir: join(ws.root, 'key'), env: { CAIRN_TEST_UNSET_KEY: undefined } });
-    }, /--api-key-env[\s\S]*cairn resume [0-9A-Z]{26}/],
+    }, /Export the key in environment variable CAIRN_TEST_UNSET_KEY, then: cairn resume [0-9A-Z]{26}/],
     ['a budget pause', async () => {
       const sim = await startSimulator({ words: 10 });
       ws.sims.push(sim);

@@ -8,7 +8,7 @@ import { defaultSessionName } from '../../engine/pipeline/prompts.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import { stepLabelOf } from '../../engine/pipeline/step-keys.ts';
 import type { CliContext } from '../cli-context.ts';
-import { cliHint } from '../cli-hints.ts';
+import { cliHint, hintContext } from '../cli-hints.ts';
 import { money } from '../format.ts';
 import { markInvalidCitations } from '../report-text.ts';
 import { stepTitle } from '../run-reporter.ts';
@@ -47,7 +47,7 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
   }
   const s = r.session;
   ctx.print(`${ctx.style.bold(s.name)}\n  id: ${s.id}\n  status: ${ctx.style.status(s.status)}${s.reason ? ` — ${s.reason.message}` : ''}`);
-  const hint = s.reason ? cliHint(s.reason, s.id) : undefined;
+  const hint = s.reason ? cliHint(s.reason, hintContext(s)) : undefined;
   if (hint) ctx.print(`  ${hint}`);
   ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);
   ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
