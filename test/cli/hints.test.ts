@@ -12,7 +12,7 @@ const DESKTOP = /panel|Settings|refresh the|Export session\b|window|click/i;
 describe('hints name CLI commands', () => {
   it.concurrent.each([
     ['a session that does not exist', async () => runCli(['show', '01JABCDEFGHJKMNPQRSTVWXYZ0'], { dataDir: join(ws.root, 'none') }), /cairn sessions/],
-    ['a backup id that is not one', async () => runCli(['backup', 'verify', 'x..y'], { dataDir: join(ws.root, 'none') }), /cairn backup list/],
+    ['a backup id that is not one', async () => runCli(['backup', 'verify', 'x..y'], { dataDir: join(ws.root, 'none-backup') }), /cairn backup list/],
     ['a damaged database', async () => {
       const dir = join(ws.root, 'damaged');
       mkdirSync(dir, { recursive: true });
