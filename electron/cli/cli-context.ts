@@ -11,26 +11,63 @@ import type { Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { loadSettings, type LoadedSettings } from './cli-settings.ts';
 import { CliError } from './cli-error.ts';
+import { Style, useColor } from './cli-style.ts';
 
 export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
+  debug?: boolean;
+  /** --no-color sets it to false. */
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** stdout is a terminal. */
   isTTY: boolean;
+  /** stderr is a terminal. */
+  errIsTTY?: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: () => number;
+  env?: Record<string, string | undefined>;
+  /** stdin is a terminal: a person can be asked. */
+  canAsk: boolean;
+  /** Asks on the terminal (the question goes to stderr) and resolves with the answer, '' at end of input. */
+  ask: (question: string) => Promise<string>;
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    return (await Promise.race([rl.question(question), closed])).trim();
+  } finally {
+    rl.close();
+  }
 }
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  columns: () => process.stdout.columns || 80,
+  env: process.env,
+  canAsk: Boolean(process.stdin.isTTY),
+  ask: askOnTerminal,
 };
 
 export class CliContext {
   readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  /** Colours for stdout and for stderr. */
+  readonly style: Style;
+  readonly errStyle: Style;
   readonly io: CliIo;
   readonly settingsDir: string;
   readonly loaded: LoadedSettings;
@@ -41,7 +78,12 @@ export class CliContext {
 
   constructor(opts: GlobalOptions, io: CliIo = processIo) {
     this.json = Boolean(opts.json);
+    this.quiet = Boolean(opts.quiet);
+    this.verbose = Boolean(opts.verbose);
     this.io = io;
+    const env = io.env ?? {};
+    this.style = new Style(!this.json && useColor({ noColorFlag: opts.color === false, env, isTTY: io.isTTY }));
+    this.errStyle = new Style(useColor({ noColorFlag: opts.color === false, env, isTTY: Boolean(io.errIsTTY) }));
     if (opts.dataDir !== undefined && (opts.dataDir.trim() === '' || opts.dataDir.includes('\0'))) {
       throw new CliError(2, 'invalid_input', 'The --data-dir value is empty or not a valid path.');
     }
@@ -108,7 +150,7 @@ export class CliContext {
 
   warn(text: string): void {
     if (this.json) this.io.out(JSON.stringify({ type: 'warning', message: text }) + '\n');
-    else this.io.err(`warning: ${text}\n`);
+    else this.io.err(`${this.errStyle.warn('warning:')} ${text}\n`);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,8 @@ export interface ErrorContext {
   model: string;
   /** The key, only so it can be scrubbed from provider messages. */
   secret?: string | null;
+  /** The endpoint, to say where a connection could not be made. */
+  baseUrl?: string;
 }
 
 export interface EngineErrorInit {
@@ -165,6 +167,29 @@ function diskError(err: unknown): EngineError | null {
   return null;
 }
 
+/** Where a refused or unresolved connection was going, from the socket error undici nests in the cause. */
+function target(err: unknown, ctx: ErrorContext): string {
+  for (const c of causes(err)) {
+    if (typeof c !== 'object' || c === null) continue;
+    const { address, port, hostname } = c as { address?: unknown; port?: unknown; hostname?: unknown };
+    if (typeof address === 'string' && typeof port === 'number') return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+    if (typeof hostname === 'string') return hostname;
+  }
+  if (ctx.baseUrl) {
+    try {
+      return new URL(ctx.baseUrl).host;
+    } catch {
+      // not a URL: fall back to the profile's name
+    }
+  }
+  return ctx.provider;
+}
+
+/** fetch refuses some ports outright (9, 25, 6000…: the "bad ports" of the Fetch standard). */
+function blockedPort(err: unknown): boolean {
+  return causes(err).some((c) => c instanceof Error && c.message === 'bad port');
+}
+
 function networkCode(err: unknown): string | null {
   for (const c of causes(err)) {
     const code = errCode(c);
@@ -271,15 +296,36 @@ export function classifyError(err: unknown, ctx: ErrorContext, opts: { nowMs?: n
   if (err instanceof APIConnectionTimeoutError) {
     return new EngineError({ category: 'transient', code: 'timeout', cause: err, message: `${ctx.provider} did not answer in time; retrying.` });
   }
+  if (err instanceof APIConnectionError && blockedPort(err)) {
+    const where = target(err, ctx);
+    const port = /:(\d+)$/.exec(where)?.[1] ?? '';
+    return new EngineError({
+      category: 'invalid_request', code: 'blocked_port', cause: err,
+      message: `Cairn cannot connect to ${where}: port ${port} is one that HTTP clients refuse to use, so no server can be reached there.`,
+      hint: 'Use the port your server listens on (Ollama 11434, LM Studio 1234, vLLM 8000).',
+    });
+  }
   const net = networkCode(err);
   if (err instanceof APIConnectionError || net) {
     const code = net ?? 'connection';
-    const refused = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    // Nothing was sent: a server that is not running (or a wrong address) is tried again briefly, then the run pauses.
+    if (code === 'ECONNREFUSED') {
+      return new EngineError({
+        category: 'transient', code: 'unreachable', cause: err,
+        message: `Nothing is listening at ${target(err, ctx)} — is the server (Ollama, LM Studio, vLLM) running?`,
+        hint: 'Start the server, or check the port in the base URL, then resume the session.',
+      });
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new EngineError({
+        category: 'transient', code: 'unreachable', cause: err,
+        message: `The host ${target(err, ctx)} cannot be found (${code}) — check the base URL and your connection.`,
+        hint: 'Check the host name in the base URL and your network, then resume the session.',
+      });
+    }
     return new EngineError({
       category: 'transient', code: code === 'terminated' ? 'terminated' : code, cause: err,
-      message: refused
-        ? `Cannot reach ${ctx.provider} (${code}); retrying. Check the base URL and your connection.`
-        : `The connection to ${ctx.provider} was cut (${code}); retrying (the partial answer is kept).`,
+      message: `The connection to ${ctx.provider} was cut (${code}); retrying (the partial answer is kept).`,
     });
   }
   if (err instanceof APIError) return apiError(err, ctx, opts.nowMs ?? Date.now());

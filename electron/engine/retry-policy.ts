@@ -15,6 +15,20 @@ export interface RetryPolicyOptions {
 
 export const DEFAULT_RETRY = { maxAttempts: 8, baseMs: 1_000, capMs: 60_000 } as const;
 
+/**
+ * Errors whose schedule is shorter than the general one, by code. A server that is not
+ * running answers at once, so waiting a minute for it only hides the problem: a few tries
+ * over at most 15 s, then the session pauses with the reason.
+ */
+const SHORT_SCHEDULES: Readonly<Record<string, { maxAttempts: number; baseMs: number; capMs: number }>> = {
+  unreachable: { maxAttempts: 4, baseMs: 1_000, capMs: 4_000 },
+};
+
+/** Errors about the server rather than the request: once given up on, no other step can succeed either. */
+export function affectsEveryStep(error: EngineError): boolean {
+  return error.code === 'unreachable';
+}
+
 export type RetryDecision =
   | { retry: false }
   | { retry: true; delayMs: number; source: 'retry-after' | 'backoff' };
@@ -40,6 +54,11 @@ export class RetryPolicy {
   /** `attempt` is the 1-based number of the attempt that just failed. */
   decide(error: EngineError, attempt: number): RetryDecision {
     if (!error.retryable || attempt >= this.maxAttempts) return { retry: false };
+    const short = SHORT_SCHEDULES[error.code];
+    if (short) {
+      if (attempt >= short.maxAttempts) return { retry: false };
+      return { retry: true, delayMs: backoffDelay(attempt, Math.min(short.baseMs, this.baseMs), Math.min(short.capMs, this.capMs), this.#random), source: 'backoff' };
+    }
     if (error.category === 'rate_limit' && error.retryAfterMs !== null) {
       // The provider said how long; waiting less only earns another 429.
       return { retry: true, delayMs: error.retryAfterMs, source: 'retry-after' };

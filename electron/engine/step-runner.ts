@@ -22,7 +22,7 @@ import { cancelledError, EngineError, noTerminalEventError } from './errors.ts';
 import { memoKeyFor } from './memo-key.ts';
 import { PriceTable } from './pricing.ts';
 import type { ChatMessage, ProviderClient } from './provider/client.ts';
-import { type RateLimitGate, RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
+import { affectsEveryStep, type RateLimitGate, RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
 import { StreamBatcher } from './stream-batcher.ts';
 import { countChatTokens, countTokens } from './tokens.ts';
 
@@ -258,7 +258,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         const decision = this.#retry.decide(e, tries);
         if (!decision.retry) {
           throw new EngineError({
-            category: e.category, code: 'attempts_exhausted', status: e.status, retryAfterMs: e.retryAfterMs, cause: e,
+            category: e.category, code: affectsEveryStep(e) ? e.code : 'attempts_exhausted', status: e.status, retryAfterMs: e.retryAfterMs, cause: e,
             message: `Gave up on this step after ${tries} attempts. Last error: ${e.message}`,
             hint: 'The partial answer is kept. Resume the session later to try again.',
           });

@@ -564,13 +564,19 @@ export class CheckpointStore implements CheckpointStoreApi {
     this.#assertWritable('importing a session');
     return this.#guard('importing a session', () => {
       const source = checkedFilePath(file);
-      const size = fs.statSync(source).size;
+      let size: number;
+      try {
+        size = fs.statSync(source).size;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        throw new StoreError('not_found', `${source}: no such file.`, 'Check the path of the session file.', { cause: err });
+      }
       if (size > MAX_IMPORT_BYTES) throw new StoreError('invalid_input', `The file is ${size} bytes; session files larger than ${MAX_IMPORT_BYTES} bytes are refused.`);
       let raw: unknown;
       try {
         raw = JSON.parse(fs.readFileSync(source, 'utf8'));
       } catch {
-        throw new StoreError('invalid_input', `${source} is not a Cairn session file (it is not JSON).`, 'Choose a file made with Export session.');
+        throw new StoreError('invalid_input', `${source} is not a Cairn session file (it is not JSON).`, 'Choose a file made by exporting a session (Export session in the app, cairn export-session on the command line).');
       }
       const portable = parsePortable(raw);
       const onDuplicate = opts.onDuplicate ?? 'refuse';

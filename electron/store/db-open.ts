@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { StoreError, toStoreError } from './errors.ts';
+import { dataDirError, StoreError, toStoreError } from './errors.ts';
 import { ensurePrivateDir, existsFile, fileSize, fsyncDir, fsyncFile, makePrivate, removeQuietly } from './fs-safe.ts';
 import { dbPath, fileStamp } from './paths.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
@@ -39,7 +39,7 @@ export function openDatabase(opts: OpenOptions): OpenedDb {
   try {
     ensurePrivateDir(dataDir);
   } catch (err) {
-    throw toStoreError(err, 'creating the data directory', dataDir);
+    throw dataDirError(err, dataDir);
   }
 
   // A read-only or locked directory is reported as such before anything else tries to open files in it.

@@ -113,3 +113,16 @@ export function readOnlyFileError(file: string, action: string): StoreError {
   return new StoreError('invalid_input', `${file} is read-only, so it was not replaced while ${action}.`,
     'Choose another file name, or make the file writable if it may be replaced.');
 }
+
+/** Why a data directory could not be created, said about the directory the user chose, not about mkdir. */
+export function dataDirError(err: unknown, dataDir: string): StoreError {
+  const code = errCode(err);
+  const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder on its path, is a file, not a folder'
+    : code === 'ENOENT' ? 'a folder on its path cannot be created there (is the disk mounted and writable?)'
+      : code === 'EROFS' ? 'it would be on a read-only disk'
+        : code === 'EACCES' || code === 'EPERM' ? 'your user may not create it'
+          : null;
+  if (why === null) return toStoreError(err, 'creating the data directory', dataDir);
+  return new StoreError('data_dir_unusable', `Cairn cannot use ${dataDir} as its data directory: ${why}.`,
+    'Choose another data directory in Settings.', { cause: err });
+}

@@ -14,6 +14,7 @@ export type StoreErrorCode =
   | 'invalid_input'
   | 'corrupt' // file is damaged or not a Cairn database; it was moved aside
   | 'newer_schema' // written by a newer Cairn; never opened for writing
+  | 'data_dir_unusable' // the data directory is a file, or cannot be created
   | 'disk_full'
   | 'read_only'
   | 'permission_denied'

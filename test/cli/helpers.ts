@@ -212,3 +212,57 @@ export function simArgs(baseURL: string): string[] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface TtyProcess {
+  /** Everything the terminal showed so far (raw, with escape sequences). */
+  screen(): string;
+  write(text: string): void;
+  /** Resolves once the raw output matches `re`. */
+  waitForText(re: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; output: string }>;
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), `cols` wide, so it
+ * sees a TTY on stdin and stdout as a person's terminal would be.
+ */
+export function startCliInTty(args: string[], opts: CliOptions & { cols?: number }): TtyProcess {
+  const env: Record<string, string | undefined> = { ...process.env, CAIRN_DATA_DIR: opts.dataDir, TERM: 'xterm-256color', NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = `stty cols ${opts.cols ?? 100} rows 40; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const watchers = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (t: string) => {
+    output += t;
+    for (const w of watchers) w();
+  });
+  child.stderr.resume();
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 45_000);
+  const exited = new Promise<{ code: number | null; output: string }>((resolveExit) => {
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolveExit({ code, output });
+    });
+  });
+  return {
+    screen: () => output,
+    write: (text) => child.stdin.write(text),
+    waitForText: (re, timeoutMs = 30_000) => new Promise<void>((resolveWait, reject) => {
+      const check = () => {
+        if (!re.test(output)) return;
+        watchers.delete(check);
+        clearTimeout(t);
+        resolveWait();
+      };
+      const t = setTimeout(() => {
+        watchers.delete(check);
+        reject(new Error(`the terminal never showed ${re}; it shows:\n${output.slice(-2000)}`));
+      }, timeoutMs);
+      watchers.add(check);
+      check();
+    }),
+    exited,
+  };
+}

@@ -1,6 +1,7 @@
 // Classification of every failure the SDK can report, produced for real by
 // the simulator over HTTP and read through the real openai SDK.
 import { inspect } from 'node:util';
+import { APIConnectionError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError, type EngineError, parseRetryAfter, redactSecrets } from '../../electron/engine/errors.ts';
 import type { ProviderClient } from '../../electron/engine/provider/client.ts';
@@ -99,7 +100,23 @@ describe('error classification through the simulator and the SDK', () => {
     await closed.close();
     const err = await client.openStream({ messages: userMessages() }).then(() => null, (e: unknown) => client.classify(e));
     expect(err?.category).toBe('transient');
-    expect(err?.message).toMatch(/Cannot reach Simulator|connection to Simulator was cut/);
+    expect(err?.code).toBe('unreachable');
+    expect(err?.message).toBe(`Nothing is listening at 127.0.0.1:${closed.port} — is the server (Ollama, LM Studio, vLLM) running?`);
+  });
+
+  it('a port that fetch refuses to use (9, "bad port") is a configuration error, not retried', () => {
+    const ctx = { provider: '127.0.0.1:9', keySource: 'k', model: 'm', baseUrl: 'http://127.0.0.1:9/v1' };
+    const err = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: new Error('bad port') }) });
+    const e = classifyError(err, ctx);
+    expect([e.category, e.code, e.retryable]).toEqual(['invalid_request', 'blocked_port', false]);
+    expect(e.message).toMatch(/127\.0\.0\.1:9.*port 9/);
+  });
+
+  it('a host that does not resolve names the host', () => {
+    const cause = Object.assign(new Error('getaddrinfo ENOTFOUND nope.invalid'), { code: 'ENOTFOUND', hostname: 'nope.invalid' });
+    const e = classifyError(new APIConnectionError({ cause: new TypeError('fetch failed', { cause }) }), { provider: 'P', keySource: 'k', model: 'm' });
+    expect([e.category, e.code]).toEqual(['transient', 'unreachable']);
+    expect(e.message).toMatch(/nope\.invalid/);
   });
 
   it('store failures are disk errors; aborts are cancellations', () => {

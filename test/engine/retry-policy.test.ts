@@ -61,3 +61,22 @@ describe('RateLimitGate', () => {
     await expect(gate.pass(AbortSignal.abort())).rejects.toBeDefined();
   });
 });
+
+describe('an unreachable server', () => {
+  const unreachable = new EngineError({ category: 'transient', code: 'unreachable', message: 'nothing is listening' });
+
+  it('is tried a few times over at most 15 s, whatever the general schedule', () => {
+    const p = new RetryPolicy({ maxAttempts: 8, baseMs: 1_000, capMs: 60_000, random: () => 0.999 });
+    const delays: number[] = [];
+    for (let attempt = 1; ; attempt += 1) {
+      const d = p.decide(unreachable, attempt);
+      if (!d.retry) break;
+      delays.push(d.delayMs);
+    }
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    expect(delays.length).toBeLessThanOrEqual(4);
+    expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(15_000);
+    // A general schedule shorter than that one is kept.
+    expect(new RetryPolicy({ maxAttempts: 2 }).decide(unreachable, 2)).toEqual({ retry: false });
+  });
+});

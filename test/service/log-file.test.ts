@@ -83,7 +83,7 @@ describe('log file', () => {
     const dir = tempDir();
     new RotatingLog({ file: logFileIn(dir) }).write(`engine: failed with Bearer ${KEY}`);
     let out = '';
-    const code = await main(['--data-dir', dir, 'diagnostics'], { out: (t) => void (out += t), err: () => undefined, isTTY: false });
+    const code = await main(['--data-dir', dir, 'diagnostics'], { out: (t) => void (out += t), err: () => undefined, isTTY: false, canAsk: false, ask: async () => '' });
     expect(code).toBe(0);
     expect(out).toContain('verify: ok');
     expect(out).toContain('engine: failed with Bearer [redacted]');

@@ -7,6 +7,27 @@ function line(b: BackupInfo): string {
   return `${b.id}  ${b.createdAt.slice(0, 19).replace('T', ' ')}  ${(b.sizeBytes / 1024).toFixed(0).padStart(7)} KiB  ${b.verified.padEnd(10)} ${b.reason}`;
 }
 
+const MODE_HELP = '--mode replace replaces all data with the backup (a safety backup of the current data is taken first); --mode new-session --session <id> brings back one session beside the others.';
+
+/**
+ * Replacing all data is never a default: a script must say --mode, and a person
+ * at a terminal is asked. Null when the person declines.
+ */
+async function restoreMode(ctx: CliContext, id: string, opts: { mode?: string; session?: string }): Promise<{ mode: 'replace' | 'new-session'; session?: string } | null> {
+  let mode = opts.mode;
+  if (mode === undefined) {
+    if (!ctx.io.canAsk || ctx.json) throw new CliError(2, 'invalid_input', `Say how to restore ${id}: ${MODE_HELP}`);
+    const answer = (await ctx.io.ask(`Restore ${id}:\n  r  replace all data with it (a safety backup of the current data is taken first)\n  n  bring back one session from it as a new session\nr, n, or Enter to cancel: `)).toLowerCase();
+    mode = answer === 'r' || answer === 'replace' ? 'replace' : answer === 'n' || answer === 'new-session' ? 'new-session' : undefined;
+    if (mode === undefined) return null;
+  }
+  if (mode !== 'replace' && mode !== 'new-session') throw new CliError(2, 'invalid_input', `--mode must be replace or new-session (got "${mode}"). ${MODE_HELP}`);
+  let session = opts.session;
+  if (mode === 'new-session' && !session && ctx.io.canAsk && !ctx.json) session = (await ctx.io.ask('The session to bring back (its id): ')) || undefined;
+  if (mode === 'new-session' && !session) throw new CliError(2, 'invalid_input', '--mode new-session needs --session <id> (the session to bring back from the backup).');
+  return session ? { mode, session } : { mode };
+}
+
 export async function backupCommand(ctx: CliContext, action: string, id: string | undefined, opts: { mode?: string; session?: string; keepLast?: string; dailyDays?: string }): Promise<ExitCode> {
   const store = ctx.store();
   switch (action) {
@@ -31,11 +52,14 @@ export async function backupCommand(ctx: CliContext, action: string, id: string 
       return b.verified === 'ok' ? 0 : 1;
     }
     case 'restore': {
-      if (!id) throw new CliError(2, 'invalid_input', 'Name the backup to restore: cairn backup restore <id> [--mode replace|new-session --session <id>].');
-      const mode = opts.mode ?? 'replace';
-      if (mode !== 'replace' && mode !== 'new-session') throw new CliError(2, 'invalid_input', '--mode must be replace or new-session.');
-      if (mode === 'new-session' && !opts.session) throw new CliError(2, 'invalid_input', '--mode new-session needs --session <id> (the session to bring back from the backup).');
-      const r = await store.restoreBackup(id, mode, opts.session);
+      if (!id) throw new CliError(2, 'invalid_input', 'Name the backup to restore: cairn backup restore <id> --mode replace|new-session (see cairn backup list).');
+      const choice = await restoreMode(ctx, id, opts);
+      if (!choice) {
+        ctx.print('Nothing was restored.');
+        return 0;
+      }
+      const { mode, session } = choice;
+      const r = await store.restoreBackup(id, mode, session);
       if (ctx.json) ctx.emitJson(r);
       else ctx.print(`Restored ${id} (${mode}).${r.safetyBackupId ? ` The state before the restore was saved as ${r.safetyBackupId}.` : ''}${r.restoredSessions.length ? ` Sessions: ${r.restoredSessions.join(', ')}` : ''}`);
       return 0;

@@ -1,8 +1,10 @@
 // `cairn run` and `cairn resume`: the same engine as the desktop app, headless.
 import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
+import { z } from 'zod';
 import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
+import { readResults } from '../../engine/pipeline/read-model.ts';
 import { defaultSessionName, taskFor } from '../../engine/pipeline/prompts.ts';
 import { SIMULATOR_MODEL_ID, type CliContext } from '../cli-context.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
@@ -23,11 +25,39 @@ export interface RunOptions {
   dryRun?: boolean;
 }
 
-function positiveInt(flag: string, v: string | undefined): number | undefined {
+/** The flag that sets each field of the session's config, for messages about it. */
+const FLAG_OF: Partial<Record<string, string>> = {
+  task: '--task', chunkTokens: '--chunk-tokens', concurrency: '--concurrency', budgetUsd: '--budget-usd',
+  resumePolicy: '--resume-policy', template: '--template', provider: '--base-url / --model', documents: 'the list of documents',
+};
+
+/** The bounds the config schema sets on a numeric field, read from the schema itself. */
+function rangeOf(field: string): { min: number | null; max: number | null } {
+  let schema: unknown = (SessionConfigSchema.shape as Record<string, unknown>)[field];
+  if (schema instanceof z.ZodDefault) schema = schema.unwrap();
+  return schema instanceof z.ZodNumber ? { min: schema.minValue, max: schema.maxValue } : { min: null, max: null };
+}
+
+function wholeNumber(flag: string, field: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(2, 'invalid_input', `${flag} must be a positive whole number (got "${v}").`);
+  const { min, max } = rangeOf(field);
+  if (!Number.isInteger(n) || (min !== null && n < min) || (max !== null && n > max)) {
+    throw new CliError(2, 'invalid_input', `${flag} must be a whole number${min !== null && max !== null ? ` from ${min} to ${max}` : ''} (got "${v}").`);
+  }
   return n;
+}
+
+/** A sentence about the first problem zod found in a config built from flags. */
+function configProblem(issue: z.core.$ZodIssue | undefined): string {
+  const field = String(issue?.path[0] ?? '');
+  const flag = FLAG_OF[field] ?? field;
+  if (issue?.code === 'too_big' || issue?.code === 'too_small') {
+    const { min, max } = rangeOf(field);
+    if (min !== null && max !== null) return `${flag} must be from ${min} to ${max}.`;
+    if (issue.code === 'too_big') return `${flag} is too long (at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}).`;
+  }
+  return `${flag} is not valid: ${issue?.message ?? 'unknown problem'}.`;
 }
 
 /**
@@ -85,15 +115,14 @@ export async function runCommand(ctx: CliContext, files: string[], opts: RunOpti
     template: template.data,
     provider,
     documents,
-    chunkTokens: positiveInt('--chunk-tokens', opts.chunkTokens),
-    concurrency: positiveInt('--concurrency', opts.concurrency),
+    chunkTokens: wholeNumber('--chunk-tokens', 'chunkTokens', opts.chunkTokens),
+    concurrency: wholeNumber('--concurrency', 'concurrency', opts.concurrency),
     budgetUsd: budget(opts.budgetUsd),
     resumePolicy: opts.resumePolicy ?? ctx.settings.resumePolicy,
     maxAttempts: ctx.settings.retry.maxAttempts,
   });
   if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new CliError(2, 'invalid_input', `Invalid setting ${i?.path.join('.') ?? ''}: ${i?.message}.`);
+    throw new CliError(2, 'invalid_input', configProblem(parsed.error.issues[0]));
   }
   const config = parsed.data;
 
@@ -154,7 +183,8 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
       flushMs: ctx.settings.checkpointIntervalMs, stallMs: ctx.settings.retry.stallMs,
       contextWindows: ctx.settings.contextWindows,
     }, { signal: controller.signal, onEvent: (e) => reporter.event(e) });
-    reporter.finish(outcome, ctx.store().getSession(session.id));
+    const citations = outcome.status === 'done' && !ctx.json ? readResults(ctx.store(), session.id).report?.citations ?? [] : [];
+    reporter.finish(outcome, ctx.store().getSession(session.id), citations);
     return outcome.exitCode;
   } finally {
     process.off('SIGINT', onSignal);

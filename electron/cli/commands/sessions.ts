@@ -11,10 +11,15 @@ import { stopForGood } from '../../engine/pipeline/stop.ts';
 import { readResults, toExportModel, toShowJson } from '../../engine/pipeline/read-model.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ImportResult } from '../../store/types.ts';
+import { defaultSessionName } from '../../engine/pipeline/prompts.ts';
+import { stepLabelOf } from '../../engine/pipeline/step-keys.ts';
 import type { CliContext } from '../cli-context.ts';
+import { cliHint, hintContext } from '../cli-hints.ts';
+import { money } from '../format.ts';
+import { markInvalidCitations } from '../report-text.ts';
+import { stepTitle } from '../run-reporter.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 
-const money = (usd: number) => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
 
 export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?: string; limit?: string; all?: boolean }): ExitCode {
   const status = opts.status === undefined ? undefined : SessionStatusSchema.safeParse(opts.status);
@@ -27,11 +32,14 @@ export function sessionsCommand(ctx: CliContext, opts: { status?: string; query?
     return 0;
   }
   if (page.items.length === 0) {
-    ctx.print('No sessions yet. Start one with: cairn run <file> --task "…"');
+    const filters = [opts.query !== undefined ? `--query "${opts.query}"` : '', opts.status !== undefined ? `--status ${opts.status}` : ''].filter(Boolean);
+    ctx.print(filters.length
+      ? `No sessions match ${filters.join(' ')}. See every session with: cairn sessions${opts.all ? ' --all' : ''}`
+      : 'No sessions yet. Start one with: cairn run <file> --task "…"');
     return 0;
   }
   for (const s of page.items) {
-    ctx.print(`${s.id}  ${s.status.padEnd(11)} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
+    ctx.print(`${s.id}  ${ctx.style.status(s.status, s.status.padEnd(11))} ${`${s.progress.done}/${s.progress.total}`.padStart(7)}  ${money(s.usage.costUsd).padStart(8)}  ${s.updatedAt.slice(0, 19).replace('T', ' ')}  ${s.name}${s.config.provider.simulator ? '  [simulator]' : ''}`);
     if (s.reason && needsAttention(s)) ctx.print(`${' '.repeat(28)}${s.reason.message}`);
   }
   return 0;
@@ -44,14 +52,15 @@ export function showCommand(ctx: CliContext, id: string): ExitCode {
     return 0;
   }
   const s = r.session;
-  ctx.print(`${s.name}\n  id: ${s.id}\n  status: ${s.status}${s.reason ? ` — ${s.reason.message}` : ''}`);
-  if (s.reason?.hint) ctx.print(`  ${s.reason.hint}`);
+  ctx.print(`${ctx.style.bold(s.name)}\n  id: ${s.id}\n  status: ${ctx.style.status(s.status)}${s.reason ? ` — ${s.reason.message}` : ''}`);
+  const hint = s.reason ? cliHint(s.reason, hintContext(s)) : undefined;
+  if (hint) ctx.print(`  ${hint}`);
   ctx.print(`  provider: ${s.config.provider.name} (${s.config.provider.model})${s.config.provider.simulator ? ' — a Cairn simulator, not a real model' : ''}`);
   ctx.print(`  task: ${s.config.task}\n  progress: ${s.progress.done}/${s.progress.total}${s.progress.failed ? `, ${s.progress.failed} failed` : ''}`);
   ctx.print(`  usage: ${s.usage.inputTokens} in, ${s.usage.outputTokens} out${s.usage.estimated ? ' (estimated)' : ''}, ${money(s.usage.costUsd)}`);
-  if (r.report) ctx.print(`\n${r.report.text}`);
+  if (r.report) ctx.print(`\n${markInvalidCitations(r.report.text, r.report.citations, ctx.style)}`);
   const bad = r.report?.citations.filter((c) => !c.valid) ?? [];
-  if (bad.length) ctx.print(`\nCitations that match no passage: ${bad.map((c) => `[${c.label}]`).join(', ')}`);
+  if (bad.length) ctx.print(`\n${ctx.style.bad('Citations that match no passage:')} ${bad.map((c) => `[${c.label}]`).join(', ')}`);
   return 0;
 }
 
@@ -72,7 +81,10 @@ export function timelineCommand(ctx: CliContext, id: string, opts: { limit?: str
   }
   for (const row of page.items) {
     const c = row.checkpoint;
-    ctx.print(`${row.isHead ? '▶' : row.onHeadPath ? '•' : ' '} ${c.id}  ${c.createdAt.slice(11, 19)}  ${c.kind.padEnd(11)} ${(c.stepKey ?? '').padEnd(32).slice(0, 32)}  ${c.usage.inputTokens + c.usage.outputTokens} tok  ${money(c.usage.costUsd)}`);
+    const label = stepLabelOf(c);
+    const title = (label ? stepTitle(label) : c.kind).slice(0, 36).padEnd(36);
+    const key = ctx.verbose && c.stepKey ? `  ${ctx.style.dim(c.stepKey)}` : '';
+    ctx.print(`${row.isHead ? '▶' : row.onHeadPath ? '•' : ' '} ${c.id}  ${c.createdAt.slice(11, 19)}  ${title}  ${String(c.usage.inputTokens + c.usage.outputTokens).padStart(6)} tok  ${money(c.usage.costUsd)}${key}`);
   }
   ctx.print(`${page.items.length} of ${page.total} checkpoints${page.nextCursor ? ` — more: --cursor ${page.nextCursor}` : ''} (▶ head, • on the head's path)`);
   return 0;
@@ -100,7 +112,9 @@ export function forkCommand(ctx: CliContext, id: string, opts: { from: string; t
   const store = ctx.store();
   const base = store.getSession(id);
   const config = opts.task ? { ...base.config, task: opts.task, template: 'custom' as const } : undefined;
-  const fork = store.fork(id, opts.from, { ...(opts.name ? { name: opts.name } : {}), ...(config ? { config } : {}) });
+  // A fork with an edited task is named after that task, as a new run would be.
+  const name = opts.name ?? (config ? defaultSessionName(config.documents, config.template, config.task) : undefined);
+  const fork = store.fork(id, opts.from, { ...(name ? { name } : {}), ...(config ? { config } : {}) });
   if (ctx.json) ctx.emitJson({ id: fork.id, forkOf: fork.forkOf, name: fork.name });
   else ctx.print(`Forked ${fork.id} from ${opts.from}. Run it with: cairn resume ${fork.id}`);
   return 0;
@@ -109,7 +123,12 @@ export function forkCommand(ctx: CliContext, id: string, opts: { from: string; t
 export async function askCommand(ctx: CliContext, id: string, question: string): Promise<ExitCode> {
   const store = ctx.store();
   const s = await ctx.refreshBuiltInSimulator(store.getSession(id));
-  if (s.config.provider.simulator && !ctx.json) ctx.io.err('(answered by a Cairn simulator, not a real model)\n');
+  // The note goes with an answer: said before the first word of it, not before an error.
+  let noted = !s.config.provider.simulator || ctx.json;
+  const note = () => {
+    if (!noted) ctx.io.err('(answered by a Cairn simulator, not a real model)\n');
+    noted = true;
+  };
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -121,9 +140,13 @@ export async function askCommand(ctx: CliContext, id: string, question: string):
       signal: controller.signal,
       onEvent: (e) => {
         if (ctx.json) ctx.emitJson(e);
-        else if (e.type === 'delta') ctx.io.out(e.text);
+        else if (e.type === 'delta') {
+          note();
+          ctx.io.out(e.text);
+        }
       },
     });
+    note();
     if (ctx.json) ctx.emitJson({ type: 'done', answer: r.answer, checkpointId: r.checkpointId, droppedTurns: r.droppedTurns, simulator: s.config.provider.simulator });
     else ctx.print(r.cached ? r.answer : '');
     return 0;

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
 import { isActive, isRunnable, PAUSED_ON_REQUEST } from '../../../shared/session-state.ts';
+import type { StepLabel } from '../../../shared/step-label.ts';
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
 import { SessionBudget } from '../budget.ts';
 import { realClock, type Clock } from '../clock.ts';
@@ -21,7 +22,7 @@ import { cancelledError, isEngineError } from '../errors.ts';
 import { PriceTable } from '../pricing.ts';
 import { createProviderClient, type ProviderClient } from '../provider/client.ts';
 import type { KeyDeps } from '../provider/keys.ts';
-import { RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
+import { affectsEveryStep, RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
 import { StepRunner, type StepSpec } from '../step-runner.ts';
 import { countChatTokens, encodingForModel } from '../tokens.ts';
 import { contextWindowFor } from './context-windows.ts';
@@ -53,11 +54,11 @@ export interface AnalysisDeps extends KeyDeps {
 export type AnalysisEvent =
   | { type: 'status'; status: SessionStatus; reason: Reason | null; retryAt: string | null }
   | { type: 'progress'; done: number; total: number; failed: number; etaSeconds: number | null; usage: Usage }
-  | { type: 'step'; stepKey: string; kind: string; cached: boolean; checkpointId: string; memoKey?: string }
+  | { type: 'step'; stepKey: string; kind: string; label: StepLabel; cached: boolean; checkpointId: string; memoKey?: string; usage?: Usage }
   | { type: 'delta'; stepKey: string; attempt: number; text: string }
   /** The first `chars` characters of this attempt's answer are on disk (each write the store acknowledged). */
   | { type: 'saved'; stepKey: string; attempt: number; chars: number }
-  | { type: 'attempt'; stepKey: string; attempt: number; try: number; maxAttempts: number }
+  | { type: 'attempt'; stepKey: string; label: StepLabel | null; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
   | { type: 'warning'; message: string; hint?: string }
   /** The report's citations checked: each quoted phrase looked for in the chunk its citation resolves to. */
@@ -116,6 +117,8 @@ export interface Ctx {
   client: ProviderClient;
   progress: ProgressTracker;
   counters: { requests: number; memoHits: number };
+  /** The label of every model step started in this run, by step key, for its attempt events. */
+  labels: Map<string, StepLabel>;
 }
 
 /** Refuses a run of a session that may not run again (stopped for good). */
@@ -161,9 +164,10 @@ export async function runSession(sessionId: string, deps: AnalysisDeps, opts: Ru
     setStatus('running', null);
     const cfg = session.config;
     const progress = new ProgressTracker(0, cfg.concurrency);
-    const { runner, client } = await createRunner(session, deps, emit, counters, setStatus);
+    const labels = new Map<string, StepLabel>();
+    const { runner, client } = await createRunner(session, deps, emit, counters, setStatus, labels);
     const path = store.headPathSteps(sessionId, RUN_KINDS);
-    const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters };
+    const ctx: Ctx = { path, onPath: pathKeys(path), deps, store, sessionId, emit, signal: stopAll.signal, abort: (r) => { if (!stopAll.signal.aborted) stopAll.abort(r); }, runner, client, progress, counters, labels };
 
     const docs = await ingestDocuments(ctx, cfg.documents);
     const chunks = await prepareChunks(ctx, docs, { model: cfg.provider.model, chunkTokens: cfg.chunkTokens, overlapTokens: Math.min(cfg.overlapTokens, Math.floor(cfg.chunkTokens / 2)) });
@@ -235,6 +239,7 @@ export async function createRunner(
   emit: (e: AnalysisEvent) => void,
   counters: { requests: number; memoHits: number },
   setStatus: (status: SessionStatus, reason: Reason | null, retryAt?: string | null) => void,
+  labels: ReadonlyMap<string, StepLabel> = new Map(),
 ): Promise<{ runner: StepRunner; client: ProviderClient }> {
   const cfg = session.config;
   const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
@@ -260,7 +265,7 @@ export async function createRunner(
       waiting = false;
       setStatus('running', null);
     }
-    emit({ type: 'attempt', stepKey: e.stepKey, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
+    emit({ type: 'attempt', stepKey: e.stepKey, label: labels.get(e.stepKey) ?? null, attempt: e.attempt, try: e.try, maxAttempts: e.maxAttempts });
   });
   runner.on('waiting', (e) => {
     waiting = true;
@@ -395,8 +400,9 @@ async function ingestDocuments(ctx: Ctx, paths: readonly string[]): Promise<Load
       };
       const cp = store.appendCheckpoint(sessionId, { kind: 'document', stepKey: docKey(doc.sha256), state, ...(textParts ? {} : { output: doc.text }) });
       ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-      for (const w of doc.warnings) ctx.emit({ type: 'warning', message: `${doc.name}: ${w}` });
-      ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', cached: false, checkpointId: cp.id });
+      // The readers' warnings already name the file.
+      for (const w of doc.warnings) ctx.emit({ type: 'warning', message: w });
+      ctx.emit({ type: 'step', stepKey: cp.stepKey ?? '', kind: 'document', label: { kind: 'document', index: null, total: null, label: doc.name }, cached: false, checkpointId: cp.id });
       loaded.push({ index, state, text: doc.text, sourceMap: doc.sourceMap });
     } catch (err) {
       if (!isDocumentError(err)) throw err;
@@ -440,7 +446,7 @@ async function prepareChunks(ctx: Ctx, docs: LoadedDoc[], opts: { model: string;
   const state = { ...opts, count: refs.length, ...(listParts ? { listParts } : {}) };
   const cp = store.appendCheckpoint(sessionId, { kind: 'chunks', stepKey: key, state, ...(listParts ? {} : { output: list }) });
   ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-  ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', cached: false, checkpointId: cp.id });
+  ctx.emit({ type: 'step', stepKey: key, kind: 'chunks', label: { kind: 'chunks', index: null, total: refs.length, label: null }, cached: false, checkpointId: cp.id });
   return refs;
 }
 
@@ -464,7 +470,8 @@ class StoredText {
 }
 
 /** Runs one model step; a memo hit is recorded on this session's path at no cost. */
-export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
+export async function step(ctx: Ctx, spec: StepSpec, label: StepLabel): Promise<string> {
+  ctx.labels.set(spec.stepKey, label);
   const outcome = await ctx.runner.run(spec, ctx.signal);
   if (outcome.memoHit) {
     ctx.counters.memoHits += 1;
@@ -475,11 +482,11 @@ export async function step(ctx: Ctx, spec: StepSpec): Promise<string> {
         output: outcome.output,
       });
       ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
-      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey });
+      ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, label, cached: true, checkpointId: cp.id, memoKey: outcome.memoKey, usage: outcome.usage });
     }
   } else {
     ctx.onPath.add(pathKey(spec.kind, spec.stepKey));
-    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey });
+    ctx.emit({ type: 'step', stepKey: spec.stepKey, kind: spec.kind, label, cached: false, checkpointId: outcome.checkpointId, memoKey: outcome.memoKey, usage: outcome.usage });
   }
   return outcome.output;
 }
@@ -534,14 +541,14 @@ async function mapChunks(
           parameters: { temperature },
           state: { index: c.index, label: c.label },
           shrink: shrinkPassage(task, c.label, c.text),
-        });
+        }, { kind: 'passage', index: c.index + 1, total: chunks.length, label: c.label });
         findings.set(c.index, output);
         ctx.progress.stepDone(Date.now() - started);
       } catch (err) {
         const e = isEngineError(err) ? err : null;
-        const perChunk = e && (e.retryable || e.category === 'context_length' || e.category === 'internal') && !ctx.signal.aborted;
+        const perChunk = e && (e.retryable || e.category === 'context_length' || e.category === 'internal') && !affectsEveryStep(e) && !ctx.signal.aborted;
         if (!perChunk) {
-          // Auth, budget, disk, cancellation: every worker stops; the first reason wins.
+          // Auth, budget, disk, cancellation, a server that is not there: every worker stops; the first reason wins.
           ctx.abort(err);
           return;
         }
@@ -591,7 +598,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
     for (const [g, group] of groups.entries()) {
       const messages = reduceMessages(task, group, false);
       const stepKey = reduceKey(level, g, sha256(JSON.stringify(messages)));
-      const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } });
+      const text = await step(ctx, { sessionId, stepKey, kind: 'reduce', task, messages, parameters: { temperature }, state: { level, group: g } }, { kind: 'combine', index: g + 1, total: groups.length, label: null });
       ctx.progress.stepDone(null);
       reduced.push({ label: null, text });
     }
@@ -600,7 +607,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
 
   const messages = reduceMessages(task, items, true);
   const inputHash = sha256(JSON.stringify(messages));
-  const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } });
+  const report = await step(ctx, { sessionId, stepKey: finalKey(inputHash), kind: 'reduce', task, messages, parameters: { temperature }, state: { level: level + 1, group: 0, final: true } }, { kind: 'combine', index: null, total: null, label: null });
   const rKey = reportKey(inputHash);
   if (!ctx.onPath.has(pathKey('report', rKey))) {
     const checked = checkReportCitations(report, chunks.map((c) => ({
@@ -621,7 +628,7 @@ async function reduceToReport(ctx: Ctx, chunks: Array<ChunkRef & { text: string 
     ctx.emit({ type: 'citations', ...checked.summary });
     const cp = store.appendCheckpoint(sessionId, { kind: 'report', stepKey: rKey, state: { citations, failedChunks: [] }, output: report });
     ctx.onPath.add(pathKey(cp.kind, cp.stepKey));
-    ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', cached: false, checkpointId: cp.id });
+    ctx.emit({ type: 'step', stepKey: rKey, kind: 'report', label: { kind: 'report', index: null, total: null, label: null }, cached: false, checkpointId: cp.id });
   }
   return report;
 }

@@ -74,14 +74,14 @@ export async function askQuestion(sessionId: string, question: string, deps: Ana
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const ctx: Ctx = {
       path: results.path, onPath: pathKeys(results.path), deps, store, sessionId, emit, signal: abort.signal, abort: (r) => abort.abort(r), runner, client,
-      progress: new ProgressTracker(1, 1), counters,
+      progress: new ProgressTracker(1, 1), counters, labels: new Map(),
     };
     const n = history.length;
     try {
       const answer = await step(ctx, {
         sessionId, stepKey: askKey(n, createHash('sha256').update(JSON.stringify(built.messages)).digest('hex')), kind: 'answer', task: session.config.task, messages: built.messages,
         parameters: { temperature: session.config.temperature }, state: { question: q, n },
-      });
+      }, { kind: 'answer', index: n + 1, total: null, label: null });
       const head = store.getSession(sessionId).headId ?? '';
       return { answer, checkpointId: head, droppedTurns: built.droppedTurns, cached: counters.memoHits > 0 };
     } finally {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Checkpoint } from '../../../shared/domain.ts';
+import type { StepLabel } from '../../../shared/step-label.ts';
 
 export const docKey = (sha256: string) => `doc:${sha256.slice(0, 16)}`;
 export const chunksKey = (hash: string) => `chunks:${hash.slice(0, 16)}`;
@@ -102,4 +103,34 @@ export const AnswerStateSchema = z.object({ question: z.string(), n: z.number().
 export function stateOf<T>(cp: Checkpoint, schema: z.ZodType<T>): T | null {
   const r = schema.safeParse(cp.state);
   return r.success ? r.data : null;
+}
+
+const ReduceStateSchema = z.object({ level: z.number().int(), group: z.number().int(), final: z.boolean().optional() });
+
+/** What a checkpoint's step is, for people, from the state this module writes; null for checkpoints that are not steps. */
+export function stepLabelOf(cp: Checkpoint): StepLabel | null {
+  switch (cp.kind) {
+    case 'document': {
+      const s = stateOf(cp, DocumentStateSchema);
+      return { kind: 'document', index: null, total: null, label: s?.name ?? null };
+    }
+    case 'chunks':
+      return { kind: 'chunks', index: null, total: stateOf(cp, ChunksStateSchema)?.count ?? null, label: null };
+    case 'map': {
+      const s = stateOf(cp, MapStateSchema);
+      return s ? { kind: 'passage', index: s.index + 1, total: null, label: s.label } : null;
+    }
+    case 'reduce': {
+      const s = stateOf(cp, ReduceStateSchema);
+      return s ? { kind: 'combine', index: s.final ? null : s.group + 1, total: null, label: null } : null;
+    }
+    case 'report':
+      return { kind: 'report', index: null, total: null, label: null };
+    case 'answer': {
+      const s = stateOf(cp, AnswerStateSchema);
+      return { kind: 'answer', index: s ? s.n + 1 : null, total: null, label: null };
+    }
+    default:
+      return null;
+  }
 }

@@ -89,7 +89,7 @@ export class ProviderClient {
   }
 
   errorContext(): ErrorContext {
-    return { provider: this.profile.name, keySource: this.keySource, model: this.profile.model, secret: this.#secret };
+    return { provider: this.profile.name, keySource: this.keySource, model: this.profile.model, secret: this.#secret, baseUrl: this.profile.baseUrl };
   }
 
   /** Opens a streamed chat completion. Errors before the first byte are thrown as-is (classify them). */
