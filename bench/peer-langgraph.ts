@@ -9,7 +9,7 @@
 // fsync'd, so a power cut can take the last ones), where Cairn commits with
 // FULL. The write figures are given for the saver at NORMAL and at FULL.
 import { spawn } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
 import { generateAnalysis, RequestLog, startSimulator, type RequestLogEntry } from '../electron/engine/simulator/index.ts';
 import { RUN_KINDS } from '../electron/engine/pipeline/analysis.ts';
 import { sessionConfig, zeroUsage } from './lib/fixtures.ts';
-import { writeBytes } from './lib/io-meter.ts';
+import { fileBytes, writeBytes } from './lib/io-meter.ts';
 import { type BenchContext, type BenchResult, fmtBytes, fmtMs } from './lib/report.ts';
 import { median, percentile, round, seededRandom, sleep } from './lib/stats.ts';
 import { withTempDir } from './lib/temp.ts';
@@ -32,15 +32,8 @@ const CAIRN_CHILD = path.join(here, 'children', 'stream-child.ts');
 
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
-function dbBytes(file: string): number {
-  return ['', '-wal'].reduce((n, s) => {
-    try {
-      return n + statSync(file + s).size;
-    } catch {
-      return n;
-    }
-  }, 0);
-}
+/** A database's bytes on disk: the file and its WAL. */
+const dbBytes = (file: string): number => fileBytes([file, `${file}-wal`]);
 
 interface Conversation { uniqueAt: number; bytesAt: number; writtenPerStep: number; msPerStep: number; steps: number }
 

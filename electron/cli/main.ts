@@ -76,8 +76,9 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(wrap(async (ctx, id: string, opts: { budgetUsd?: string }) => (await runModule()).resumeCommand(ctx, id, opts)));
   examples(program.commands.at(-1)!, ['cairn resume 01JABCDEFGHJKMNPQRSTVWXYZ0', 'cairn resume 01JABCDEFGHJKMNPQRSTVWXYZ0 --budget-usd 5']);
 
-  program.command('stop').description('stop a session for good: it is not resumed again (fork or export still work); Ctrl-C pauses instead').argument('<session>')
+  program.command('stop').description('stop a session for good: it is not resumed again (fork or export still work); Ctrl-C pauses instead').argument('<session>', SESSION)
     .action(wrap(async (ctx, id: string) => (await sessionsModule()).stopCommand(ctx, id)));
+  examples(program.commands.at(-1)!, ['cairn stop 01JABCDEFGHJKMNPQRSTVWXYZ0']);
   program.command('sessions').description('list sessions, most recent first')
     .option('--status <status>', 'only sessions with this status: draft, running, waiting, paused, interrupted, done, failed')
     .option('--query <text>', 'only sessions whose name or task contains this text')
@@ -113,17 +114,22 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(wrap(async (ctx, id: string, opts: { from: string; task?: string; name?: string }) => (await sessionsModule()).forkCommand(ctx, id, opts)));
   examples(program.commands.at(-1)!, ['cairn fork 01JABCDEFGHJKMNPQRSTVWXYZ0 --from 01JABCDEFGHJKMNPQRSTVWXYZ1 --task "List only payment obligations"']);
 
-  program.command('rename').description('give a session a new name').argument('<session>').argument('<name>')
+  program.command('rename').description('give a session a new name').argument('<session>', SESSION).argument('<name>', 'the new name, in quotes')
     .action(wrap(async (ctx, id: string, name: string) => (await sessionsModule()).renameCommand(ctx, id, name)));
-  program.command('archive').description('hide a session from `cairn sessions` (shown with --all); nothing is deleted').argument('<session>')
+  examples(program.commands.at(-1)!, ['cairn rename 01JABCDEFGHJKMNPQRSTVWXYZ0 "Q3 supplier review"']);
+  program.command('archive').description('hide a session from `cairn sessions` (shown with --all); nothing is deleted').argument('<session>', SESSION)
     .action(wrap(async (ctx, id: string) => (await sessionsModule()).archiveCommand(ctx, id, true)));
-  program.command('unarchive').description('bring an archived session back into the list').argument('<session>')
+  examples(program.commands.at(-1)!, ['cairn archive 01JABCDEFGHJKMNPQRSTVWXYZ0']);
+  program.command('unarchive').description('bring an archived session back into the list').argument('<session>', SESSION)
     .action(wrap(async (ctx, id: string) => (await sessionsModule()).archiveCommand(ctx, id, false)));
-  program.command('delete').description('move a session to the trash (cairn trash empty deletes it for good)').argument('<session>')
+  examples(program.commands.at(-1)!, ['cairn unarchive 01JABCDEFGHJKMNPQRSTVWXYZ0']);
+  program.command('delete').description('move a session to the trash (cairn trash empty deletes it for good)').argument('<session>', SESSION)
     .action(wrap(async (ctx, id: string) => (await sessionsModule()).deleteCommand(ctx, id)));
+  examples(program.commands.at(-1)!, ['cairn delete 01JABCDEFGHJKMNPQRSTVWXYZ0', 'cairn trash restore 01JABCDEFGHJKMNPQRSTVWXYZ0']);
   program.command('trash').description('what was deleted: list, restore a session, or empty the trash for good')
     .argument('<action>', 'list | restore | empty').argument('[session]', 'the session, for restore')
     .action(wrap(async (ctx, action: string, id: string | undefined) => (await sessionsModule()).trashCommand(ctx, action, id)));
+  examples(program.commands.at(-1)!, ['cairn trash list', 'cairn trash restore 01JABCDEFGHJKMNPQRSTVWXYZ0', 'cairn trash empty']);
   program.command('ask').description('ask a follow-up question about a finished analysis')
     .argument('<session>', 'a finished session (see cairn sessions --status done)').argument('<question>', 'the question, in quotes')
     .action(wrap(async (ctx, id: string, question: string) => (await sessionsModule()).askCommand(ctx, id, question)));
@@ -177,6 +183,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
 
   program.command('diagnostics').description('versions, settings without secrets, the last log lines and a store check, for a bug report')
     .action(wrap(async (ctx) => (await import('./commands/diagnostics.ts')).diagnosticsCommand(ctx)));
+  examples(program.commands.at(-1)!, ['cairn diagnostics > cairn-diagnostics.txt']);
   program.command('providers').description('list, add or test provider profiles (shared with the desktop app)')
     .addArgument(new Argument('<action>', 'list | add | test').choices(['list', 'add', 'test'])).argument('[name]', 'the profile, for add and test (test without a name: the built-in simulator)')
     .option('--name <name>', 'add: the profile\'s name')

@@ -414,19 +414,23 @@ export class StreamParts {
     }).immediate();
   }
 
-  /** Sessions with a log this process does not write. */
-  #otherLogs(): Id[] {
+  /** The sessions that have a log file in the logs folder. */
+  #loggedSessions(): Id[] {
     let names: string[];
     try {
       names = fs.readdirSync(streamLogsDir(this.#dataDir));
     } catch {
       return [];
     }
+    return names.map(logOwner).filter((id): id is Id => id !== null);
+  }
+
+  /** Sessions with a log this process does not write. */
+  #otherLogs(): Id[] {
     const db = this.#db();
     const orphans: Id[] = [];
-    for (const name of names) {
-      const sessionId = logOwner(name);
-      if (!sessionId || this.#journals.has(sessionId)) continue;
+    for (const sessionId of this.#loggedSessions()) {
+      if (this.#journals.has(sessionId)) continue;
       if (stmt(db, 'SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) orphans.push(sessionId);
     }
     return orphans;
@@ -544,17 +548,9 @@ export class StreamParts {
 
   /** Every session log whose commit marks name checkpoints the database does not hold. */
   lostCommits(): LostCommits[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(streamLogsDir(this.#dataDir));
-    } catch {
-      return [];
-    }
     const db = this.#db();
     const out: LostCommits[] = [];
-    for (const name of names) {
-      const sessionId = logOwner(name);
-      if (!sessionId) continue;
+    for (const sessionId of this.#loggedSessions()) {
       const file = streamLogFile(this.#dataDir, sessionId);
       let found: LogContents;
       try {
