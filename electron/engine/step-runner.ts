@@ -182,11 +182,9 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     let mode: AttemptMode = 'fresh';
     // Only a session with a spending limit needs estimates (and so the tokenizer) before the call.
     const limited = this.#budget !== null && this.#budget.limitUsd !== null;
-    let pendingDraft: PartialStream | null = null;
     if (partial && partial.text.length > 0) {
       // The interrupted attempt was paid for: its draft carries an estimate of that cost, so the
       // session's spend (and its budget) counts it after a crash too.
-      pendingDraft = partial;
       if (this.#policy === 'continue') {
         prefix = partial.text;
         mode = 'continue';
@@ -199,12 +197,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     // cost estimate loads the tokenizer (100-700 ms, more under load, blocking the process), and any
     // text the provider sent during that time would wait off the disk. Before the call it only delays
     // the first token of a resumed step; nothing is streaming yet.
-    const keepPendingDraft = (): void => {
-      if (!pendingDraft) return;
-      this.#keepDraftOnce(spec, pendingDraft); // when this throws, the draft is still pending and the step fails
-      pendingDraft = null;
-    };
-    keepPendingDraft();
+    if (partial && partial.text.length > 0) this.#keepDraftOnce(spec, partial); // when this throws, the step fails and the partial stays
     let messages = spec.messages;
     let shrunk = false;
     const params = spec.parameters ?? {};
@@ -222,9 +215,8 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       this.emit('attempt', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt: attemptNo, try: tries, maxAttempts: this.#retry.maxAttempts, mode });
       let result: AttemptResult;
       try {
-        result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal, keepPendingDraft);
+        result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal);
       } catch (err) {
-        keepPendingDraft();
         const failure = err instanceof AttemptFailure ? err : new AttemptFailure(this.#client.classify(err), prefix, '');
         const paidUsage = failure.generated.length > 0
           ? this.#prices.usage(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model), true)
@@ -274,7 +266,6 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         continue;
       }
 
-      keepPendingDraft();
       const usage = this.#usageFor(sent, result);
       try {
         const checkpoint = this.#store.completeStep(spec.sessionId, {
@@ -351,7 +342,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
   }
 
   async #attempt(
-    spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined, beforeFirstWrite: () => void,
+    spec: StepSpec, sent: ChatMessage[], attempt: number, prefix: string, memoKey: string, signal: AbortSignal | undefined,
   ): Promise<AttemptResult> {
     const controller = new AbortController();
     const onUserAbort = (): void => controller.abort(signal?.reason);
@@ -366,7 +357,6 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     let storeError: unknown = null;
     const batcher = new StreamBatcher(
       (text) => {
-        beforeFirstWrite();
         this.#store.appendStreamPart(spec.sessionId, spec.stepKey, attempt, text);
         this.emit('saved', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt, chars: batcher.persisted.length + text.length });
       },
