@@ -38,17 +38,37 @@ await step('unit, integration, crash and e2e tests (vitest)', 'vitest', ['run', 
 if (!quick) await step('Electron e2e', 'node', ['scripts/test-electron.ts']);
 if (existsSync(join(root, 'bench', 'run.ts'))) await step('benchmarks (quick)', 'node', ['bench/run.ts', '--quick']);
 
-const VitestReport = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numPendingTests: z.number(), numTodoTests: z.number() });
+const Assertion = z.object({ fullName: z.string(), status: z.string(), failureMessages: z.array(z.string()).default([]) });
+const VitestReport = z.object({
+  numPassedTests: z.number(),
+  numFailedTests: z.number(),
+  numPendingTests: z.number(),
+  numTodoTests: z.number(),
+  testResults: z.array(z.object({ name: z.string(), status: z.string(), message: z.string().default(''), assertionResults: z.array(Assertion).default([]) })).default([]),
+});
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// The names of what failed go at the very end, where a log cut to its tail still shows them.
+const failures: string[] = [];
 if (existsSync(report)) {
   const r = VitestReport.safeParse(JSON.parse(readFileSync(report, 'utf8')));
   if (r.success) {
     passed = r.data.numPassedTests;
     failed = r.data.numFailedTests;
     skipped = r.data.numPendingTests + r.data.numTodoTests;
+    for (const file of r.data.testResults) {
+      const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+      const failedTests = file.assertionResults.filter((a) => a.status === 'failed');
+      for (const a of failedTests) failures.push(`${where} › ${a.fullName}: ${firstLine(a.failureMessages[0] ?? '')}`);
+      if (file.status === 'failed' && failedTests.length === 0) failures.push(`${where}: ${firstLine(file.message)}`);
+    }
   }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 for (const s of steps) if (!s.ok && !s.name.startsWith('unit')) failed += 1;
 const electronNote = join(root, 'test-results', 'electron-not-run.txt');
@@ -57,5 +77,6 @@ if (existsSync(electronNote)) notRun.push(readFileSync(electronNote, 'utf8').tri
 console.log('\nSummary');
 for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}`);
 for (const n of notRun) console.log(`  ${n}`);
+for (const f of failures) console.log(`  failed: ${f}`);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(steps.every((s) => s.ok) && failed === 0 ? 0 : 1);
