@@ -37,19 +37,37 @@ describe('store fault during the map', () => {
     const state = { failing: false };
     const store = faultyProgress(env.store, state);
     let completed = 0;
-    const out = await runSession(s.id, { store, owner: `test-${process.pid}`, retry: { baseMs: 5, capMs: 20 } }, {
-      onEvent: (e) => {
-        if (e.type === 'step' && e.kind === 'map' && ++completed === 1) state.failing = true;
-      },
-    });
-    expect(out.status).toBe('paused');
-    expect(out.reason?.code).toBe('disk_full');
-    const requests = env.sim.log.completions().length;
-    const checkpoints = env.store.headPath(s.id).length;
-    // Long enough for a leftover worker to finish its call and start the next.
-    await new Promise((r) => setTimeout(r, 600));
-    expect(env.sim.log.completions().filter((e) => !e.finished)).toEqual([]);
-    expect(env.sim.log.completions().length).toBe(requests);
-    expect(env.store.headPath(s.id).length).toBe(checkpoints);
+    // Cairn's side of the wire: every request its provider client starts (the SDK takes globalThis.fetch when the run
+    // creates it), and whether the run had returned by then. The simulator's log alone cannot say: on a loaded machine a
+    // request the run started and aborted can reach the server after the run returned.
+    const realFetch = globalThis.fetch;
+    let returned = false;
+    const started: Array<{ afterReturn: boolean }> = [];
+    globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+      started.push({ afterReturn: returned });
+      return realFetch(...args);
+    }) as typeof fetch;
+    let out: Awaited<ReturnType<typeof runSession>>;
+    try {
+      out = await runSession(s.id, { store, owner: `test-${process.pid}`, retry: { baseMs: 5, capMs: 20 } }, {
+        onEvent: (e) => {
+          if (e.type === 'step' && e.kind === 'map' && ++completed === 1) state.failing = true;
+        },
+      });
+      returned = true;
+      expect(out.status).toBe('paused');
+      expect(out.reason?.code).toBe('disk_full');
+      const checkpoints = env.store.headPath(s.id).length;
+      // Every answer the server sent has ended: finished, or closed by Cairn (an aborted worker). A worker left running
+      // would keep reading its stream; waiting for this is bounded by the test's timeout, not a time of its own.
+      await expect.poll(() => env?.sim.log.completions().filter((e) => !e.finished && !e.clientClosed).length, { timeout: 30_000, interval: 20 }).toBe(0);
+      // A leftover worker would start its next passage, or commit the one it had; neither happened.
+      await new Promise((r) => setImmediate(r));
+      expect(started.filter((x) => x.afterReturn)).toEqual([]);
+      expect(started.length).toBeGreaterThan(0);
+      expect(env.store.headPath(s.id).length).toBe(checkpoints);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
   });
 });
