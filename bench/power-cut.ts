@@ -55,12 +55,12 @@ function record(dir: string, sections: number, withHistory: boolean): { trace: T
 }
 
 export async function powerCut(ctx: BenchContext): Promise<BenchResult> {
-  // The quick form (part of npm test) records a plain run, as test/store/power-cut.test.ts does. The runs
-  // with history (backup, rollback, export/import) are in the full form only: after the merge of the
-  // lifecycle work their checker reports steps as lost that are still to be explained (issue 22 stays open).
+  // The quick form (part of npm test) records a plain run, as test/store/power-cut.test.ts does; the runs with
+  // history (backup, rollback, export/import, resume) are the full form's. Up to 75 states a run are resumed, so
+  // that three runs pass 200 even when a run's early cuts leave fewer states with the session in them.
   const runs = ctx.quick ? [{ sections: 4, history: false }] : [{ sections: 6, history: false }, { sections: 6, history: true }, { sections: 10, history: true }];
   const statesPerRun = ctx.quick ? 60 : 1_800;
-  const resumedPerRun = ctx.quick ? 2 : 70;
+  const resumedPerRun = ctx.quick ? 2 : 75;
   const random = seededRandom(ctx.seed);
   let states = 0;
   let committedStepsLost = 0;
