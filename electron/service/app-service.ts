@@ -436,9 +436,10 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       return b;
     },
     'backups:verify': (req) => db().verifyBackup(req.id),
+    'backups:sessions': (req) => ({ items: db().backupSessions(req.id) }),
     'backups:restore': async (req) => {
       if (req.mode === 'replace' && running.size > 0) throw new IpcFailure('busy', 'Sessions are running.', 'Pause every running session before replacing the data with a backup.');
-      const r = await db().restoreBackup(req.id, req.mode, req.sessionId);
+      const r = await db().restoreBackup(req.id, req.mode, req.sessionIds);
       for (const id of r.restoredSessions) sessionChanged(id);
       return { safetyBackupId: r.safetyBackupId, restoredSessions: r.restoredSessions };
     },

@@ -48,7 +48,7 @@ export const useTimelineActions = () =>
 export const useBackups = () => useAppStore((s) => s.backups);
 export const useBackupsActions = () =>
   useAppStore(useShallow((s) => ({
-    loadBackups: s.loadBackups, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
+    loadBackups: s.loadBackups, loadBackupContents: s.loadBackupContents, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
   })));
 
 export const useSettingsState = () => useAppStore((s) => s.settings);

@@ -3,6 +3,7 @@
 // its call; `failNext` makes the next call of a method return an IpcError.
 import type { BackupInfo, ProviderProfile, Session, TimelineRow } from '../../shared/domain.ts';
 import type { CairnBridge, EventName, EventPayload, IpcError, IpcResult } from '../../shared/ipc/index.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 import type { DocumentPreview, Estimate, SessionDetail } from '../../shared/ipc/sessions.ts';
 import type { ProviderTestResult } from '../../shared/ipc/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
@@ -28,6 +29,8 @@ export class FakeCairn {
   details = new Map<string, SessionDetail>();
   timelines = new Map<string, TimelineRow[]>();
   backups: BackupInfo[] = [];
+  /** What each backup holds, by backup id (backupsSessions). */
+  backupContents = new Map<string, BackupSession[]>();
   settings: Settings = makeSettings();
   storedKeys = new Set<string>();
   encryptionAvailable = true;
@@ -238,7 +241,13 @@ export class FakeCairn {
         if (!b) throw new Error('no backup');
         return b;
       }),
-      backupsRestore: (q) => r('backupsRestore', q, () => ({ safetyBackupId: q.mode === 'replace' ? 'pre-restore.sqlite' : null, restoredSessions: [...this.sessions.keys()].slice(0, 1) })),
+      backupsSessions: (q) => r('backupsSessions', q, () => ({ items: this.backupContents.get(q.id) ?? [] })),
+      backupsRestore: (q) => r('backupsRestore', q, () => {
+        if (q.mode === 'replace') return { safetyBackupId: 'pre-restore.sqlite', restoredSessions: [...this.sessions.keys()] };
+        const held = this.backupContents.get(q.id) ?? [];
+        const restored = held.filter((b) => !q.sessionIds || q.sessionIds.includes(b.id)).map((b) => this.addSession({ name: `${b.name} (restored)`, status: b.status, progress: b.progress }).id);
+        return { safetyBackupId: null, restoredSessions: restored };
+      }),
       backupsPrune: (q) => r('backupsPrune', q, () => ({ removed: [] })),
       settingsGet: (q) => r('settingsGet', q, () => this.settings),
       settingsSet: (q) => r('settingsSet', q, () => {
