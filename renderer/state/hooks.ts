@@ -26,6 +26,9 @@ export const useSessionFiling = () =>
     loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
   })));
 
+export const useSessionImport = () =>
+  useAppStore(useShallow((s) => ({ duplicate: s.sessions.importDuplicate, importSession: s.importSession, answerImportDuplicate: s.answerImportDuplicate })));
+
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));
 
 export const useDetailActions = () =>

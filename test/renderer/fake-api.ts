@@ -35,6 +35,11 @@ export class FakeCairn {
   storedKeys = new Set<string>();
   encryptionAvailable = true;
   pickPaths: string[] = [];
+  /** The file the next "Import session…" picks (null: the user cancels). */
+  sessionFile: string | null = null;
+  /** What each session file holds; a file imported once is a duplicate the next time. */
+  sessionFiles = new Map<string, Parameters<typeof makeSession>[0]>();
+  private importedFrom = new Map<string, string>();
   previews = new Map<string, DocumentPreview>();
   estimate: Estimate = { chunks: 12, inputTokens: 18_000, outputTokens: 4_000, costUsd: 0.12, seconds: 95 };
   providerTest: ProviderTestResult = { ok: true, models: ['sim-1'], message: 'Connected.' };
@@ -186,6 +191,17 @@ export class FakeCairn {
       }),
       sessionsExport: (q) => r('sessionsExport', q, () => ({ content: this.details.get(q.id)?.report ?? '', savedTo: q.save ? `/home/analyst/report.${q.format}` : null })),
       sessionsEstimate: (q) => r('sessionsEstimate', q, () => this.estimate),
+      sessionsPickImport: (q) => r('sessionsPickImport', q, () => ({ path: this.sessionFile })),
+      sessionsImport: (q) => r('sessionsImport', q, () => {
+        const held = this.sessionFiles.get(q.path);
+        if (!held) throw new FakeRefusal({ code: 'invalid_input', message: `${q.path} is not a Cairn session file (it is not JSON).` });
+        const earlier = this.sessions.get(this.importedFrom.get(q.path) ?? '');
+        if (earlier && (q.onDuplicate ?? 'refuse') === 'refuse') return { outcome: 'duplicate' as const, existing: { id: earlier.id, name: earlier.name } };
+        if (earlier && q.onDuplicate === 'skip') return { outcome: 'skipped' as const, session: earlier };
+        const s = this.addSession({ ...held, name: `${held.name ?? 'Contract review'} (imported)` });
+        if (!earlier) this.importedFrom.set(q.path, s.id);
+        return { outcome: 'imported' as const, session: s };
+      }),
       documentsPick: (q) => r('documentsPick', q, () => ({ paths: this.pickPaths })),
       documentsPreview: (q) => r('documentsPreview', q, () => ({
         documents: q.paths.map((p) => this.previews.get(p) ?? {

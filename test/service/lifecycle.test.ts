@@ -12,6 +12,7 @@ import { createAppService } from '../../electron/service/app-service.ts';
 import type { AppService } from '../../electron/service/types.ts';
 import { SIMULATOR_MODEL, startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
 import { contractMarkdown } from '../engine/pipeline/helpers.ts';
+import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -141,6 +142,41 @@ describe('a backup lists its own sessions, and restores the chosen ones', () => 
     const statuses = await Promise.all(two.restoredSessions.map(async (id) => (await service.handle('sessions:get', { id })).status));
     expect(statuses.sort()).toEqual(['created', 'done']);
     await expect(service.handle('backups:sessions', { id: 'no-such-backup' })).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
+
+describe('importing the same session file twice', () => {
+  test('the second import is answered duplicate (nothing imported); skip leaves it, keep-both adds a second copy; a done session arrives done', async () => {
+    const a = await setup();
+    const s = await a.create();
+    await a.until((x) => x.status === 'done', s.id);
+    const report = (await a.service.handle('sessions:detail', { id: s.id })).report;
+    await a.service.shutdown();
+    const file = join(a.dir, 'contract.cairn.json');
+    const exporter = CheckpointStore.open({ dataDir: join(a.dir, 'data') });
+    exporter.exportSession(s.id, file);
+    exporter.close();
+
+    const { service } = await setup();
+    const first = await service.handle('sessions:import', { path: file, onDuplicate: 'refuse' });
+    if (first.outcome !== 'imported') throw new Error(`first import: ${first.outcome}`);
+    expect(first.session).toMatchObject({ status: 'done', reason: null });
+    expect((await service.handle('sessions:detail', { id: first.session.id })).report).toBe(report);
+
+    const again = await service.handle('sessions:import', { path: file, onDuplicate: 'refuse' });
+    expect(again).toEqual({ outcome: 'duplicate', existing: { id: first.session.id, name: first.session.name } });
+    expect((await service.handle('sessions:list', { limit: 10 })).items).toHaveLength(1);
+
+    const skipped = await service.handle('sessions:import', { path: file, onDuplicate: 'skip' });
+    expect(skipped).toMatchObject({ outcome: 'skipped', session: { id: first.session.id } });
+    expect((await service.handle('sessions:list', { limit: 10 })).items).toHaveLength(1);
+
+    const both = await service.handle('sessions:import', { path: file, onDuplicate: 'keep-both' });
+    if (both.outcome !== 'imported') throw new Error(`keep both: ${both.outcome}`);
+    expect(both.session.id).not.toBe(first.session.id);
+    expect(both.session.status).toBe('done');
+    expect((await service.handle('sessions:list', { limit: 10 })).items.map((x) => x.id).sort()).toEqual([first.session.id, both.session.id].sort());
+    await expect(service.handle('sessions:import', { path: join(a.dir, 'contract.md'), onDuplicate: 'refuse' })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
 

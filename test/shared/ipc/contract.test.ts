@@ -26,6 +26,8 @@ const validRequests: Record<string, unknown> = {
   'sessions:ask': { id: ID, question: 'Which deadlines fall in March?' },
   'sessions:export': { id: ID, format: 'md' },
   'sessions:estimate': { task: 'Summarise', providerName: 'Simulator', documents: ['/tmp/a.md'] },
+  'sessions:pickImport': {},
+  'sessions:import': { path: '/home/ana/lease.cairn.json', onDuplicate: 'keep-both' },
   'documents:pick': {},
   'documents:dropped': { paths: ['/home/ana/annex.pdf'] },
   'documents:preview': { paths: ['/tmp/a.pdf'] },
