@@ -104,12 +104,11 @@ export const OnDuplicateSchema = z.enum(['refuse', 'skip', 'keep-both']);
  * The answer to an import. `duplicate`: the session is already here (imported before, or the
  * one it was exported from) and nothing was imported; ask again with `skip` or `keep-both`.
  */
-export const ImportAnswerSchema = z.discriminatedUnion('outcome', [
+const ImportAnswerSchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('imported'), session: SessionSchema }),
   z.strictObject({ outcome: z.literal('skipped'), session: SessionSchema }),
   z.strictObject({ outcome: z.literal('duplicate'), existing: z.strictObject({ id: IdSchema, name: z.string().max(MAX_NAME) }) }),
 ]);
-export type ImportAnswer = z.infer<typeof ImportAnswerSchema>;
 
 export const sessionChannels = {
   'sessions:list': channel(
