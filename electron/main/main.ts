@@ -180,6 +180,16 @@ function startApp(): void {
         const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths.slice(0, 500);
       },
+      pickSessionFile: async () => {
+        const options = {
+          title: 'Import a session',
+          properties: ['openFile'] as Array<'openFile'>,
+          filters: [{ name: 'Cairn session', extensions: ['json'] }],
+        };
+        const win = currentWindow();
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths.slice(0, 1);
+      },
       onSettingsChanged: (next) => {
         forward('settings:changed', next);
         power.update(supervisor.running().length, next.preventSleep);

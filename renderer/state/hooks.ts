@@ -26,6 +26,9 @@ export const useSessionFiling = () =>
     loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
   })));
 
+export const useSessionImport = () =>
+  useAppStore(useShallow((s) => ({ duplicate: s.sessions.importDuplicate, importSession: s.importSession, answerImportDuplicate: s.answerImportDuplicate })));
+
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));
 
 export const useDetailActions = () =>
@@ -48,7 +51,7 @@ export const useTimelineActions = () =>
 export const useBackups = () => useAppStore((s) => s.backups);
 export const useBackupsActions = () =>
   useAppStore(useShallow((s) => ({
-    loadBackups: s.loadBackups, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
+    loadBackups: s.loadBackups, loadBackupContents: s.loadBackupContents, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
   })));
 
 export const useSettingsState = () => useAppStore((s) => s.settings);

@@ -18,6 +18,8 @@ export interface SessionsSlice {
     trash: Session[] | null;
     /** The list includes archived sessions (where they can be unarchived). */
     showArchived: boolean;
+    /** An import found its session already here: the user is asked to skip it or keep both. */
+    importDuplicate: { path: string; existing: { id: string; name: string } } | null;
   };
   loadSessions(): Promise<void>;
   upsertSession(session: Session): void;
@@ -34,10 +36,28 @@ export interface SessionsSlice {
   loadTrash(): Promise<void>;
   restoreFromTrash(id: string): Promise<void>;
   emptyTrash(): Promise<void>;
+  /** Import session…: the user picks a session file; a session already here asks Skip / Keep both. */
+  importSession(): Promise<void>;
+  /** The answer to the duplicate question (null: cancel, nothing imported). */
+  answerImportDuplicate(choice: 'skip' | 'keep-both' | null): Promise<void>;
 }
 
-export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false },
+export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => {
+  const runImport = async (path: string, onDuplicate: 'refuse' | 'skip' | 'keep-both') => {
+    const answer = await api.sessionsImport({ path, onDuplicate });
+    if (answer.outcome === 'duplicate') {
+      set((s) => ({ sessions: { ...s.sessions, importDuplicate: { path, existing: answer.existing } } }));
+      return;
+    }
+    if (answer.outcome === 'skipped') {
+      get().pushToast({ kind: 'info', message: `Already here as "${answer.session.name}"; nothing was imported.` });
+      return;
+    }
+    get().upsertSession(answer.session);
+    get().pushToast({ kind: 'success', message: `Imported "${answer.session.name}".` });
+  };
+  return {
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, importDuplicate: null },
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
@@ -136,6 +156,25 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       get().reportError(error, 'Could not restore the session');
     }
   },
+  importSession: async () => {
+    try {
+      const { path } = await api.sessionsPickImport({});
+      if (path === null) return;
+      await runImport(path, 'refuse');
+    } catch (error) {
+      get().reportError(error, 'Could not import the session');
+    }
+  },
+  answerImportDuplicate: async (choice) => {
+    const pending = get().sessions.importDuplicate;
+    set((s) => ({ sessions: { ...s.sessions, importDuplicate: null } }));
+    if (!pending || choice === null) return;
+    try {
+      await runImport(pending.path, choice);
+    } catch (error) {
+      get().reportError(error, 'Could not import the session');
+    }
+  },
   emptyTrash: async () => {
     try {
       const { purged, kept } = await api.sessionsEmptyTrash({});
@@ -145,4 +184,5 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       get().reportError(error, 'Could not empty the trash');
     }
   },
-});
+};
+};

@@ -7,7 +7,7 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { statusLabel, StatusBadge } from '../components/status-badge.tsx';
 import { useNow } from '../components/use-now.ts';
 import { formatCost, formatRelative } from '../format.ts';
-import { useNavigate, useSessionFiling, useSessionsActions, useSessionsList, useTrash } from '../state/hooks.ts';
+import { useNavigate, useSessionFiling, useSessionImport, useSessionsActions, useSessionsList, useTrash } from '../state/hooks.ts';
 import type { StatusFilter } from '../state/sessions-slice.ts';
 
 function matches(session: Session, query: string, filter: StatusFilter): boolean {
@@ -126,6 +126,16 @@ export function InterruptedBanner({ count, onResumeAll, onReview, onDismiss }: {
   );
 }
 
+/** The import found its session here already: the same choice the CLI offers (--skip, --keep-both). */
+function ImportDuplicateDialog({ existing, onAnswer }: { existing: { id: string; name: string }; onAnswer(choice: 'skip' | 'keep-both' | null): void }) {
+  return (
+    <ConfirmDialog title="This session is already here" cancelLabel="Skip" confirmLabel="Keep both" onCancel={() => onAnswer('skip')} onConfirm={() => onAnswer('keep-both')}>
+      <p>The file holds the same history as “{existing.name || existing.id}”, which is already in your sessions (imported before, or the session it was exported from).</p>
+      <p className="muted">Skip leaves things as they are. Keep both adds a second copy, named “(imported)”.</p>
+    </ConfirmDialog>
+  );
+}
+
 export function SessionsView() {
   const { items, load, query, filter, bannerDismissed, showArchived } = useSessionsList();
   const { setShowArchived } = useSessionFiling();
@@ -133,6 +143,7 @@ export function SessionsView() {
   const navigate = useNavigate();
   const now = useNow(5_000);
   const [showTrash, setShowTrash] = useState(false);
+  const { duplicate, importSession, answerImportDuplicate } = useSessionImport();
 
   useEffect(() => {
     void loadSessions();
@@ -146,6 +157,7 @@ export function SessionsView() {
       <header className="view-header">
         <h1>Sessions</h1>
         <button type="button" className="btn" aria-pressed={showTrash} onClick={() => setShowTrash((v) => !v)}>Trash</button>
+        <button type="button" className="btn" onClick={() => void importSession()}>Import session…</button>
         <button type="button" className="btn btn-primary" onClick={() => navigate({ view: 'new' })}>New analysis</button>
       </header>
 
@@ -191,6 +203,7 @@ export function SessionsView() {
       ) : null}
 
       {showTrash ? <TrashPanel /> : null}
+      {duplicate ? <ImportDuplicateDialog existing={duplicate.existing} onAnswer={(choice) => void answerImportDuplicate(choice)} /> : null}
     </div>
   );
 }

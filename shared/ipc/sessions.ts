@@ -97,6 +97,19 @@ export type SessionUpdate = z.infer<typeof SessionUpdateSchema>;
 
 export const ExportFormatSchema = z.enum(['md', 'json', 'html']);
 
+/** What to do when the file's session is already here: say so (`refuse`), leave it (`skip`), or add a second copy. */
+export const OnDuplicateSchema = z.enum(['refuse', 'skip', 'keep-both']);
+
+/**
+ * The answer to an import. `duplicate`: the session is already here (imported before, or the
+ * one it was exported from) and nothing was imported; ask again with `skip` or `keep-both`.
+ */
+const ImportAnswerSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('imported'), session: SessionSchema }),
+  z.strictObject({ outcome: z.literal('skipped'), session: SessionSchema }),
+  z.strictObject({ outcome: z.literal('duplicate'), existing: z.strictObject({ id: IdSchema, name: z.string().max(MAX_NAME) }) }),
+]);
+
 export const sessionChannels = {
   'sessions:list': channel(
     z.strictObject({
@@ -133,6 +146,10 @@ export const sessionChannels = {
     z.strictObject({ content: z.string().max(20_000_000), savedTo: z.string().max(4_096).nullable() }),
   ),
   'sessions:estimate': channel(NewSessionSchema, EstimateSchema),
+  /** Opens the OS file dialog for a session file (made by Export session); the file chosen becomes readable by `sessions:import`. Null when cancelled. */
+  'sessions:pickImport': channel(Empty, z.strictObject({ path: z.string().max(4_096).nullable() })),
+  /** Adds the session in a file the user chose (verified first); a session already here is answered `duplicate` unless `onDuplicate` says what to do. */
+  'sessions:import': channel(z.strictObject({ path: z.string().min(1).max(4_096), onDuplicate: OnDuplicateSchema.default('refuse') }), ImportAnswerSchema),
   /** Opens the OS file dialog; the files chosen there become readable by the channels below. */
   'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) })),
   /** Preload only (never on window.cairn): the paths of files dropped on the window, from webUtils.getPathForFile. */
