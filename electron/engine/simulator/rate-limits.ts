@@ -120,14 +120,6 @@ export class ProviderLimits {
    */
   admit(key: string, tokens: number, durationMs: number, now: number = Date.now()): Admission {
     const s = this.#state(key, now);
-    const maxOpen = this.#limits.concurrentStreams ?? null;
-    if (maxOpen !== null && s.open.size >= maxOpen) {
-      const soonest = Math.min(...s.open.values());
-      return {
-        admitted: false, headers: this.#headers(s, now), limit: 'concurrency', retryAfterMs: Math.max(1, Math.ceil(soonest - now)),
-        message: `Too many concurrent requests (simulated): limit ${maxOpen} open at once.`,
-      };
-    }
     const requestWait = s.requests?.waitFor(1, now) ?? 0;
     if (requestWait > 0) {
       return {
@@ -140,6 +132,15 @@ export class ProviderLimits {
       return {
         admitted: false, headers: this.#headers(s, now), limit: 'tokens', retryAfterMs: tokenWait,
         message: `Rate limit reached on tokens per min (TPM) (simulated): Limit ${s.tokens?.perMinute}, Requested ${tokens}. Please try again in ${formatResetDuration(tokenWait)}.`,
+      };
+    }
+    // Checked last, so a refusal for open streams says the allowances had room for this request.
+    const maxOpen = this.#limits.concurrentStreams ?? null;
+    if (maxOpen !== null && s.open.size >= maxOpen) {
+      const soonest = Math.min(...s.open.values());
+      return {
+        admitted: false, headers: this.#headers(s, now), limit: 'concurrency', retryAfterMs: Math.max(1, Math.ceil(soonest - now)),
+        message: `Too many concurrent requests (simulated): limit ${maxOpen} open at once.`,
       };
     }
     s.requests?.take(1, now);
