@@ -50,12 +50,16 @@ class HeaderBucket {
     this.#at = now;
   }
 
-  /** What the provider says: never more than it has left (it does not yet count calls sent after this one). */
+  /**
+   * What the provider says, and never more than it has left (it does not yet count calls sent after this
+   * one). `remaining` is rounded down; the reset time is finer: the bucket is the largest
+   * remaining + reset × rate seen, and what is left is that less the reset's worth.
+   */
   observe(state: LimitState, now: number): void {
     this.#refill(now);
     this.#perMinute = state.perMinute;
-    this.#capacity = Math.max(1, state.remaining + state.resetMs * this.#rate);
-    this.#level = Math.min(this.#level, state.remaining);
+    this.#capacity = Math.max(this.#capacity, state.remaining + state.resetMs * this.#rate);
+    this.#level = Math.min(this.#level, Math.max(state.remaining, this.#capacity - state.resetMs * this.#rate));
   }
 
   /** ms until `cost` is in the bucket (a cost over its capacity waits for a full one). */

@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   limited: LimitKind | null;
   /** Requests of this key open at once when this one was admitted, itself included (0 = not admitted). */
   concurrent: number;
+  /** Tokens of the tokens-per-minute allowance this request was charged (0 without that limit, or not admitted). */
+  charged: number;
   status: number;
   /** Every byte of the response body, as written. */
   sent: string;

@@ -106,6 +106,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       fault: null,
       limited: null,
       concurrent: 0,
+      charged: 0,
       status: 0,
       sent: '',
       content: [],
@@ -237,6 +238,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return;
     }
     entry.concurrent = admission.concurrent;
+    entry.charged = cost;
     // 'finish' is when the last byte left for the client, which may ask again at once; 'close' covers a drop.
     res.on('finish', admission.release);
     res.on('close', admission.release);
