@@ -1,14 +1,16 @@
 // The words for what a provider's limits hold a run to, in one place for the
 // CLI's status lines and the session view.
+import { z } from 'zod';
 
 /** What the engine observed of the provider's limits (its headers, its 429s). */
-export interface ProviderLimits {
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
+export const ProviderLimitsSchema = z.strictObject({
+  requestsPerMinute: z.number().positive().nullable(),
+  tokensPerMinute: z.number().positive().nullable(),
   /** Calls the run lets open at once now, and the most it is configured for. */
-  concurrency: number;
-  maxConcurrency: number;
-}
+  concurrency: z.number().int().positive(),
+  maxConcurrency: z.number().int().positive(),
+});
+export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
 
 const count = (n: number): string => (n >= 10_000 ? `${Math.round(n / 1_000)}k` : String(Math.round(n)));
 

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Session, SessionStatus } from '../../shared/domain.ts';
+import type { ProviderLimits } from '../../shared/provider-limits.ts';
 import type { Api } from '../api.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
@@ -18,8 +19,11 @@ export interface SessionsSlice {
     trash: Session[] | null;
     /** The list includes archived sessions (where they can be unarchived). */
     showArchived: boolean;
+    /** What the provider's limits hold each running session to, as the engine last said. */
+    limits: Record<string, ProviderLimits>;
   };
   loadSessions(): Promise<void>;
+  setProviderLimits(sessionId: string, limits: ProviderLimits): void;
   upsertSession(session: Session): void;
   setSessionQuery(query: string): void;
   setSessionFilter(filter: StatusFilter): void;
@@ -37,7 +41,8 @@ export interface SessionsSlice {
 }
 
 export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false },
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, limits: {} },
+  setProviderLimits: (sessionId, limits) => set((s) => ({ sessions: { ...s.sessions, limits: { ...s.sessions.limits, [sessionId]: limits } } })),
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
