@@ -29,7 +29,7 @@ import { withTempDir } from './lib/temp.ts';
 
 /** The provider's own figures, before scaling. */
 const PROVIDER = { requestsPerMinute: 60, tokensPerMinute: 100_000, concurrentStreams: 4, firstTokenMs: 200, tokensPerSecond: 50 } as const;
-const SCALE = 2;
+const SCALE = 3;
 const CONCURRENCY = 8;
 const WORDS = 100;
 const CHUNK_TOKENS = 1_500;

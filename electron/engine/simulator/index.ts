@@ -6,4 +6,3 @@ export {
   messagesHash, splitIntoTokens, type ChatMessageLike, type GenerateOptions,
 } from './generator.ts';
 export { FaultFlagError, parseFaultFlag } from './fault-flags.ts';
-export { type LimitKind, type RateLimits } from './rate-limits.ts';
