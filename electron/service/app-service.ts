@@ -201,6 +201,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       case 'warning':
         emit('session:warning', { sessionId, message: e.message.slice(0, 2_000), ...(e.hint ? { hint: e.hint.slice(0, 1_000) } : {}) });
         break;
+      case 'limits': {
+        const { type: _type, ...limits } = e;
+        emit('session:limits', { sessionId, limits });
+        break;
+      }
       case 'delta':
         coalescer.push({ sessionId, stepKey: e.stepKey, attempt: e.attempt, text: e.text, done: false });
         break;

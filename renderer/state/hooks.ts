@@ -18,6 +18,9 @@ export const useSessionsActions = () =>
     resumeAll: s.resumeAll, dismissInterruptedBanner: s.dismissInterruptedBanner, controlSession: s.controlSession,
   })));
 
+/** What the provider's limits hold this session to, when the engine has said (null: nothing stated). */
+export const useProviderLimits = (sessionId: string) => useAppStore((s) => s.sessions.limits[sessionId] ?? null);
+
 export const useTrash = () => useAppStore((s) => s.sessions.trash);
 
 export const useSessionFiling = () =>

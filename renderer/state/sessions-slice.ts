@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Session, SessionStatus } from '../../shared/domain.ts';
+import type { ProviderLimits } from '../../shared/provider-limits.ts';
 import type { Api } from '../api.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
@@ -20,8 +21,11 @@ export interface SessionsSlice {
     showArchived: boolean;
     /** An import found its session already here: the user is asked to skip it or keep both. */
     importDuplicate: { path: string; existing: { id: string; name: string } } | null;
+    /** What the provider's limits hold each running session to, as the engine last said. */
+    limits: Record<string, ProviderLimits>;
   };
   loadSessions(): Promise<void>;
+  setProviderLimits(sessionId: string, limits: ProviderLimits): void;
   upsertSession(session: Session): void;
   setSessionQuery(query: string): void;
   setSessionFilter(filter: StatusFilter): void;
@@ -57,7 +61,8 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     get().pushToast({ kind: 'success', message: `Imported "${answer.session.name}".` });
   };
   return {
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, importDuplicate: null },
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, importDuplicate: null, limits: {} },
+  setProviderLimits: (sessionId, limits) => set((s) => ({ sessions: { ...s.sessions, limits: { ...s.sessions.limits, [sessionId]: limits } } })),
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {

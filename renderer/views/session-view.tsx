@@ -5,7 +5,8 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { linkCitations, SafeMarkdown } from '../components/safe-markdown.tsx';
 import { RetryCountdown, SimulatorLabel, StatusBadge } from '../components/status-badge.tsx';
-import { useDetail, useDetailActions, useNavigate } from '../state/hooks.ts';
+import { providerLimitText } from '../../shared/provider-limits.ts';
+import { useDetail, useDetailActions, useNavigate, useProviderLimits } from '../state/hooks.ts';
 import type { SessionTab } from '../state/ui-slice.ts';
 import { BudgetRaise } from './budget-raise.tsx';
 import { ChunkRow } from './chunk-list.tsx';
@@ -142,6 +143,7 @@ function Overview({ sessionId }: { sessionId: string }) {
       <StatusPanel session={session} simulator={data.simulator || session.config.provider.simulator} />
       <section className="card" aria-label="Progress">
         <ProgressBar progress={session.progress} usage={session.usage} live={isActive(session)} />
+        {isActive(session) ? <ProviderLimitLine sessionId={session.id} /> : null}
       </section>
       <LiveOutput sessionId={session.id} />
       {report ? (
@@ -206,4 +208,11 @@ export function SessionView({ sessionId, tab }: { sessionId: string; tab: Sessio
       ) : null}
     </div>
   );
+}
+
+/** "limited by the provider: 60 requests/min", while the run goes at the provider's pace. */
+function ProviderLimitLine({ sessionId }: { sessionId: string }) {
+  const limits = useProviderLimits(sessionId);
+  const text = limits ? providerLimitText(limits) : null;
+  return text ? <p className="muted" data-testid="provider-limits">{text}</p> : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderLimitsSchema } from '../provider-limits.ts';
 import {
   IdSchema, MAX_NAME, ProgressSchema, ResumePolicySchema, SessionSchema, SessionStatusSchema,
   TaskTemplateSchema, UsageSchema,
@@ -169,6 +170,8 @@ export const sessionEvents = {
   'session:progress': z.strictObject({ sessionId: IdSchema, progress: ProgressSchema, usage: UsageSchema }),
   /** Something the analyst should know that does not stop the run (a passage that failed, a document that changed on disk). */
   'session:warning': z.strictObject({ sessionId: IdSchema, message: z.string().min(1).max(2_000), hint: z.string().max(1_000).optional() }),
+  /** What the provider's limits hold a running session to, each time that changes. */
+  'session:limits': z.strictObject({ sessionId: IdSchema, limits: ProviderLimitsSchema }),
   /** Coalesced stream text: at most one per ~50 ms per stream; `done` marks the flushed end. */
   'stream:text': z.strictObject({
     sessionId: IdSchema,

@@ -297,6 +297,7 @@ export class FakeCairn {
       onSessionChanged: this.subscribe('session:changed'),
       onSessionProgress: this.subscribe('session:progress'),
       onSessionWarning: this.subscribe('session:warning'),
+      onSessionLimits: this.subscribe('session:limits'),
       onStreamText: this.subscribe('stream:text'),
       onEngineRestarted: this.subscribe('engine:restarted'),
       onCheckpointAdded: this.subscribe('checkpoint:added'),
