@@ -3,6 +3,7 @@ import type { ProviderProfile } from '../../shared/domain.ts';
 import type { ResponseOf } from '../../shared/ipc/index.ts';
 import type { Settings, SettingsPatch } from '../../shared/settings.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -40,14 +41,14 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     }
   },
   setSettingsValue: (value) => set((s) => ({ settings: { ...s.settings, value } })),
-  saveSettings: async (patch, what = 'Settings') => {
+  saveSettings: async (patch, what = i18n.t('settings.whatSettings')) => {
     try {
       const value = await api.settingsSet(patch);
       set((s) => ({ settings: { ...s.settings, value } }));
-      get().pushToast({ kind: 'success', message: `${what} saved.` });
+      get().pushToast({ kind: 'success', message: i18n.t('settings.saved', { what }) });
       return true;
     } catch (error) {
-      get().reportError(error, `${what} not saved`);
+      get().reportError(error, i18n.t('settings.notSaved', { what }));
       return false;
     }
   },
