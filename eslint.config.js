@@ -17,6 +17,7 @@ const translated = [
   'renderer/components/status-badge.tsx',
   'renderer/components/toaster.tsx',
   'renderer/views/settings-view.tsx',
+  'renderer/views/sessions-view.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
