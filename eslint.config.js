@@ -18,6 +18,7 @@ const translated = [
   'renderer/components/toaster.tsx',
   'renderer/views/settings-view.tsx',
   'renderer/views/sessions-view.tsx',
+  'renderer/views/timeline-view.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 

@@ -2,7 +2,7 @@
 // code, and search ignores diacritics ('hop dong' finds 'Hợp đồng').
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { makeSettings } from '../fixtures.ts';
+import { makeCheckpoint, makeSettings, makeTimeline } from '../fixtures.ts';
 import { FakeCairn } from '../fake-api.ts';
 import { renderApp } from '../render-app.tsx';
 
@@ -48,5 +48,28 @@ describe('In Vietnamese', () => {
     expect(await screen.findByRole('heading', { name: 'Cài đặt' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Phiên phân tích' })).toBeTruthy();
     expect(fake.settings.language).toBe('vi');
+  });
+
+  it('the timeline speaks Vietnamese and its search finds "hop dong" in a document named "Hợp đồng"', async () => {
+    // jsdom has no layout: a viewport for the virtualiser, for this test only.
+    const height = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 });
+    try {
+      const fake = vietnamese();
+      const session = fake.addSession({ name: 'Lịch sử', status: 'done' });
+      const rows = makeTimeline(session.id, 4);
+      const doc = makeCheckpoint(session.id, 'document', 9, rows[0]!.checkpoint.id);
+      rows.splice(1, 0, { checkpoint: { ...doc, state: { name: 'Hợp đồng thuê nhà.pdf' } }, onHeadPath: true, isHead: false, depth: 1, integrity: 'ok' });
+      fake.timelines.set(session.id, rows);
+      renderApp(fake, { view: 'session', sessionId: session.id, tab: 'timeline' });
+      expect(await screen.findByRole('heading', { name: 'Dòng thời gian' })).toBeTruthy();
+      await waitFor(() => expect(screen.getAllByTestId('timeline-row')).toHaveLength(5));
+      expect(screen.getByTestId('timeline-count').textContent).toBe('5 điểm lưu');
+      fireEvent.change(screen.getByRole('searchbox', { name: 'Tìm trong dòng thời gian' }), { target: { value: 'hop dong' } });
+      await waitFor(() => expect(screen.getAllByTestId('timeline-row')).toHaveLength(1));
+      expect(screen.getByTestId('timeline-row').textContent).toContain('tài liệu');
+    } finally {
+      if (height) Object.defineProperty(HTMLElement.prototype, 'clientHeight', height);
+    }
   });
 });
