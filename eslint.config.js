@@ -19,6 +19,7 @@ const translated = [
   'renderer/views/settings-view.tsx',
   'renderer/views/sessions-view.tsx',
   'renderer/views/timeline-view.tsx',
+  'renderer/views/session-view.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 

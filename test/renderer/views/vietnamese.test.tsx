@@ -72,4 +72,16 @@ describe('In Vietnamese', () => {
       if (height) Object.defineProperty(HTMLElement.prototype, 'clientHeight', height);
     }
   });
+
+  it('a paused session says why and what to do, in Vietnamese', async () => {
+    const fake = vietnamese();
+    const session = fake.addSession({ name: 'Hợp đồng', status: 'paused', reason: { code: 'auth:unauthorized', message: 'The API key from env OPENAI_API_KEY was rejected by OpenAI (401).', hint: 'Replace the key in Settings → Providers and resume.' } });
+    renderApp(fake, { view: 'session', sessionId: session.id, tab: 'overview' });
+    const panel = await screen.findByRole('alert', { name: 'Tạm dừng: nhà cung cấp từ chối khoá' });
+    expect(within(panel).getByText('Nhà cung cấp đã từ chối khoá API (401).')).toBeTruthy();
+    expect(within(panel).getByText('Thay khoá trong Cài đặt → Nhà cung cấp rồi tiếp tục.')).toBeTruthy();
+    // The fix's button is found from the English hint, and named in Vietnamese.
+    expect(within(panel).getByRole('button', { name: 'Mở Cài đặt → Nhà cung cấp' })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: 'Dòng thời gian' })).toBeTruthy();
+  });
 });
