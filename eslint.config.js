@@ -20,6 +20,13 @@ const translated = [
   'renderer/views/sessions-view.tsx',
   'renderer/views/timeline-view.tsx',
   'renderer/views/session-view.tsx',
+  'renderer/components/progress-bar.tsx',
+  'renderer/views/chunk-list.tsx',
+  'renderer/views/live-output.tsx',
+  'renderer/views/export-bar.tsx',
+  'renderer/views/follow-up.tsx',
+  'renderer/views/budget-raise.tsx',
+  'renderer/views/model-change.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
