@@ -27,6 +27,7 @@ const translated = [
   'renderer/views/follow-up.tsx',
   'renderer/views/budget-raise.tsx',
   'renderer/views/model-change.tsx',
+  'renderer/views/checkpoint-inspector.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
