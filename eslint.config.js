@@ -28,6 +28,7 @@ const translated = [
   'renderer/views/budget-raise.tsx',
   'renderer/views/model-change.tsx',
   'renderer/views/checkpoint-inspector.tsx',
+  'renderer/views/new-analysis-view.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
