@@ -29,6 +29,7 @@ const translated = [
   'renderer/views/model-change.tsx',
   'renderer/views/checkpoint-inspector.tsx',
   'renderer/views/new-analysis-view.tsx',
+  'renderer/views/settings-providers.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
