@@ -30,6 +30,7 @@ const translated = [
   'renderer/views/checkpoint-inspector.tsx',
   'renderer/views/new-analysis-view.tsx',
   'renderer/views/settings-providers.tsx',
+  'renderer/components/passage-list.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
