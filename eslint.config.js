@@ -31,6 +31,7 @@ const translated = [
   'renderer/views/new-analysis-view.tsx',
   'renderer/views/settings-providers.tsx',
   'renderer/components/passage-list.tsx',
+  'renderer/components/confirm-dialog.tsx',
   'renderer/views/settings-sections.tsx',
 ];
 
