@@ -15,7 +15,7 @@ import type { Settings } from '../../shared/settings.ts';
 export interface MainHandlerDeps {
   settings: SettingsStore;
   keys: KeyStore;
-  appInfo: () => { version: string; platform: string; dataDir: string };
+  appInfo: () => { version: string; platform: string; dataDir: string; systemLanguages?: string[] };
   openExternal: (url: string) => Promise<void>;
   /**
    * A native dialog shown by main, never by the page: what a compromised
@@ -92,7 +92,7 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
     },
     'app:info': () => {
       const info = deps.appInfo();
-      return { version: info.version, dataDir: info.dataDir, platform: info.platform, settingsWarning: warnings() };
+      return { version: info.version, dataDir: info.dataDir, platform: info.platform, settingsWarning: warnings(), ...(info.systemLanguages ? { systemLanguages: info.systemLanguages.slice(0, 20) } : {}) };
     },
     'app:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) {

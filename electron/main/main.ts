@@ -154,7 +154,7 @@ function startApp(): void {
       settings,
       keys,
       log,
-      appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
+      appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir(), systemLanguages: app.getPreferredSystemLanguages() }),
       openExternal: (url) => shell.openExternal(url),
       confirm: confirmInMain,
       writeClipboard: (text) => clipboard.writeText(text),

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Session, SessionStatus } from '../../shared/domain.ts';
 import type { ProviderLimits } from '../../shared/provider-limits.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -98,11 +99,11 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   resumeAll: async () => {
     try {
       const { resumed } = await api.sessionsResumeAll({});
-      get().pushToast({ kind: 'success', message: `Resumed ${resumed.length} ${resumed.length === 1 ? 'session' : 'sessions'}.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.resumed', { count: resumed.length }) });
       set((s) => ({ sessions: { ...s.sessions, bannerDismissed: true } }));
       await get().loadSessions();
     } catch (error) {
-      get().reportError(error, 'Could not resume the sessions');
+      get().reportError(error, i18n.t('toast.resumeFailed'));
     }
   },
   dismissInterruptedBanner: () => set((s) => ({ sessions: { ...s.sessions, bannerDismissed: true } })),
@@ -118,7 +119,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       get().upsertSession(await api.sessionsRename({ id, name }));
     } catch (error) {
-      get().reportError(error, 'Could not rename the session');
+      get().reportError(error, i18n.t('toast.renameFailed'));
     }
   },
   archiveSession: async (id, archived) => {
@@ -129,7 +130,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       else get().upsertSession(s);
       get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
     } catch (error) {
-      get().reportError(error, 'Could not archive the session');
+      get().reportError(error, i18n.t('toast.archiveFailed'));
     }
   },
   trashSession: async (id) => {
@@ -137,10 +138,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const name = get().sessions.items.find((x) => x.id === id)?.name ?? 'The session';
       await api.sessionsDelete({ id });
       set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
-      get().pushToast({ kind: 'success', message: `Moved "${name}" to the trash. Restore it from Trash until you empty it.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.trashed', { name }) });
       if (get().sessions.trash !== null) await get().loadTrash();
     } catch (error) {
-      get().reportError(error, 'Could not move the session to the trash');
+      get().reportError(error, i18n.t('toast.trashFailed'));
     }
   },
   loadTrash: async () => {
@@ -148,7 +149,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const { items } = await api.sessionsTrash({});
       set((st) => ({ sessions: { ...st.sessions, trash: items } }));
     } catch (error) {
-      get().reportError(error, 'Could not open the trash');
+      get().reportError(error, i18n.t('toast.openTrashFailed'));
     }
   },
   restoreFromTrash: async (id) => {
@@ -156,9 +157,9 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const s = await api.sessionsRestore({ id });
       set((st) => ({ sessions: { ...st.sessions, trash: st.sessions.trash?.filter((x) => x.id !== id) ?? null } }));
       get().upsertSession(s);
-      get().pushToast({ kind: 'success', message: `Restored "${s.name}".` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.restored', { name: s.name }) });
     } catch (error) {
-      get().reportError(error, 'Could not restore the session');
+      get().reportError(error, i18n.t('toast.restoreFailed'));
     }
   },
   importSession: async () => {
@@ -183,10 +184,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   emptyTrash: async () => {
     try {
       const { purged, kept } = await api.sessionsEmptyTrash({});
-      get().pushToast({ kind: 'success', message: `Deleted ${purged} ${purged === 1 ? 'session' : 'sessions'} for good.${kept > 0 ? ` ${kept} stay because a fork still uses their history.` : ''}` });
+      get().pushToast({ kind: 'success', message: `${i18n.t('toast.purged', { count: purged })}${kept > 0 ? i18n.t('toast.kept', { count: kept }) : ''}` });
       await get().loadTrash();
     } catch (error) {
-      get().reportError(error, 'Could not empty the trash');
+      get().reportError(error, i18n.t('toast.emptyTrashFailed'));
     }
   },
 };
