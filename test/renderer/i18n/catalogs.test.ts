@@ -26,7 +26,8 @@ function producedCodes(): Set<string> {
   };
   add(/new (?:StoreError|IpcFailure|AnalysisError|DocumentError)\(\s*'([^']+)'/g, (m) => [m[1]!]);
   add(/category: '([a-z_]+)',\s*code: '([A-Za-z_0-9]+)'/g, (m) => [`${m[1]}:${m[2]}`]);
-  add(/\bcode: '([A-Za-z_][A-Za-z_0-9:-]*)'/g, (m) => [m[1]!]);
+  // `code: '…'` literals, but not zod's own issue codes (`ctx.addIssue({ code: 'custom', … })`), which never reach a person.
+  add(/(?<!addIssue\(\{ )\bcode: '([A-Za-z_][A-Za-z_0-9:-]*)'/g, (m) => [m[1]!]);
   // The declared unions: store codes, engine categories, document codes, and the session-state constants.
   const union = (file: string, start: RegExp) => {
     const text = Object.entries(sources).find(([p]) => p.endsWith(file))?.[1] ?? '';
