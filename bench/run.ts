@@ -18,6 +18,7 @@ import { rendererSmoothness } from './renderer-smoothness.ts';
 import { peerLangGraph } from './peer-langgraph.ts';
 import { ingestion } from './ingestion.ts';
 import { powerCut } from './power-cut.ts';
+import { rateLimited } from './rate-limited.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchContext, type BenchResult, type BenchRow, type JsonNumberTree, printTable } from './lib/report.ts';
 
@@ -47,6 +48,7 @@ const BENCHMARKS: Array<{ name: string; run: (c: BenchContext) => Promise<BenchR
   { name: 'peer-langgraph', run: peerLangGraph },
   { name: 'ingestion', run: ingestion },
   { name: 'power-cut', run: powerCut },
+  { name: 'rate-limited', run: rateLimited },
 ];
 
 const machine = describeMachine();

@@ -1,9 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { Trans } from 'react-i18next';
 import { z } from 'zod';
 import { windowApi } from './api.ts';
 import { App } from './app/app.tsx';
 import { AppProvider } from './app/context.tsx';
+import { i18n } from './i18n/i18n.ts';
 import './styles/app.css';
 
 // The page's CSP forbids eval; tell zod not to probe for it (the probe itself is a CSP violation).
@@ -25,8 +27,8 @@ if (api) {
 } else {
   root.render(
     <main className="main no-bridge" role="alert">
-      <h1>Cairn cannot reach its engine</h1>
-      <p>This page must be opened by the Cairn desktop app, which provides its window API. Start Cairn with <code>npm start</code>.</p>
+      <h1>{i18n.t('app.noBridgeTitle')}</h1>
+      <p><Trans i18n={i18n} i18nKey="app.noBridgeBody" components={{ code: <code /> }} /></p>
     </main>,
   );
 }

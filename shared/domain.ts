@@ -24,11 +24,15 @@ export const SessionStatusSchema = z.enum([
 ]);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
+/** What a reason's message is about, as data, so the renderer can say it in the user's language. */
+export const ReasonParamsSchema = z.record(z.string().max(64), z.union([z.string().max(1_000), z.number()]));
+
 /** An error or pause reason a person can act on. Crosses IPC as plain data. */
 export const ReasonSchema = z.strictObject({
   code: z.string().max(64),
   message: z.string().max(4_000),
   hint: z.string().max(1_000).optional(),
+  params: ReasonParamsSchema.optional(),
 });
 export type Reason = z.infer<typeof ReasonSchema>;
 

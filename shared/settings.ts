@@ -24,9 +24,17 @@ export const RetryPolicySchema = z.strictObject({
   stallMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
+/** The languages the interface speaks. */
+export const UI_LANGUAGES = ['en', 'vi', 'en-XA'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export const LanguageSettingSchema = z.enum(['system', ...UI_LANGUAGES]);
+export type LanguageSetting = z.infer<typeof LanguageSettingSchema>;
+
 export const SettingsSchema = z.strictObject({
   schemaVersion: z.literal(1).default(1),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** The interface's language; 'system' follows the OS (en-XA is the pseudo-locale that shows untranslated text). */
+  language: LanguageSettingSchema.default('system'),
   /** Shared with the CLI; null means the per-user default. */
   dataDir: z.string().max(4_096).nullable().default(null),
   providers: z.array(ProviderProfileSchema).max(100).default([]),

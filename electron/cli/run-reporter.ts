@@ -4,6 +4,7 @@
 // streamed text, then the bar with steps, tokens, cost and an ETA, last.
 // Otherwise: a plain line per step. --quiet: only the result.
 import type { Session, Usage } from '../../shared/domain.ts';
+import { providerLimitText } from '../../shared/provider-limits.ts';
 import type { StepLabel } from '../../shared/step-label.ts';
 import { canResume } from '../../shared/session-state.ts';
 import type { AnalysisEvent, RunOutcome } from '../engine/pipeline/analysis.ts';
@@ -67,6 +68,8 @@ export class RunReporter {
   readonly #started = new Map<string, number>();
   readonly #active = new Map<string, Activity>();
   #waitLine = '';
+  /** What the provider's limits hold the run to, when it states them. */
+  #limitText: string | null = null;
 
   constructor(ctx: CliContext) {
     this.#ctx = ctx;
@@ -146,6 +149,15 @@ export class RunReporter {
         this.#draw();
         break;
       }
+      case 'limits': {
+        const text = providerLimitText(e);
+        if (text === this.#limitText) break;
+        this.#limitText = text;
+        // On a terminal it is part of the status line; otherwise a line each time it changes.
+        if (this.#live) this.#scheduleDraw();
+        else if (text && !this.#ctx.quiet) this.#ctx.print(s.dim(text));
+        break;
+      }
       case 'warning':
         this.#log(`${this.#ctx.errStyle.warn('warning:')} ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`, 'err');
         break;
@@ -184,7 +196,7 @@ export class RunReporter {
     const filled = total > 0 ? Math.round((Math.min(done, total) / total) * BAR_WIDTH) : 0;
     const bar = `${s.ok('█'.repeat(filled))}${s.dim('░'.repeat(BAR_WIDTH - filled))}`;
     const used = usage ? `${tokens(usage.inputTokens + usage.outputTokens)} tokens · ${money(usage.costUsd)}` : '';
-    const facts = [`${done}/${total || '?'} steps`, used, `ETA ${eta(etaSeconds)}`].filter(Boolean).join(' · ');
+    const facts = [`${done}/${total || '?'} steps`, used, `ETA ${eta(etaSeconds)}`, this.#limitText ?? ''].filter(Boolean).join(' · ');
     const lines: string[] = [];
     if (this.#waitLine) lines.push(s.warn(fit(this.#waitLine, width)));
     else {

@@ -6,6 +6,7 @@ import {
   APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError,
 } from 'openai';
 import type { Reason } from '../../shared/domain.ts';
+import { parseRateLimitHeaders, type RateLimitHeaders } from './provider/rate-limit-headers.ts';
 
 export type ErrorCategory =
   | 'auth' // 401/403, missing key, no credit: stop, the user must fix configuration
@@ -38,6 +39,8 @@ export interface EngineErrorInit {
   hint?: string;
   status?: number | null;
   retryAfterMs?: number | null;
+  /** The provider's limits as its 429 stated them. */
+  rateLimits?: RateLimitHeaders | null;
   /** Models the provider offers, for model_not_found. */
   availableModels?: string[];
   /** The provider's own wording, scrubbed of secrets. */
@@ -54,6 +57,7 @@ export class EngineError extends Error {
   readonly hint: string | undefined;
   readonly status: number | null;
   readonly retryAfterMs: number | null;
+  readonly rateLimits: RateLimitHeaders | null;
   availableModels: string[];
   readonly detail: string | null;
 
@@ -64,6 +68,7 @@ export class EngineError extends Error {
     this.hint = init.hint;
     this.status = init.status ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.rateLimits = init.rateLimits ?? null;
     this.availableModels = init.availableModels ?? [];
     this.detail = init.detail ?? null;
   }
@@ -259,7 +264,7 @@ function apiError(err: APIError, ctx: ErrorContext, nowMs: number): EngineError 
     }
     const retryAfterMs = parseRetryAfter(err.headers, nowMs);
     return new EngineError({
-      category: 'rate_limit', code: 'rate_limited', status, detail, retryAfterMs,
+      category: 'rate_limit', code: 'rate_limited', status, detail, retryAfterMs, rateLimits: parseRateLimitHeaders(err.headers),
       message: `${ctx.provider} is rate limiting requests (429)${retryAfterMs === null ? '' : `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s`}.`,
     });
   }

@@ -22,6 +22,8 @@ import { cancelledError, EngineError, noTerminalEventError } from './errors.ts';
 import { memoKeyFor } from './memo-key.ts';
 import { PriceTable } from './pricing.ts';
 import type { ChatMessage, ProviderClient } from './provider/client.ts';
+import { parseRateLimitHeaders, type RateLimitHeaders } from './provider/rate-limit-headers.ts';
+import type { ProviderThrottle, ThrottleTicket } from './provider-throttle.ts';
 import { affectsEveryStep, type RateLimitGate, RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
 import { StreamBatcher } from './stream-batcher.ts';
 import { countChatTokens, countTokens } from './tokens.ts';
@@ -81,6 +83,8 @@ export interface StepRunnerOptions {
   budget?: SessionBudget | null;
   /** Share one per session so a 429 slows every worker. */
   gate?: RateLimitGate | null;
+  /** Share one per session: how many calls may be open at once and how fast they may start, learned from the provider. */
+  throttle?: ProviderThrottle | null;
   retry?: RetryPolicy | RetryPolicyOptions;
   clock?: Clock;
   /** Longest time streamed text waits before it is persisted. Default 250 ms. */
@@ -97,6 +101,8 @@ interface AttemptResult {
   usage: { prompt_tokens: number; completion_tokens: number } | null;
   /** Text the model produced in this attempt (before stitching), for usage estimates. */
   generated: string;
+  /** The provider's limits as the response's headers stated them. */
+  limits: RateLimitHeaders | null;
 }
 
 /** Carries what an attempt produced when it failed. */
@@ -118,6 +124,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
   readonly #prices: PriceTable;
   readonly #budget: SessionBudget | null;
   readonly #gate: RateLimitGate | null;
+  readonly #throttle: ProviderThrottle | null;
   readonly #retry: RetryPolicy;
   readonly #clock: Clock;
   readonly #flushMs: number;
@@ -131,6 +138,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     this.#prices = opts.prices ?? new PriceTable();
     this.#budget = opts.budget ?? null;
     this.#gate = opts.gate ?? null;
+    this.#throttle = opts.throttle ?? null;
     this.#retry = opts.retry instanceof RetryPolicy ? opts.retry : new RetryPolicy(opts.retry);
     this.#clock = opts.clock ?? realClock;
     this.#flushMs = opts.flushMs ?? 250;
@@ -209,7 +217,14 @@ export class StepRunner extends EventEmitter<StepEventMap> {
 
       const sent = prefix ? continuationMessages(messages, prefix) : messages;
       const estimateUsd = limited ? this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024).usd : 0;
-      const reservation = this.#budget?.reserve(estimateUsd) ?? null;
+      const ticket = await this.#acquire(sent, spec, signal);
+      let reservation: ReturnType<SessionBudget['reserve']> | null;
+      try {
+        reservation = this.#budget?.reserve(estimateUsd) ?? null;
+      } catch (err) {
+        if (ticket) this.#throttle?.released(ticket);
+        throw err;
+      }
 
       attemptNo += 1;
       this.emit('attempt', { sessionId: spec.sessionId, stepKey: spec.stepKey, attempt: attemptNo, try: tries, maxAttempts: this.#retry.maxAttempts, mode });
@@ -218,6 +233,10 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         result = await this.#attempt(spec, sent, attemptNo, prefix, memoKey, signal);
       } catch (err) {
         const failure = err instanceof AttemptFailure ? err : new AttemptFailure(this.#client.classify(err), prefix, '');
+        if (ticket) {
+          if (failure.error.category === 'rate_limit') this.#throttle?.rateLimited(ticket, failure.error.rateLimits);
+          else this.#throttle?.released(ticket);
+        }
         const paidUsage = failure.generated.length > 0
           ? this.#prices.usage(this.model, countChatTokens(sent, this.model), countTokens(failure.generated, this.model), true)
           : null;
@@ -266,6 +285,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
         continue;
       }
 
+      if (ticket) this.#throttle?.succeeded(ticket, result.limits, result.usage?.completion_tokens ?? null);
       const usage = this.#usageFor(sent, result);
       try {
         const checkpoint = this.#store.completeStep(spec.sessionId, {
@@ -304,6 +324,16 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     });
     try {
       await this.#gate.pass(signal);
+    } catch {
+      throw cancelledError();
+    }
+  }
+
+  /** Waits for the throttle's leave to call; null when the session has no throttle. */
+  async #acquire(sent: readonly ChatMessage[], spec: StepSpec, signal: AbortSignal | undefined): Promise<ThrottleTicket | null> {
+    if (!this.#throttle) return null;
+    try {
+      return await this.#throttle.acquire(() => countChatTokens(sent, this.model), spec.parameters?.maxTokens ?? spec.expectedOutputTokens ?? 1024, signal);
     } catch {
       throw cancelledError();
     }
@@ -381,6 +411,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
     let generated = '';
     let finishReason: string | null = null;
     let usage: AttemptResult['usage'] = null;
+    let limits: RateLimitHeaders | null = null;
     const take = (piece: string): void => {
       if (!piece) return;
       text += piece;
@@ -398,7 +429,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       const params = spec.parameters ?? {};
       const stream = await this.#client.openStream(
         { messages: sent, temperature: params.temperature, maxTokens: params.maxTokens },
-        { signal: controller.signal, onBytes, requestKey: memoKey },
+        { signal: controller.signal, onBytes, requestKey: memoKey, onHeaders: (h) => { limits = parseRateLimitHeaders(h); } },
       );
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
@@ -415,7 +446,7 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       if (stalled || controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
       if (finishReason === null && !sawDone) throw noTerminalEventError(this.#client.errorContext());
       batcher.flush();
-      return { text, finishReason, usage, generated };
+      return { text, finishReason, usage, generated, limits };
     } catch (err) {
       if (stitcher) take(stitcher.end());
       let error: EngineError;

@@ -35,7 +35,7 @@ const SessionLike = z.object({ id: z.string(), status: SessionStatusSchema, retr
 /** Channels that may legitimately take minutes (model calls, big files, whole-database work). */
 const LONG_CHANNELS = new Set<string>([
   'sessions:ask', 'sessions:export', 'sessions:estimate', 'documents:preview', 'providers:test',
-  'backups:create', 'backups:verify', 'backups:restore', 'backups:prune', 'checkpoints:verify', 'checkpoints:rollback',
+  'backups:create', 'backups:verify', 'backups:sessions', 'backups:restore', 'backups:prune', 'checkpoints:verify', 'checkpoints:rollback',
 ]);
 export function defaultTimeoutFor(channel: string): number {
   return LONG_CHANNELS.has(channel) ? 15 * 60_000 : 60_000;

@@ -26,20 +26,20 @@ export class FileGrants {
   }
 
   /** Throws unless every path was chosen by the user in this run of the app. */
-  check(paths: readonly string[]): void {
+  check(paths: readonly string[], hint = 'Add the documents with “Add documents…” or by dropping them on the window.'): void {
     const refused = paths.filter((p) => !this.has(p));
     if (refused.length === 0) return;
     throw new IpcFailure(
       'file_not_chosen',
       `Cairn reads only files you choose. ${refused.length === 1 ? 'This file was' : `${refused.length} files were`} not chosen in this window: ${refused.slice(0, 3).map((p) => path.basename(p)).join(', ')}.`,
-      'Add the documents with “Add documents…” or by dropping them on the window.',
+      hint,
     );
   }
 }
 
-type FileChannel = 'documents:preview' | 'sessions:create' | 'sessions:estimate';
+type FileChannel = 'documents:preview' | 'sessions:create' | 'sessions:estimate' | 'sessions:import';
 
-/** Wraps the channels that read documents so that they refuse files the user did not choose. */
+/** Wraps the channels that read the user's files (documents, a session file to import) so that they refuse files the user did not choose. */
 export function requireChosenFiles(grants: FileGrants, handlers: Pick<Handlers, FileChannel>): Pick<Handlers, FileChannel> {
   // Taken now, so that the wrappers can replace them in the same object.
   const inner = { ...handlers };
@@ -55,5 +55,9 @@ export function requireChosenFiles(grants: FileGrants, handlers: Pick<Handlers, 
     grants.check(request.documents);
     return inner['sessions:estimate'](request, sender);
   };
-  return { 'documents:preview': preview, 'sessions:create': create, 'sessions:estimate': estimate };
+  const importFile: Handler<'sessions:import'> = (request, sender) => {
+    grants.check([request.path], 'Choose the session file with “Import session…” in Sessions.');
+    return inner['sessions:import'](request, sender);
+  };
+  return { 'documents:preview': preview, 'sessions:create': create, 'sessions:estimate': estimate, 'sessions:import': importFile };
 }

@@ -15,7 +15,7 @@ import type { Settings } from '../../shared/settings.ts';
 export interface MainHandlerDeps {
   settings: SettingsStore;
   keys: KeyStore;
-  appInfo: () => { version: string; platform: string; dataDir: string };
+  appInfo: () => { version: string; platform: string; dataDir: string; systemLanguages?: string[] };
   openExternal: (url: string) => Promise<void>;
   /**
    * A native dialog shown by main, never by the page: what a compromised
@@ -28,6 +28,8 @@ export interface MainHandlerDeps {
   /** Electron's clipboard in main: the page's navigator.clipboard needs a permission Cairn denies. */
   writeClipboard: (text: string) => void;
   pickDocuments: () => Promise<string[]>;
+  /** The open dialog for one session file (Import session); empty when cancelled. */
+  pickSessionFile?: () => Promise<string[]>;
   /** Files the user chose: what is picked or dropped becomes readable by the document channels. */
   files: FileGrants;
   /** Settings were saved: tell the engine and the window. */
@@ -90,7 +92,7 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
     },
     'app:info': () => {
       const info = deps.appInfo();
-      return { version: info.version, dataDir: info.dataDir, platform: info.platform, settingsWarning: warnings() };
+      return { version: info.version, dataDir: info.dataDir, platform: info.platform, settingsWarning: warnings(), ...(info.systemLanguages ? { systemLanguages: info.systemLanguages.slice(0, 20) } : {}) };
     },
     'app:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) {
@@ -118,6 +120,10 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
     },
     'documents:pick': async () => ({ paths: deps.files.grant(await deps.pickDocuments()) }),
     'documents:dropped': ({ paths }) => ({ paths: deps.files.grant(paths) }),
+    'sessions:pickImport': async () => {
+      if (!deps.pickSessionFile) throw new IpcFailure('not_available', 'Importing a session is not available in this build.');
+      return { path: deps.files.grant((await deps.pickSessionFile()).slice(0, 1))[0] ?? null };
+    },
     'providers:list': () => ({ items: withBuiltInSimulator(deps.settings.get().providers) }),
     'providers:save': async ({ profile: incoming }) => {
       if (incoming.name === SIMULATOR_PROVIDER_NAME) throw new IpcFailure('reserved_name', `"${SIMULATOR_PROVIDER_NAME}" is the built-in simulator's name.`, 'Give your provider another name.');

@@ -154,7 +154,7 @@ function startApp(): void {
       settings,
       keys,
       log,
-      appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir() }),
+      appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: dataDir(), systemLanguages: app.getPreferredSystemLanguages() }),
       openExternal: (url) => shell.openExternal(url),
       confirm: confirmInMain,
       writeClipboard: (text) => clipboard.writeText(text),
@@ -179,6 +179,16 @@ function startApp(): void {
         const win = currentWindow();
         const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths.slice(0, 500);
+      },
+      pickSessionFile: async () => {
+        const options = {
+          title: 'Import a session',
+          properties: ['openFile'] as Array<'openFile'>,
+          filters: [{ name: 'Cairn session', extensions: ['json'] }],
+        };
+        const win = currentWindow();
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths.slice(0, 1);
       },
       onSettingsChanged: (next) => {
         forward('settings:changed', next);

@@ -28,6 +28,7 @@ import { testConnection } from '../engine/provider/connection-test.ts';
 import type { KeyStore } from '../engine/provider/keys.ts';
 import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
+import { StoreError } from '../store/errors.ts';
 import { IpcFailure } from './ipc-errors.ts';
 import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
@@ -200,6 +201,11 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       case 'warning':
         emit('session:warning', { sessionId, message: e.message.slice(0, 2_000), ...(e.hint ? { hint: e.hint.slice(0, 1_000) } : {}) });
         break;
+      case 'limits': {
+        const { type: _type, ...limits } = e;
+        emit('session:limits', { sessionId, limits });
+        break;
+      }
       case 'delta':
         coalescer.push({ sessionId, stepKey: e.stepKey, attempt: e.attempt, text: e.text, done: false });
         break;
@@ -379,6 +385,20 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
         asking.delete(req.id);
       }
     },
+    'sessions:import': (req) => {
+      let r: ReturnType<CheckpointStore['importSession']>;
+      try {
+        r = db().importSession(req.path, { onDuplicate: req.onDuplicate });
+      } catch (err) {
+        // Already here: a question for the user (skip or keep both), not a failure.
+        if (err instanceof StoreError && err.code === 'duplicate') {
+          return { outcome: 'duplicate' as const, existing: { id: err.params.sessionId ?? '', name: err.params.name ?? '' } };
+        }
+        throw err;
+      }
+      if (!r.skipped) emit('session:changed', r.session);
+      return { outcome: r.skipped ? ('skipped' as const) : ('imported' as const), session: r.session };
+    },
     'sessions:export': (req) => ({ content: renderExport(toExportModel(readResults(db(), req.id)), req.format), savedTo: null }),
     'sessions:estimate': async (req) => {
       const cfg = await configFor(req);
@@ -436,9 +456,10 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
       return b;
     },
     'backups:verify': (req) => db().verifyBackup(req.id),
+    'backups:sessions': (req) => ({ items: db().backupSessions(req.id) }),
     'backups:restore': async (req) => {
       if (req.mode === 'replace' && running.size > 0) throw new IpcFailure('busy', 'Sessions are running.', 'Pause every running session before replacing the data with a backup.');
-      const r = await db().restoreBackup(req.id, req.mode, req.sessionId);
+      const r = await db().restoreBackup(req.id, req.mode, req.sessionIds);
       for (const id of r.restoredSessions) sessionChanged(id);
       return { safetyBackupId: r.safetyBackupId, restoredSessions: r.restoredSessions };
     },

@@ -10,7 +10,7 @@ import type { BoundSecret } from '../engine/provider/keys.ts';
 /** Channels main answers itself (settings, keys, dialogs, shell). Everything else goes to the service. */
 export const MAIN_ONLY_CHANNELS = [
   'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal', 'app:copyText', 'app:diagnostics',
-  'documents:pick', 'documents:dropped', 'providers:list', 'providers:save', 'providers:delete',
+  'documents:pick', 'documents:dropped', 'sessions:pickImport', 'providers:list', 'providers:save', 'providers:delete',
 ] as const satisfies readonly ChannelName[];
 
 export type MainOnlyChannel = (typeof MAIN_ONLY_CHANNELS)[number];

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { BackupInfo } from '../../shared/domain.ts';
+import { ProgressSchema, SessionStatusSchema, type BackupInfo, type Id, type Progress, type SessionStatus } from '../../shared/domain.ts';
+import { statusOnArrival } from '../../shared/session-state.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { checkDatabaseFile, listBackupInfos, writeSidecar } from './backup-files.ts';
 import { ensurePrivateDir, existsFile, fileSize, fsyncDir, fsyncFile, makePrivate, removeQuietly } from './fs-safe.ts';
@@ -160,6 +161,51 @@ export function pruneBackups(ctx: BackupContext, policy: { keepLast: number; dai
   }
   if (removed.length) fsyncDir(backupsDir(ctx.dataDir));
   return removed;
+}
+
+/** A session as a backup file holds it, with the status it would arrive with (a run does not come along). */
+export interface BackupSessionRow {
+  id: Id;
+  name: string;
+  status: SessionStatus;
+  progress: Progress;
+  updatedAt: string;
+  trashed: boolean;
+}
+
+function parsedJson(text: unknown): unknown {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sessions in a backup file, read from the file opened read-only, newest activity first.
+ * Read loosely, column by column: a backup may come from an older schema, and one damaged
+ * record must not hide the others (it is listed with what can be read).
+ */
+export function readBackupSessions(file: string): BackupSessionRow[] {
+  const source = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = source.prepare('SELECT * FROM sessions ORDER BY updated_at DESC, id DESC').all() as Array<Record<string, unknown>>;
+    return rows.map((r) => {
+      const saved = SessionStatusSchema.safeParse(r.status);
+      const arrived = statusOnArrival({ status: saved.success ? saved.data : 'paused', retryAt: typeof r.retry_at === 'string' ? r.retry_at : null, reason: null });
+      const progress = ProgressSchema.safeParse(parsedJson(r.progress));
+      return {
+        id: String(r.id) as Id,
+        name: typeof r.name === 'string' ? r.name : '',
+        status: arrived.status,
+        progress: progress.success ? progress.data : { done: 0, total: 0, failed: 0, etaSeconds: null },
+        updatedAt: typeof r.updated_at === 'string' ? r.updated_at : '',
+        trashed: r.trashed_at !== undefined && r.trashed_at !== null,
+      };
+    });
+  } finally {
+    source.close();
+  }
 }
 
 export const RESTORING_SUFFIX = '.restoring';

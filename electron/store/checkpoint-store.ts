@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { ZodError } from 'zod';
 import type { BackupInfo, Checkpoint, CheckpointKind, Id, Session, SessionConfig, TimelineRow } from '../../shared/domain.ts';
 import { CheckpointKindSchema } from '../../shared/domain.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
 import { readOnlyFileError, StoreError, toOutputFileError, toStoreError } from './errors.ts';
 import { newId, parseHash, parseId } from './ids.ts';
@@ -477,16 +478,42 @@ export class CheckpointStore implements CheckpointStoreApi {
     return this.#guard('verifying a backup', () => backups.verifyBackup(this.#backupCtx(), id));
   }
 
-  async restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult> {
+  /**
+   * The sessions a backup holds, read from the backup file (never from the live database), and
+   * whether each is still here: in the list, in the trash, or gone (deleted since the backup).
+   */
+  backupSessions(id: string): BackupSession[] {
+    const action = 'reading the sessions of a backup';
+    const bid = this.#guard(action, () => parseBackupId(id));
+    const file = backupFile(this.dataDir, bid);
+    const check = checkDatabaseFile(file);
+    if (!check.ok) throw new StoreError('corrupt', `Backup ${bid} cannot be read: ${check.detail}.`, 'Choose another backup from the list.');
+    let rows: backups.BackupSessionRow[];
+    try {
+      rows = backups.readBackupSessions(file);
+    } catch (err) {
+      throw this.#mapError(err, action);
+    }
+    return this.#guard(action, () => {
+      const trashedNow = this.#db.prepare('SELECT trashed_at IS NOT NULL FROM sessions WHERE id = ?').pluck();
+      return rows.map((r) => {
+        const here = trashedNow.get(r.id) as number | undefined;
+        return { ...r, now: here === undefined ? 'gone' : here === 1 ? 'trash' : 'here' };
+      });
+    });
+  }
+
+  async restoreBackup(id: string, mode: 'replace' | 'new-session', sessionIds?: string | readonly string[]): Promise<RestoreResult> {
     this.#assertWritable('restoring a backup');
     const bid = this.#guard('restoring a backup', () => parseBackupId(id));
     const file = backupFile(this.dataDir, bid);
     const check = checkDatabaseFile(file);
     if (!check.ok) throw new StoreError('corrupt', `Backup ${bid} cannot be restored: ${check.detail}.`, 'Choose another backup from the list.');
     if (mode === 'new-session') {
-      // One session when named; otherwise every session in the backup comes back as a new one,
+      // The sessions named; otherwise every session in the backup comes back as a new one,
       // which is how a deleted session is recovered.
-      const sids = sessionId === undefined ? null : [this.#guard('restoring a backup', () => parseId(sessionId, 'session id'))];
+      const named = sessionIds === undefined ? null : typeof sessionIds === 'string' ? [sessionIds] : sessionIds;
+      const sids = named === null ? null : this.#guard('restoring a backup', () => [...new Set(named)].map((s) => parseId(s, 'session id')));
       return this.#restoreSessions(file, sids);
     }
     if (mode !== 'replace') throw new StoreError('invalid_input', `Unknown restore mode ${String(mode)}.`);

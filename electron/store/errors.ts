@@ -1,7 +1,7 @@
 // Store failures as values: every error that leaves the store is a StoreError
 // with a code the caller can branch on and a message a person can act on.
 import path from 'node:path';
-import type { BackupInfo } from '../../shared/domain.ts';
+import type { BackupInfo, Reason } from '../../shared/domain.ts';
 import type { StoreErrorCode } from './types.ts';
 
 export class StoreError extends Error {
@@ -30,8 +30,11 @@ export class StoreError extends Error {
   }
 
   /** Plain data for IPC and logs. */
-  toReason(): { code: string; message: string; hint?: string } {
-    return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
+  toReason(): Reason {
+    const r: Reason = { code: this.code, message: this.message };
+    if (this.hint) r.hint = this.hint;
+    if (Object.keys(this.params).length) r.params = { ...this.params };
+    return r;
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   SessionStatus, TimelineRow, Usage,
 } from '../../shared/domain.ts';
 import type { VerifyReport } from '../../shared/ipc/checkpoints.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 
 /** Typed store failures with a message a person can act on. */
 export type StoreErrorCode =
@@ -185,7 +186,8 @@ export interface CheckpointStoreApi {
   createBackup(opts?: BackupOptions): Promise<BackupInfo>;
   listBackups(): BackupInfo[];
   verifyBackup(id: string): BackupInfo;
-  restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<RestoreResult>;
+  backupSessions(id: string): BackupSession[];
+  restoreBackup(id: string, mode: 'replace' | 'new-session', sessionIds?: string | readonly string[]): Promise<RestoreResult>;
   pruneBackups(policy: { keepLast: number; dailyDays: number }): string[];
   exportSession(sessionId: string, file: string): void;
   importSession(file: string, opts?: { onDuplicate?: 'refuse' | 'skip' | 'keep-both' }): ImportResult;

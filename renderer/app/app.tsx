@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isAutoResumable } from '../../shared/session-state.ts';
 import { Toaster } from '../components/toaster.tsx';
+import { resolveLanguage, setLanguage } from '../i18n/i18n.ts';
 import { useDismissEngineNotice, useEngineNotice, useNavigate, useRoute, useSessionsList, useSettingsActions, useSettingsState } from '../state/hooks.ts';
 import type { Route } from '../state/ui-slice.ts';
 import { BackupsView } from '../views/backups-view.tsx';
@@ -9,12 +11,26 @@ import { SessionView } from '../views/session-view.tsx';
 import { SessionsView } from '../views/sessions-view.tsx';
 import { SettingsView } from '../views/settings-view.tsx';
 
-const NAV: { label: string; route: Route; match: Route['view'][] }[] = [
-  { label: 'Sessions', route: { view: 'sessions' }, match: ['sessions', 'session'] },
-  { label: 'New analysis', route: { view: 'new' }, match: ['new'] },
-  { label: 'Backups', route: { view: 'backups' }, match: ['backups'] },
-  { label: 'Settings', route: { view: 'settings' }, match: ['settings'] },
+const NAV: { id: 'sessions' | 'new' | 'backups' | 'settings'; route: Route; match: Route['view'][] }[] = [
+  { id: 'sessions', route: { view: 'sessions' }, match: ['sessions', 'session'] },
+  { id: 'new', route: { view: 'new' }, match: ['new'] },
+  { id: 'backups', route: { view: 'backups' }, match: ['backups'] },
+  { id: 'settings', route: { view: 'settings' }, match: ['settings'] },
 ];
+
+// The product's name and mark are the same in every language.
+const BRAND = 'Cairn';
+const BRAND_MARK = '▲';
+
+/** Follows the OS's languages unless the setting picks one; switching needs no restart. */
+function useLanguage() {
+  const { value, info } = useSettingsState();
+  const setting = value?.language ?? 'system';
+  const system = info?.systemLanguages;
+  useEffect(() => {
+    setLanguage(resolveLanguage(setting, system));
+  }, [setting, system]);
+}
 
 /** Follows the OS (prefers-color-scheme) unless the setting picks light or dark. */
 function useTheme() {
@@ -41,15 +57,16 @@ function CurrentView() {
 function EngineRestartedNotice() {
   const notice = useEngineNotice();
   const dismiss = useDismissEngineNotice();
+  const { t } = useTranslation();
   if (!notice) return null;
   const n = notice.interrupted;
   return (
-    <section className="banner banner-warning engine-notice" role="alert" aria-label="Engine restarted" data-testid="engine-restarted">
+    <section className="banner banner-warning engine-notice" role="alert" aria-label={t('app.engineRestartedLabel')} data-testid="engine-restarted">
       <p>
-        <strong>Cairn's engine stopped unexpectedly and was restarted.</strong>{' '}
-        {n === 0 ? 'Nothing was running.' : `${n} ${n === 1 ? 'session was' : 'sessions were'} interrupted; everything already checkpointed is kept. Resume to go on.`}
+        <strong>{t('app.engineRestarted')}</strong>{' '}
+        {n === 0 ? t('app.nothingRunning') : t('app.sessionsInterrupted', { count: n })}
       </p>
-      <button type="button" className="btn btn-quiet" onClick={dismiss} aria-label="Dismiss engine notice">Dismiss</button>
+      <button type="button" className="btn btn-quiet" onClick={dismiss} aria-label={t('app.dismissEngineNotice')}>{t('common.dismiss')}</button>
     </section>
   );
 }
@@ -59,24 +76,26 @@ export function App() {
   const navigate = useNavigate();
   const { loadSettings } = useSettingsActions();
   const interrupted = useSessionsList().items.filter(isAutoResumable).length;
+  const { t } = useTranslation();
   useTheme();
+  useLanguage();
   useEffect(() => {
     void loadSettings();
   }, [loadSettings]);
 
   return (
     <div className="shell">
-      <a href="#main" className="skip-link">Skip to content</a>
-      <nav className="sidebar" aria-label="Main">
-        <div className="brand" aria-hidden="true"><span className="brand-mark">▲</span> Cairn</div>
+      <a href="#main" className="skip-link">{t('app.skipToContent')}</a>
+      <nav className="sidebar" aria-label={t('app.mainNav')}>
+        <div className="brand" aria-hidden="true"><span className="brand-mark">{BRAND_MARK}</span> {BRAND}</div>
         <ul>
           {NAV.map((n) => {
             const current = n.match.includes(route.view);
             return (
-              <li key={n.label}>
+              <li key={n.id}>
                 <button type="button" className={current ? 'nav-item nav-current' : 'nav-item'} aria-current={current ? 'page' : undefined} onClick={() => navigate(n.route)}>
-                  {n.label}
-                  {n.label === 'Sessions' && interrupted > 0 ? <span className="nav-count" aria-label={`${interrupted} interrupted`}>{interrupted}</span> : null}
+                  {t(`nav.${n.id}`)}
+                  {n.id === 'sessions' && interrupted > 0 ? <span className="nav-count" aria-label={t('app.interruptedCount', { count: interrupted })}>{interrupted}</span> : null}
                 </button>
               </li>
             );

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   title: string;
@@ -7,12 +8,17 @@ interface Props {
   cancelLabel?: string;
   danger?: boolean;
   busy?: boolean;
+  /** The confirm button cannot be pressed yet (nothing chosen). */
+  disabled?: boolean;
+  /** Room for a table. */
+  wide?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }
 
 /** A modal confirmation: focus moves in, Escape cancels, Tab stays inside, focus returns on close. */
-export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = 'Cancel', danger = false, busy = false, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, danger = false, busy = false, disabled = false, wide = false, onConfirm, onCancel }: Props) {
+  const { t } = useTranslation();
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -36,12 +42,12 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = 'Ca
   };
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} onKeyDown={onKeyDown}>
+      <div className={wide ? 'modal modal-wide' : 'modal'} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} onKeyDown={onKeyDown}>
         <h2 id={titleId}>{title}</h2>
         <div className="modal-body">{children}</div>
         <div className="actions modal-actions">
-          <button type="button" className="btn" onClick={onCancel}>{cancelLabel}</button>
-          <button type="button" className={danger ? 'btn btn-danger' : 'btn btn-primary'} onClick={onConfirm} disabled={busy}>{confirmLabel}</button>
+          <button type="button" className="btn" onClick={onCancel}>{cancelLabel ?? t('common.cancel')}</button>
+          <button type="button" className={danger ? 'btn btn-danger' : 'btn btn-primary'} onClick={onConfirm} disabled={busy || disabled}>{confirmLabel}</button>
         </div>
       </div>
     </div>

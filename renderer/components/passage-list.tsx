@@ -1,6 +1,7 @@
 // The output of a chunking checkpoint is the list of chunks the document was
 // cut into (a JSON list the engine reads back). People see it as that list:
 // each chunk's source label and size, not the JSON.
+import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { formatTokens } from '../format.ts';
 
@@ -20,15 +21,16 @@ export function parsePassages(output: string): Array<{ label: string; tokens: nu
 
 export function PassageList({ passages }: { passages: Array<{ label: string; tokens: number }> }) {
   const total = passages.reduce((n, p) => n + p.tokens, 0);
+  const { t } = useTranslation();
   return (
     <div data-testid="passage-list">
-      <p>The document was cut into {passages.length} {passages.length === 1 ? 'chunk' : 'chunks'} ({formatTokens(total)} tokens).</p>
+      <p>{t('passages.cut', { count: passages.length, tokens: formatTokens(total) })}</p>
       <ol className="passages">
         {passages.slice(0, SHOWN).map((p, i) => (
-          <li key={i}><span>{p.label || `Chunk ${i + 1}`}</span> <span className="muted">{formatTokens(p.tokens)}</span></li>
+          <li key={i}><span>{p.label || t('chunk.title', { n: i + 1 })}</span> <span className="muted">{formatTokens(p.tokens)}</span></li>
         ))}
       </ol>
-      {passages.length > SHOWN ? <p className="muted">…and {passages.length - SHOWN} more.</p> : null}
+      {passages.length > SHOWN ? <p className="muted">{t('passages.more', { count: passages.length - SHOWN })}</p> : null}
     </div>
   );
 }

@@ -13,6 +13,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   hint?: string | undefined;
+  /** What the message is about, as data (a session's name, a file), for the translated text. */
+  params?: Readonly<Record<string, string | number>> | undefined;
 }
 
 export type LoadState = { status: 'idle' | 'loading' | 'ready' } | { status: 'error'; error: ErrorInfo };

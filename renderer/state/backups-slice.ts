@@ -1,15 +1,22 @@
 import type { StateCreator } from 'zustand';
 import type { BackupInfo } from '../../shared/domain.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 import type { Api } from '../api.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
 export interface BackupsSlice {
-  backups: { items: BackupInfo[]; load: LoadState; busy: string | null };
+  backups: {
+    items: BackupInfo[]; load: LoadState; busy: string | null;
+    /** The sessions inside one backup (read from the backup, not the live data), for the restore dialog. */
+    contents: { backupId: string | null; load: LoadState; items: BackupSession[] };
+  };
   loadBackups(): Promise<void>;
+  loadBackupContents(id: string): Promise<void>;
   createBackup(): Promise<void>;
   verifyBackup(id: string): Promise<void>;
-  restoreBackup(id: string, mode: 'replace' | 'new-session', sessionId?: string): Promise<boolean>;
+  /** `sessionIds` (new-session mode): those sessions of the backup; without, every one. */
+  restoreBackup(id: string, mode: 'replace' | 'new-session', sessionIds?: string[]): Promise<boolean>;
   pruneBackups(): Promise<void>;
   upsertBackup(backup: BackupInfo): void;
 }
@@ -28,7 +35,7 @@ export const createBackupsSlice = (api: Api): StateCreator<AppState, [], [], Bac
     }
   };
   return {
-    backups: { items: [], load: { status: 'idle' }, busy: null },
+    backups: { items: [], load: { status: 'idle' }, busy: null, contents: { backupId: null, load: { status: 'idle' }, items: [] } },
     loadBackups: async () => {
       set((s) => ({ backups: { ...s.backups, load: { status: 'loading' } } }));
       try {
@@ -36,6 +43,15 @@ export const createBackupsSlice = (api: Api): StateCreator<AppState, [], [], Bac
         set((s) => ({ backups: { ...s.backups, items: items.slice().sort(newestFirst), load: { status: 'ready' } } }));
       } catch (error) {
         set((s) => ({ backups: { ...s.backups, load: { status: 'error', error: asReason(error) } } }));
+      }
+    },
+    loadBackupContents: async (id) => {
+      set((s) => ({ backups: { ...s.backups, contents: { backupId: id, load: { status: 'loading' }, items: [] } } }));
+      try {
+        const { items } = await api.backupsSessions({ id });
+        set((s) => (s.backups.contents.backupId === id ? { backups: { ...s.backups, contents: { backupId: id, load: { status: 'ready' }, items } } } : {}));
+      } catch (error) {
+        set((s) => (s.backups.contents.backupId === id ? { backups: { ...s.backups, contents: { backupId: id, load: { status: 'error', error: asReason(error) }, items: [] } } } : {}));
       }
     },
     upsertBackup: (backup) =>
@@ -52,10 +68,10 @@ export const createBackupsSlice = (api: Api): StateCreator<AppState, [], [], Bac
         get().upsertBackup(b);
         get().pushToast(b.verified === 'ok' ? { kind: 'success', message: 'The backup is intact.' } : { kind: 'error', message: 'The backup is damaged and cannot be restored.', hint: 'Create a new backup now.' });
       }, 'Verification failed'),
-    restoreBackup: async (id, mode, sessionId) => {
+    restoreBackup: async (id, mode, sessionIds) => {
       let ok = false;
       await busy(id, async () => {
-        const res = await api.backupsRestore({ id, mode, ...(sessionId ? { sessionId } : {}) });
+        const res = await api.backupsRestore({ id, mode, ...(sessionIds?.length ? { sessionIds } : {}) });
         const safety = res.safetyBackupId ? ' The data before the restore was backed up first.' : '';
         get().pushToast({ kind: 'success', message: `Restored ${res.restoredSessions.length} ${res.restoredSessions.length === 1 ? 'session' : 'sessions'}.${safety}` });
         ok = true;

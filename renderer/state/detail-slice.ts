@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { SessionDetail, SessionUpdate } from '../../shared/ipc/sessions.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -46,7 +47,7 @@ export const createDetailSlice = (api: Api): StateCreator<AppState, [], [], Deta
       get().upsertSession(session);
       return true;
     } catch (error) {
-      get().reportError(error, `Could not ${action} the session`);
+      get().reportError(error, i18n.t(`toast.controlFailed.${action}`));
       return false;
     }
   },
@@ -55,7 +56,7 @@ export const createDetailSlice = (api: Api): StateCreator<AppState, [], [], Deta
       get().upsertSession(await api.sessionsUpdate({ id: sessionId, ...change }));
       return true;
     } catch (error) {
-      get().reportError(error, 'The session was not changed');
+      get().reportError(error, i18n.t('toast.notChanged'));
       return false;
     }
   },
@@ -64,7 +65,7 @@ export const createDetailSlice = (api: Api): StateCreator<AppState, [], [], Deta
       get().upsertSession(await api.sessionsRetryChunk({ id: sessionId, index }));
       await get().loadDetail(sessionId, true);
     } catch (error) {
-      get().reportError(error, `Could not retry chunk ${index + 1}`);
+      get().reportError(error, i18n.t('toast.retryChunkFailed', { n: index + 1 }));
     }
   },
   ask: async (sessionId, question) => {
@@ -73,7 +74,7 @@ export const createDetailSlice = (api: Api): StateCreator<AppState, [], [], Deta
       await get().loadDetail(sessionId, true);
       return true;
     } catch (error) {
-      get().reportError(error, 'The question was not answered');
+      get().reportError(error, i18n.t('toast.notAnswered'));
       return false;
     }
   },

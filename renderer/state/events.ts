@@ -33,6 +33,7 @@ export function connectEvents(api: Api, store: StoreApi<AppState>, streams: Stor
       const name = s.sessions.items.find((x) => x.id === sessionId)?.name ?? (s.detail.data?.session.id === sessionId ? s.detail.data.session.name : undefined);
       s.pushToast({ kind: 'info', message: name ? `${name}: ${message}` : message, hint, timeoutMs: null });
     }),
+    api.onSessionLimits(({ sessionId, limits }) => store.getState().setProviderLimits(sessionId, limits)),
     api.onEngineRestarted(({ interrupted }) => {
       // The engine that was streaming is gone: no stream of any session is live any more.
       for (const sessionId of Object.keys(streams.getState().bySession)) streams.getState().clear(sessionId);

@@ -18,6 +18,9 @@ export const useSessionsActions = () =>
     resumeAll: s.resumeAll, dismissInterruptedBanner: s.dismissInterruptedBanner, controlSession: s.controlSession,
   })));
 
+/** What the provider's limits hold this session to, when the engine has said (null: nothing stated). */
+export const useProviderLimits = (sessionId: string) => useAppStore((s) => s.sessions.limits[sessionId] ?? null);
+
 export const useTrash = () => useAppStore((s) => s.sessions.trash);
 
 export const useSessionFiling = () =>
@@ -25,6 +28,9 @@ export const useSessionFiling = () =>
     renameSession: s.renameSession, archiveSession: s.archiveSession, trashSession: s.trashSession, setShowArchived: s.setShowArchived,
     loadTrash: s.loadTrash, restoreFromTrash: s.restoreFromTrash, emptyTrash: s.emptyTrash,
   })));
+
+export const useSessionImport = () =>
+  useAppStore(useShallow((s) => ({ duplicate: s.sessions.importDuplicate, importSession: s.importSession, answerImportDuplicate: s.answerImportDuplicate })));
 
 export const useDetail = () => useAppStore(useShallow((s) => ({ sessionId: s.detail.sessionId, data: s.detail.data, load: s.detail.load })));
 
@@ -48,7 +54,7 @@ export const useTimelineActions = () =>
 export const useBackups = () => useAppStore((s) => s.backups);
 export const useBackupsActions = () =>
   useAppStore(useShallow((s) => ({
-    loadBackups: s.loadBackups, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
+    loadBackups: s.loadBackups, loadBackupContents: s.loadBackupContents, createBackup: s.createBackup, verifyBackup: s.verifyBackup, restoreBackup: s.restoreBackup, pruneBackups: s.pruneBackups,
   })));
 
 export const useSettingsState = () => useAppStore((s) => s.settings);

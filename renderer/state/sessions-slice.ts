@@ -1,6 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { Session, SessionStatus } from '../../shared/domain.ts';
+import type { ProviderLimits } from '../../shared/provider-limits.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -18,8 +20,13 @@ export interface SessionsSlice {
     trash: Session[] | null;
     /** The list includes archived sessions (where they can be unarchived). */
     showArchived: boolean;
+    /** An import found its session already here: the user is asked to skip it or keep both. */
+    importDuplicate: { path: string; existing: { id: string; name: string } } | null;
+    /** What the provider's limits hold each running session to, as the engine last said. */
+    limits: Record<string, ProviderLimits>;
   };
   loadSessions(): Promise<void>;
+  setProviderLimits(sessionId: string, limits: ProviderLimits): void;
   upsertSession(session: Session): void;
   setSessionQuery(query: string): void;
   setSessionFilter(filter: StatusFilter): void;
@@ -34,10 +41,29 @@ export interface SessionsSlice {
   loadTrash(): Promise<void>;
   restoreFromTrash(id: string): Promise<void>;
   emptyTrash(): Promise<void>;
+  /** Import session…: the user picks a session file; a session already here asks Skip / Keep both. */
+  importSession(): Promise<void>;
+  /** The answer to the duplicate question (null: cancel, nothing imported). */
+  answerImportDuplicate(choice: 'skip' | 'keep-both' | null): Promise<void>;
 }
 
-export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => ({
-  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false },
+export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], SessionsSlice> => (set, get) => {
+  const runImport = async (path: string, onDuplicate: 'refuse' | 'skip' | 'keep-both') => {
+    const answer = await api.sessionsImport({ path, onDuplicate });
+    if (answer.outcome === 'duplicate') {
+      set((s) => ({ sessions: { ...s.sessions, importDuplicate: { path, existing: answer.existing } } }));
+      return;
+    }
+    if (answer.outcome === 'skipped') {
+      get().pushToast({ kind: 'info', message: `Already here as "${answer.session.name}"; nothing was imported.` });
+      return;
+    }
+    get().upsertSession(answer.session);
+    get().pushToast({ kind: 'success', message: `Imported "${answer.session.name}".` });
+  };
+  return {
+  sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, importDuplicate: null, limits: {} },
+  setProviderLimits: (sessionId, limits) => set((s) => ({ sessions: { ...s.sessions, limits: { ...s.sessions.limits, [sessionId]: limits } } })),
   loadSessions: async () => {
     set((s) => ({ sessions: { ...s.sessions, load: { status: 'loading' } } }));
     try {
@@ -73,11 +99,11 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
   resumeAll: async () => {
     try {
       const { resumed } = await api.sessionsResumeAll({});
-      get().pushToast({ kind: 'success', message: `Resumed ${resumed.length} ${resumed.length === 1 ? 'session' : 'sessions'}.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.resumed', { count: resumed.length }) });
       set((s) => ({ sessions: { ...s.sessions, bannerDismissed: true } }));
       await get().loadSessions();
     } catch (error) {
-      get().reportError(error, 'Could not resume the sessions');
+      get().reportError(error, i18n.t('toast.resumeFailed'));
     }
   },
   dismissInterruptedBanner: () => set((s) => ({ sessions: { ...s.sessions, bannerDismissed: true } })),
@@ -93,7 +119,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       get().upsertSession(await api.sessionsRename({ id, name }));
     } catch (error) {
-      get().reportError(error, 'Could not rename the session');
+      get().reportError(error, i18n.t('toast.renameFailed'));
     }
   },
   archiveSession: async (id, archived) => {
@@ -104,7 +130,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       else get().upsertSession(s);
       get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
     } catch (error) {
-      get().reportError(error, 'Could not archive the session');
+      get().reportError(error, i18n.t('toast.archiveFailed'));
     }
   },
   trashSession: async (id) => {
@@ -112,10 +138,10 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const name = get().sessions.items.find((x) => x.id === id)?.name ?? 'The session';
       await api.sessionsDelete({ id });
       set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
-      get().pushToast({ kind: 'success', message: `Moved "${name}" to the trash. Restore it from Trash until you empty it.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.trashed', { name }) });
       if (get().sessions.trash !== null) await get().loadTrash();
     } catch (error) {
-      get().reportError(error, 'Could not move the session to the trash');
+      get().reportError(error, i18n.t('toast.trashFailed'));
     }
   },
   loadTrash: async () => {
@@ -123,7 +149,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const { items } = await api.sessionsTrash({});
       set((st) => ({ sessions: { ...st.sessions, trash: items } }));
     } catch (error) {
-      get().reportError(error, 'Could not open the trash');
+      get().reportError(error, i18n.t('toast.openTrashFailed'));
     }
   },
   restoreFromTrash: async (id) => {
@@ -131,18 +157,38 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       const s = await api.sessionsRestore({ id });
       set((st) => ({ sessions: { ...st.sessions, trash: st.sessions.trash?.filter((x) => x.id !== id) ?? null } }));
       get().upsertSession(s);
-      get().pushToast({ kind: 'success', message: `Restored "${s.name}".` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.restored', { name: s.name }) });
     } catch (error) {
-      get().reportError(error, 'Could not restore the session');
+      get().reportError(error, i18n.t('toast.restoreFailed'));
+    }
+  },
+  importSession: async () => {
+    try {
+      const { path } = await api.sessionsPickImport({});
+      if (path === null) return;
+      await runImport(path, 'refuse');
+    } catch (error) {
+      get().reportError(error, 'Could not import the session');
+    }
+  },
+  answerImportDuplicate: async (choice) => {
+    const pending = get().sessions.importDuplicate;
+    set((s) => ({ sessions: { ...s.sessions, importDuplicate: null } }));
+    if (!pending || choice === null) return;
+    try {
+      await runImport(pending.path, choice);
+    } catch (error) {
+      get().reportError(error, 'Could not import the session');
     }
   },
   emptyTrash: async () => {
     try {
       const { purged, kept } = await api.sessionsEmptyTrash({});
-      get().pushToast({ kind: 'success', message: `Deleted ${purged} ${purged === 1 ? 'session' : 'sessions'} for good.${kept > 0 ? ` ${kept} stay because a fork still uses their history.` : ''}` });
+      get().pushToast({ kind: 'success', message: `${i18n.t('toast.purged', { count: purged })}${kept > 0 ? i18n.t('toast.kept', { count: kept }) : ''}` });
       await get().loadTrash();
     } catch (error) {
-      get().reportError(error, 'Could not empty the trash');
+      get().reportError(error, i18n.t('toast.emptyTrashFailed'));
     }
   },
-});
+};
+};

@@ -3,6 +3,7 @@ import type { ProviderProfile } from '../../shared/domain.ts';
 import type { ResponseOf } from '../../shared/ipc/index.ts';
 import type { Settings, SettingsPatch } from '../../shared/settings.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -40,14 +41,14 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     }
   },
   setSettingsValue: (value) => set((s) => ({ settings: { ...s.settings, value } })),
-  saveSettings: async (patch, what = 'Settings') => {
+  saveSettings: async (patch, what = i18n.t('settings.whatSettings')) => {
     try {
       const value = await api.settingsSet(patch);
       set((s) => ({ settings: { ...s.settings, value } }));
-      get().pushToast({ kind: 'success', message: `${what} saved.` });
+      get().pushToast({ kind: 'success', message: i18n.t('settings.saved', { what }) });
       return true;
     } catch (error) {
-      get().reportError(error, `${what} not saved`);
+      get().reportError(error, i18n.t('settings.notSaved', { what }));
       return false;
     }
   },
@@ -55,10 +56,10 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       const { items } = await api.providersSave({ profile });
       set((s) => ({ settings: { ...s.settings, providers: items } }));
-      get().pushToast({ kind: 'success', message: `Provider “${profile.name}” saved.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.providerSaved', { name: profile.name }) });
       return true;
     } catch (error) {
-      get().reportError(error, 'Provider not saved');
+      get().reportError(error, i18n.t('toast.providerNotSaved'));
       return false;
     }
   },
@@ -66,10 +67,10 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       const { items } = await api.providersDelete({ name });
       set((s) => ({ settings: { ...s.settings, providers: items } }));
-      get().pushToast({ kind: 'info', message: `Provider “${name}” removed.` });
+      get().pushToast({ kind: 'info', message: i18n.t('toast.providerRemoved', { name }) });
       return true;
     } catch (error) {
-      get().reportError(error, 'Provider not removed');
+      get().reportError(error, i18n.t('toast.providerNotRemoved'));
       return false;
     }
   },
@@ -77,10 +78,10 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       const keys = await api.keysSet({ profile, key });
       set((s) => ({ settings: { ...s.settings, keys } }));
-      get().pushToast({ kind: 'success', message: `Key for “${profile}” stored.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.keyStored', { name: profile }) });
       return true;
     } catch (error) {
-      get().reportError(error, 'Key not stored');
+      get().reportError(error, i18n.t('toast.keyNotStored'));
       return false;
     }
   },
@@ -88,10 +89,10 @@ export const createSettingsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       const keys = await api.keysDelete({ profile });
       set((s) => ({ settings: { ...s.settings, keys } }));
-      get().pushToast({ kind: 'info', message: `Key for “${profile}” deleted.` });
+      get().pushToast({ kind: 'info', message: i18n.t('toast.keyDeleted', { name: profile }) });
       return true;
     } catch (error) {
-      get().reportError(error, 'Key not deleted');
+      get().reportError(error, i18n.t('toast.keyNotDeleted'));
       return false;
     }
   },

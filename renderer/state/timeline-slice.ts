@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { TimelineRow } from '../../shared/domain.ts';
 import type { ResponseOf } from '../../shared/ipc/index.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -62,7 +63,7 @@ export const createTimelineSlice = (api: Api): StateCreator<AppState, [], [], Ti
       set((s) => ({ timeline: { ...s.timeline, rows: [...s.timeline.rows, ...page.items], total: page.total, nextCursor: page.nextCursor, loadingMore: false } }));
     } catch (error) {
       set((s) => ({ timeline: { ...s.timeline, loadingMore: false } }));
-      get().reportError(error, 'Could not load more checkpoints');
+      get().reportError(error, i18n.t('toast.loadMoreFailed'));
     }
   },
   selectCheckpoint: async (checkpointId) => {
@@ -85,29 +86,29 @@ export const createTimelineSlice = (api: Api): StateCreator<AppState, [], [], Ti
     try {
       const res = await api.checkpointsRollback({ sessionId, checkpointId });
       get().upsertSession(res.session);
-      const backup = res.backupId ? ' A backup was taken first.' : '';
+      const backup = res.backupId ? i18n.t('toast.backupTaken') : '';
       get().pushToast({
         kind: 'success',
-        message: `Rolled back: ${res.hidden} ${res.hidden === 1 ? 'checkpoint is' : 'checkpoints are'} hidden.${backup}`,
-        action: { label: 'Undo', run: () => void get().undoRollback(sessionId) },
+        message: `${i18n.t('toast.rolledBack', { count: res.hidden })}${backup}`,
+        action: { label: i18n.t('toast.undo'), run: () => void get().undoRollback(sessionId) },
         timeoutMs: 20_000,
       });
       await Promise.all([get().loadTimeline(sessionId), get().loadDetail(sessionId, true)]);
       await get().selectCheckpoint(checkpointId);
       return true;
     } catch (error) {
-      get().reportError(error, 'Rollback failed');
+      get().reportError(error, i18n.t('toast.rollbackFailed'));
       return false;
     }
   },
   undoRollback: async (sessionId) => {
     try {
       get().upsertSession(await api.checkpointsUndoRollback({ sessionId }));
-      get().pushToast({ kind: 'success', message: 'Rollback undone: the previous head is back.' });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.rollbackUndone') });
       if (get().timeline.sessionId === sessionId) await get().loadTimeline(sessionId);
       if (get().detail.sessionId === sessionId) await get().loadDetail(sessionId, true);
     } catch (error) {
-      get().reportError(error, 'Could not undo the rollback');
+      get().reportError(error, i18n.t('toast.undoFailed'));
     }
   },
   forkFrom: async (checkpointId, task, name) => {
@@ -116,11 +117,11 @@ export const createTimelineSlice = (api: Api): StateCreator<AppState, [], [], Ti
     try {
       const session = await api.checkpointsFork({ sessionId, checkpointId, ...(task ? { task } : {}), ...(name ? { name } : {}) });
       get().upsertSession(session);
-      get().pushToast({ kind: 'success', message: `Forked into “${session.name}”.` });
+      get().pushToast({ kind: 'success', message: i18n.t('toast.forked', { name: session.name }) });
       get().navigate({ view: 'session', sessionId: session.id, tab: 'overview' });
       return true;
     } catch (error) {
-      get().reportError(error, 'Fork failed');
+      get().reportError(error, i18n.t('toast.forkFailed'));
       return false;
     }
   },

@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { AppState } from './app-store.ts';
+import { ReasonParamsSchema } from '../../shared/domain.ts';
+import { reasonText } from '../i18n/reasons.ts';
+import type { AppState, ErrorInfo } from './app-store.ts';
 
 export type SettingsSection = 'providers' | 'keys' | 'prices' | 'engine' | 'general';
 export type SessionTab = 'overview' | 'timeline';
@@ -16,6 +18,8 @@ export interface Toast {
   kind: 'info' | 'success' | 'error';
   message: string;
   hint?: string | undefined;
+  /** The producer's English hint, which names the place in the app that fixes it (see HintAction). */
+  fixHint?: string | undefined;
   action?: { label: string; run: () => void } | undefined;
   /** ms until it goes away by itself; null keeps it until dismissed. */
   timeoutMs: number | null;
@@ -57,18 +61,21 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   reportError: (error, context) => {
     const e = asReason(error);
-    get().pushToast({ kind: 'error', message: context ? `${context}: ${e.message}` : e.message, hint: e.hint });
+    const text = reasonText(e);
+    get().pushToast({ kind: 'error', message: context ? `${context}: ${text.message}` : text.message, hint: text.hint, fixHint: e.hint });
   },
 });
 
 /** A caught value as a `{code, message, hint}` a panel can show. */
-export function asReason(error: unknown): { code: string; message: string; hint?: string | undefined } {
+export function asReason(error: unknown): ErrorInfo {
   if (error && typeof error === 'object' && 'message' in error) {
-    const e = error as { code?: unknown; message: unknown; hint?: unknown };
+    const e = error as { code?: unknown; message: unknown; hint?: unknown; params?: unknown };
+    const params = ReasonParamsSchema.safeParse(e.params);
     return {
       code: typeof e.code === 'string' ? e.code : 'error',
       message: String(e.message),
       hint: typeof e.hint === 'string' ? e.hint : undefined,
+      ...(params.success ? { params: params.data } : {}),
     };
   }
   return { code: 'error', message: String(error) };

@@ -1,41 +1,93 @@
 import { useEffect, useState } from 'react';
 import type { BackupInfo } from '../../shared/domain.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
 import { formatBytes, formatTime } from '../format.ts';
-import { useBackups, useBackupsActions, useSessionsActions, useSessionsList, useSettingsActions, useSettingsState } from '../state/hooks.ts';
+import { useBackups, useBackupsActions, useSessionsActions, useSettingsActions, useSettingsState } from '../state/hooks.ts';
 
 const VERIFIED: Record<BackupInfo['verified'], string> = { ok: 'Verified', failed: 'Damaged', unverified: 'Not verified' };
 
+const NOW_LABEL: Record<BackupSession['now'], string> = { here: 'Also here now', trash: 'In the trash now', gone: 'Deleted since' };
+
+/** The sessions inside the backup (read from the backup itself), with a checkbox each. */
+function BackupContents({ items, chosen, onChosen }: { items: BackupSession[]; chosen: ReadonlySet<string>; onChosen(next: Set<string>): void }) {
+  if (items.length === 0) return <p className="empty" data-testid="backup-sessions-empty">This backup holds no sessions.</p>;
+  const all = items.every((i) => chosen.has(i.id));
+  const toggle = (id: string) => {
+    const next = new Set(chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onChosen(next);
+  };
+  return (
+    <table className="table backup-sessions" aria-label="Sessions in this backup" data-testid="backup-sessions">
+      <thead>
+        <tr>
+          <th scope="col" className="backup-pick"><input type="checkbox" aria-label="Choose every session in the backup" checked={all} onChange={() => onChosen(all ? new Set() : new Set(items.map((i) => i.id)))} /></th>
+          <th scope="col">Session</th><th scope="col">Status</th><th scope="col">Steps</th><th scope="col">Last activity</th><th scope="col">Now</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={i.id} data-testid="backup-session" data-session-id={i.id} data-now={i.now}>
+            <td className="backup-pick"><input type="checkbox" aria-label={`Restore ${i.name || i.id}`} checked={chosen.has(i.id)} onChange={() => toggle(i.id)} /></td>
+            <td>{i.name || i.id}{i.trashed ? <span className="muted"> (was in the trash)</span> : null}</td>
+            <td><StatusBadge session={{ status: i.status, reason: null, retryAt: null }} /></td>
+            <td>{i.progress.total > 0 ? `${i.progress.done}/${i.progress.total}` : '—'}</td>
+            <td>{formatTime(i.updatedAt)}</td>
+            <td className={i.now === 'gone' ? 'backup-now-gone' : 'muted'}>{NOW_LABEL[i.now]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function RestoreDialog({ backup, onClose }: { backup: BackupInfo; onClose(): void }) {
-  const { restoreBackup } = useBackupsActions();
-  const { items: sessions } = useSessionsList();
+  const { restoreBackup, loadBackupContents } = useBackupsActions();
+  const { contents } = useBackups();
   const [mode, setMode] = useState<'replace' | 'new-session'>('new-session');
-  const [sessionId, setSessionId] = useState('');
+  // Null until the user changes the choice: then what was deleted since the backup, which is what a restore is usually for.
+  const [picked, setPicked] = useState<Set<string> | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void loadBackupContents(backup.id);
+  }, [backup.id, loadBackupContents]);
+  const mine = contents.backupId === backup.id;
+  const load = mine ? contents.load : { status: 'loading' as const };
+  const items = mine ? contents.items : [];
+  const chosen = picked ?? new Set(items.filter((i) => i.now === 'gone').map((i) => i.id));
   const confirm = async () => {
     setBusy(true);
-    const ok = await restoreBackup(backup.id, mode, mode === 'new-session' && sessionId ? sessionId : undefined);
+    const ok = await restoreBackup(backup.id, mode, mode === 'new-session' ? [...chosen] : undefined);
     setBusy(false);
     if (ok) onClose();
   };
+  const count = chosen.size;
+  const label = mode === 'replace' || count === 0 ? 'Restore' : `Restore ${count} ${count === 1 ? 'session' : 'sessions'}`;
   return (
-    <ConfirmDialog title={`Restore the backup of ${formatTime(backup.createdAt)}?`} confirmLabel="Restore" danger={mode === 'replace'} busy={busy} onCancel={onClose} onConfirm={() => void confirm()}>
+    <ConfirmDialog
+      title={`Restore the backup of ${formatTime(backup.createdAt)}?`} confirmLabel={label} danger={mode === 'replace'} busy={busy} wide
+      disabled={mode === 'new-session' && count === 0} onCancel={onClose} onConfirm={() => void confirm()}
+    >
       <fieldset className="radio-group">
         <legend>How to restore</legend>
-        <label><input type="radio" name="restore-mode" checked={mode === 'new-session'} onChange={() => setMode('new-session')} /> Into new sessions, next to the current data</label>
+        <label><input type="radio" name="restore-mode" checked={mode === 'new-session'} onChange={() => setMode('new-session')} /> The sessions chosen below, as new sessions next to the current data</label>
         <label><input type="radio" name="restore-mode" checked={mode === 'replace'} onChange={() => setMode('replace')} /> Replace all current data with the backup</label>
       </fieldset>
-      {mode === 'new-session' ? (
-        <label className="field">
-          <span>Session to restore</span>
-          <select value={sessionId} onChange={(e) => setSessionId(e.target.value)}>
-            <option value="">Every session in the backup</option>
-            {sessions.map((s) => <option key={s.id} value={s.id}>{s.name || s.id}</option>)}
-          </select>
-        </label>
-      ) : (
+      {mode === 'replace' ? (
         <p className="warning">Everything changed since this backup will be replaced. Cairn takes a safety backup of the current data first.</p>
+      ) : load.status === 'error' ? (
+        <ErrorPanel title="The backup's sessions could not be read" error={load.error} onRetry={() => void loadBackupContents(backup.id)} />
+      ) : load.status !== 'ready' ? (
+        <p className="muted" role="status">Reading the backup…</p>
+      ) : (
+        <>
+          <p className="muted">What this backup holds, as it was then. Each session chosen comes back as a new one, with the status it had.</p>
+          <BackupContents items={items} chosen={chosen} onChosen={setPicked} />
+        </>
       )}
     </ConfirmDialog>
   );

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../../shared/domain.ts';
 import { formatCost } from '../format.ts';
 import { useDetailActions } from '../state/hooks.ts';
@@ -9,6 +10,7 @@ export function BudgetRaise({ session }: { session: Session }) {
   const { updateSession, controlSession } = useDetailActions();
   const [text, setText] = useState(() => suggestBudget(session).toFixed(2));
   const [working, setWorking] = useState(false);
+  const { t } = useTranslation();
   const inputId = useId();
   const errorId = useId();
   const spent = session.usage.costUsd;
@@ -24,17 +26,17 @@ export function BudgetRaise({ session }: { session: Session }) {
   };
 
   return (
-    <form className="inline-form" aria-label="Raise the budget" onSubmit={(e) => void submit(e)} data-testid="budget-raise">
+    <form className="inline-form" aria-label={t('budget.formLabel')} onSubmit={(e) => void submit(e)} data-testid="budget-raise">
       <p className="muted">
-        Spent {formatSpent(spent)} of {session.config.budgetUsd === null ? 'no limit' : formatCost(session.config.budgetUsd)}.
-        {projected !== null ? ` At the rate so far the whole analysis costs about ${formatCost(projected)}.` : ''}
+        {t('budget.spent', { spent: formatSpent(spent), limit: session.config.budgetUsd === null ? t('budget.noLimit') : formatCost(session.config.budgetUsd) })}
+        {projected !== null ? t('budget.projected', { cost: formatCost(projected) }) : ''}
       </p>
       <div className="field">
-        <label htmlFor={inputId}>New budget (USD)</label>
+        <label htmlFor={inputId}>{t('budget.newBudget')}</label>
         <input id={inputId} inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} aria-describedby={parsed.ok ? undefined : errorId} />
         {parsed.ok ? null : <span className="field-error" id={errorId}>{parsed.message}</span>}
       </div>
-      <button type="submit" className="btn btn-primary" disabled={!parsed.ok || working}>{working ? 'Resuming…' : 'Raise budget and resume'}</button>
+      <button type="submit" className="btn btn-primary" disabled={!parsed.ok || working}>{working ? t('budget.resuming') : t('budget.raise')}</button>
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session, TimelineRow } from '../../shared/domain.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
@@ -15,11 +16,12 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
   const [busy, setBusy] = useState(false);
   const [forkTask, setForkTask] = useState(session.config.task);
   const [forkName, setForkName] = useState('');
+  const { t } = useTranslation();
 
   if (!row) {
     return (
-      <aside className="card inspector" aria-label="Checkpoint details">
-        <p className="muted">Select a checkpoint to see the state and output at that point and how it differs from the head.</p>
+      <aside className="card inspector" aria-label={t('inspector.label')}>
+        <p className="muted">{t('inspector.select')}</p>
       </aside>
     );
   }
@@ -42,37 +44,37 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
   };
 
   return (
-    <aside className="card inspector" aria-label="Checkpoint details" data-testid="checkpoint-inspector">
-      <h2>{cp.kind}{cp.stepKey ? ` · ${cp.stepKey}` : ''}</h2>
+    <aside className="card inspector" aria-label={t('inspector.label')} data-testid="checkpoint-inspector">
+      <h2>{t(`timeline.kind.${cp.kind}`)}{cp.stepKey ? ` · ${cp.stepKey}` : ''}</h2>
       <dl className="kv">
-        <div><dt>Time</dt><dd>{formatTime(cp.createdAt)}</dd></div>
-        <div><dt>Tokens</dt><dd>{formatTokens(cp.usage.inputTokens)} in · {formatTokens(cp.usage.outputTokens)} out</dd></div>
-        <div><dt>Cost</dt><dd>{formatCost(cp.usage.costUsd)}</dd></div>
-        <div><dt>Integrity</dt><dd>{row.integrity === 'ok' ? 'Verified' : row.integrity === 'damaged' ? 'Damaged — do not roll back here' : 'Not checked yet'}</dd></div>
-        <div><dt>Position</dt><dd>{row.isHead ? 'Current head' : row.onHeadPath ? "On the head's path" : 'On another branch'}</dd></div>
-        <div><dt>Hash</dt><dd className="mono">{cp.hash.slice(0, 16)}…</dd></div>
+        <div><dt>{t('inspector.time')}</dt><dd>{formatTime(cp.createdAt)}</dd></div>
+        <div><dt>{t('inspector.tokens')}</dt><dd>{t('inspector.inOut', { input: formatTokens(cp.usage.inputTokens), output: formatTokens(cp.usage.outputTokens) })}</dd></div>
+        <div><dt>{t('inspector.cost')}</dt><dd>{formatCost(cp.usage.costUsd)}</dd></div>
+        <div><dt>{t('inspector.integrity')}</dt><dd>{row.integrity === 'ok' ? t('inspector.verified') : row.integrity === 'damaged' ? t('inspector.damaged') : t('inspector.unchecked')}</dd></div>
+        <div><dt>{t('inspector.position')}</dt><dd>{row.isHead ? t('inspector.head') : row.onHeadPath ? t('inspector.onPath') : t('inspector.branch')}</dd></div>
+        <div><dt>{t('inspector.hash')}</dt><dd className="mono">{cp.hash.slice(0, 16)}…</dd></div>
       </dl>
       <div className="actions">
-        <button type="button" className="btn" disabled={row.isHead || !data || !canRollback(session)} title={canRollback(session) ? undefined : 'Pause the session first; a session stopped for good can be forked instead.'} onClick={() => setDialog('rollback')}>Roll back here</button>
-        <button type="button" className="btn" disabled={!data || !canFork(session)} onClick={() => { setForkTask(session.config.task); setDialog('fork'); }}>Fork from here…</button>
+        <button type="button" className="btn" disabled={row.isHead || !data || !canRollback(session)} title={canRollback(session) ? undefined : t('inspector.pauseFirst')} onClick={() => setDialog('rollback')}>{t('inspector.rollBack')}</button>
+        <button type="button" className="btn" disabled={!data || !canFork(session)} onClick={() => { setForkTask(session.config.task); setDialog('fork'); }}>{t('inspector.fork')}</button>
       </div>
 
-      {inspection.load.status === 'loading' ? <p className="muted" role="status">Loading checkpoint…</p> : null}
-      {inspection.load.status === 'error' ? <ErrorPanel title="This checkpoint could not be read" error={inspection.load.error} /> : null}
+      {inspection.load.status === 'loading' ? <p className="muted" role="status">{t('inspector.loading')}</p> : null}
+      {inspection.load.status === 'error' ? <ErrorPanel title={t('inspector.couldNotRead')} error={inspection.load.error} /> : null}
       {data ? (
         <>
           <details open>
-            <summary>Output at this point</summary>
+            <summary>{t('inspector.output')}</summary>
             <CheckpointOutput kind={cp.kind} output={data.output} />
           </details>
           <details>
-            <summary>State</summary>
+            <summary>{t('inspector.state')}</summary>
             <pre className="code">{JSON.stringify(data.checkpoint.state, null, 2)}</pre>
           </details>
           <details open>
-            <summary>Difference from the head</summary>
+            <summary>{t('inspector.diff')}</summary>
             {data.diffAgainstHead.every((d) => d.op === 'same') ? (
-              <p className="muted">Identical to the head.</p>
+              <p className="muted">{t('inspector.identical')}</p>
             ) : (
               <pre className="code diff" data-testid="diff">
                 {data.diffAgainstHead.map((d, i) => (
@@ -85,23 +87,23 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
       ) : null}
 
       {dialog === 'rollback' ? (
-        <ConfirmDialog title="Roll back to this checkpoint?" confirmLabel="Roll back" busy={busy} onCancel={() => setDialog(null)} onConfirm={() => void doRollback()}>
+        <ConfirmDialog title={t('inspector.rollbackTitle')} confirmLabel={t('inspector.rollbackConfirm')} busy={busy} onCancel={() => setDialog(null)} onConfirm={() => void doRollback()}>
           <p>
-            {hidden === 0 ? 'No checkpoints will be hidden.' : `${hidden} ${hidden === 1 ? 'checkpoint' : 'checkpoints'} after this one on the current path will be hidden.`}{' '}
-            Nothing is deleted: hidden checkpoints stay in the timeline as another branch.
+            {hidden === 0 ? t('inspector.noneHidden') : t('inspector.hidden', { count: hidden })}{' '}
+            {t('inspector.nothingDeleted')}
           </p>
-          <p>A backup is taken automatically first, and you can undo right after.</p>
+          <p>{t('inspector.backupFirst')}</p>
         </ConfirmDialog>
       ) : null}
       {dialog === 'fork' ? (
-        <ConfirmDialog title="Fork a new session from here?" confirmLabel="Create fork" busy={busy} onCancel={() => setDialog(null)} onConfirm={() => void doFork()}>
-          <p>The new session starts from this checkpoint; this session stays as it is. Steps already done are reused, not paid for again.</p>
+        <ConfirmDialog title={t('inspector.forkTitle')} confirmLabel={t('inspector.forkConfirm')} busy={busy} onCancel={() => setDialog(null)} onConfirm={() => void doFork()}>
+          <p>{t('inspector.forkBody')}</p>
           <label className="field">
-            <span>Task for the fork</span>
+            <span>{t('inspector.forkTask')}</span>
             <textarea rows={4} value={forkTask} onChange={(e) => setForkTask(e.target.value)} maxLength={20_000} />
           </label>
           <label className="field">
-            <span>Name of the fork (optional)</span>
+            <span>{t('inspector.forkName')}</span>
             <input value={forkName} onChange={(e) => setForkName(e.target.value)} maxLength={200} />
           </label>
         </ConfirmDialog>
@@ -111,7 +113,8 @@ export function CheckpointInspector({ session, row }: { session: Session; row: T
 }
 
 function CheckpointOutput({ kind, output }: { kind: TimelineRow['checkpoint']['kind']; output: string | null }) {
-  if (!output) return <p className="muted">This step produced no text.</p>;
+  const { t } = useTranslation();
+  if (!output) return <p className="muted">{t('inspector.noText')}</p>;
   const passages = kind === 'chunks' ? parsePassages(output) : null;
   return passages ? <PassageList passages={passages} /> : <SafeMarkdown text={output} />;
 }

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../../shared/domain.ts';
 import { useDetailActions } from '../state/hooks.ts';
 
@@ -15,13 +16,14 @@ export function ModelChange({ session }: { session: Session }) {
   const [open, setOpen] = useState(false);
   const [model, setModel] = useState(current);
   const [working, setWorking] = useState(false);
+  const { t } = useTranslation();
   const inputId = useId();
   const noteId = useId();
   const trimmed = model.trim();
-  const error = trimmed === '' ? 'Enter the model name the provider uses, for example gpt-4o-mini.' : trimmed.length > MAX_MODEL ? `A model name has at most ${MAX_MODEL} characters.` : null;
+  const error = trimmed === '' ? t('model.empty') : trimmed.length > MAX_MODEL ? t('model.tooLong', { max: MAX_MODEL }) : null;
 
   if (!open) {
-    return <button type="button" className="btn btn-quiet btn-small" onClick={() => { setModel(current); setOpen(true); }}>Change model…</button>;
+    return <button type="button" className="btn btn-quiet btn-small" onClick={() => { setModel(current); setOpen(true); }}>{t('model.change')}</button>;
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,17 +33,17 @@ export function ModelChange({ session }: { session: Session }) {
     setWorking(false);
   };
   return (
-    <form className="inline-form" aria-label="Change model" onSubmit={(e) => void submit(e)} data-testid="model-change">
+    <form className="inline-form" aria-label={t('model.formLabel')} onSubmit={(e) => void submit(e)} data-testid="model-change">
       <div className="field">
-        <label htmlFor={inputId}>Model at {session.config.provider.name}</label>
+        <label htmlFor={inputId}>{t('model.at', { provider: session.config.provider.name })}</label>
         <input id={inputId} value={model} onChange={(e) => setModel(e.target.value)} maxLength={MAX_MODEL + 20} aria-invalid={error !== null} aria-describedby={noteId} autoFocus />
         <span className={error ? 'field-error' : 'hint'} id={noteId}>
-          {error ?? 'Passages already answered keep their answers; the new model reads the rest and writes the report. Resume to start it.'}
+          {error ?? t('model.note')}
         </span>
       </div>
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={error !== null || trimmed === current || working}>Use this model</button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>Cancel</button>
+        <button type="submit" className="btn btn-primary" disabled={error !== null || trimmed === current || working}>{t('model.use')}</button>
+        <button type="button" className="btn" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
       </div>
     </form>
   );

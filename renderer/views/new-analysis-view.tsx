@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TaskTemplate } from '../../shared/domain.ts';
 import type { DocumentPreview, Estimate, NewSession } from '../../shared/ipc/sessions.ts';
 import { useApi } from '../app/context.tsx';
@@ -7,31 +8,34 @@ import { formatCost, formatDuration, formatTokens } from '../format.ts';
 import type { ErrorInfo } from '../state/app-store.ts';
 import { useNavigate, useSettingsActions, useSettingsState, useUiActions } from '../state/hooks.ts';
 import { asReason } from '../state/ui-slice.ts';
+import { reasonText } from '../i18n/reasons.ts';
 import { QUESTION_INSTRUCTION, TEMPLATES, taskRequest } from './task-templates.ts';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Said in the catalog's words (reason.no-provider); the English hint names the place that fixes it. */
+const NO_PROVIDER: ErrorInfo = { code: 'no-provider', message: 'Add a provider before starting an analysis.', hint: 'Open Settings → Providers to add one.' };
 
 function DocumentCard({ doc, onRemove }: { doc: DocumentPreview; onRemove(): void }) {
+  const { t } = useTranslation();
   return (
     <li className={doc.ok ? 'doc' : 'doc doc-error'} data-testid="document-preview">
       <div className="doc-head">
         <strong className="break">{doc.name}</strong>
-        <button type="button" className="btn btn-quiet" onClick={onRemove} aria-label={`Remove ${doc.name}`}>Remove</button>
+        <button type="button" className="btn btn-quiet" onClick={onRemove} aria-label={t('newAnalysis.removeDoc', { name: doc.name })}>{t('newAnalysis.remove')}</button>
       </div>
       {doc.ok ? (
         <>
           <p className="figures-inline">
-            {doc.pages !== null ? <span>{plural(doc.pages, 'page')}</span> : null}
-            <span>{formatTokens(doc.tokens)} tokens</span>
-            <span>{plural(doc.chunks, 'chunk')}</span>
+            {doc.pages !== null ? <span>{t('newAnalysis.pages', { count: doc.pages })}</span> : null}
+            <span>{t('newAnalysis.tokens', { n: formatTokens(doc.tokens) })}</span>
+            <span>{t('newAnalysis.chunks', { count: doc.chunks })}</span>
           </p>
           {doc.sample ? <blockquote className="sample">{doc.sample}</blockquote> : null}
           {doc.warnings.map((w) => <p key={w} className="warning">{w}</p>)}
         </>
       ) : (
         <div role="alert" className="doc-problem">
-          <p>{doc.error?.message ?? 'This file could not be read.'}</p>
-          {doc.error?.hint ? <p className="hint">{doc.error.hint}</p> : null}
+          <p>{doc.error ? reasonText(doc.error, t).message : t('newAnalysis.unreadable')}</p>
+          {doc.error?.hint ? <p className="hint">{reasonText(doc.error, t).hint}</p> : null}
         </div>
       )}
     </li>
@@ -44,6 +48,7 @@ export function NewAnalysisView() {
   const { reportError } = useUiActions();
   const { value: settings, providers, load: settingsLoad } = useSettingsState();
   const { loadSettings } = useSettingsActions();
+  const { t } = useTranslation();
 
   const [docs, setDocs] = useState<DocumentPreview[]>([]);
   const [docsError, setDocsError] = useState<ErrorInfo | null>(null);
@@ -120,7 +125,7 @@ export function NewAnalysisView() {
     if (files.length === 0) return;
     void api.grantDropped(files).then((paths) => {
       if (paths.length > 0) void addPaths(paths);
-      else setDocsError({ code: 'drop-unsupported', message: 'Dropped files cannot be read here.', hint: 'Use “Add documents…” to choose them instead.' });
+      else setDocsError({ code: 'drop-unsupported', message: t('newAnalysis.dropUnsupported'), hint: t('newAnalysis.dropUnsupportedHint') });
     });
   };
 
@@ -146,7 +151,7 @@ export function NewAnalysisView() {
       navigate({ view: 'session', sessionId: session.id, tab: 'overview' });
     } catch (error) {
       setStartError(asReason(error));
-      reportError(error, 'The analysis did not start');
+      reportError(error, t('newAnalysis.notStarted'));
     } finally {
       setBusy(null);
     }
@@ -154,16 +159,16 @@ export function NewAnalysisView() {
 
   const chooseTemplate = (id: TaskTemplate) => {
     setTemplate(id);
-    const t = TEMPLATES.find((x) => x.id === id);
-    if (t) setTask(t.task);
+    const preset = TEMPLATES.find((x) => x.id === id);
+    if (preset) setTask(preset.task);
   };
 
   return (
     <div className="view">
-      <header className="view-header"><h1>New analysis</h1></header>
+      <header className="view-header"><h1>{t('newAnalysis.title')}</h1></header>
 
       <section className="card" aria-labelledby="docs-heading">
-        <h2 id="docs-heading">1. Documents</h2>
+        <h2 id="docs-heading">{t('newAnalysis.docs')}</h2>
         <div
           className={dragging ? 'dropzone dropzone-active' : 'dropzone'}
           data-testid="dropzone"
@@ -171,90 +176,90 @@ export function NewAnalysisView() {
           onDragLeave={() => setDragging(false)}
           onDrop={onDrop}
         >
-          <p>Drop PDF, DOCX, HTML, Markdown or text files here, or</p>
-          <button type="button" className="btn" onClick={() => void pick()} disabled={previewing}>Add documents…</button>
+          <p>{t('newAnalysis.drop')}</p>
+          <button type="button" className="btn" onClick={() => void pick()} disabled={previewing}>{t('newAnalysis.add')}</button>
         </div>
-        {previewing ? <p className="muted" role="status">Reading documents…</p> : null}
-        {docsError ? <ErrorPanel title="Documents could not be added" error={docsError} /> : null}
+        {previewing ? <p className="muted" role="status">{t('newAnalysis.reading')}</p> : null}
+        {docsError ? <ErrorPanel title={t('newAnalysis.docsFailed')} error={docsError} /> : null}
         {docs.length > 0 ? (
-          <ul className="doc-list" aria-label="Documents">
+          <ul className="doc-list" aria-label={t('newAnalysis.docList')}>
             {docs.map((d) => <DocumentCard key={d.path} doc={d} onRemove={() => setDocs((prev) => prev.filter((x) => x.path !== d.path))} />)}
           </ul>
         ) : null}
       </section>
 
       <section className="card" aria-labelledby="task-heading">
-        <h2 id="task-heading">2. Task</h2>
+        <h2 id="task-heading">{t('newAnalysis.task')}</h2>
         <fieldset className="templates">
-          <legend>Template</legend>
-          {TEMPLATES.map((t) => (
-            <label key={t.id} className="chip">
-              <input type="radio" name="template" value={t.id} checked={template === t.id} onChange={() => chooseTemplate(t.id)} />
-              {t.label}
+          <legend>{t('newAnalysis.template')}</legend>
+          {TEMPLATES.map((preset) => (
+            <label key={preset.id} className="chip">
+              <input type="radio" name="template" value={preset.id} checked={template === preset.id} onChange={() => chooseTemplate(preset.id)} />
+              {t(`template.${preset.id}`)}
             </label>
           ))}
         </fieldset>
         {template === 'question' ? <p className="muted" id="question-instruction">{QUESTION_INSTRUCTION}</p> : null}
         <label className="field">
-          <span>{template === 'question' ? 'Question' : 'Task'}</span>
+          <span>{template === 'question' ? t('newAnalysis.question') : t('newAnalysis.taskField')}</span>
           <textarea rows={4} value={task} onChange={(e) => setTask(e.target.value)} aria-describedby={template === 'question' ? 'question-instruction' : undefined} />
         </label>
-        {template !== 'question' && template !== 'custom' && task.trim() !== (TEMPLATES.find((t) => t.id === template)?.task ?? '') ? (
-          <p className="muted" data-testid="task-edited">Edited: this task runs as a custom task.</p>
+        {template !== 'question' && template !== 'custom' && task.trim() !== (TEMPLATES.find((preset) => preset.id === template)?.task ?? '') ? (
+          <p className="muted" data-testid="task-edited">{t('newAnalysis.edited')}</p>
         ) : null}
         <label className="field">
-          <span>Name (optional)</span>
+          <span>{t('newAnalysis.name')}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
         </label>
       </section>
 
       <section className="card" aria-labelledby="model-heading">
-        <h2 id="model-heading">3. Model and budget</h2>
+        <h2 id="model-heading">{t('newAnalysis.model')}</h2>
         {settingsLoad.status === 'ready' && providers.length === 0 ? (
-          <ErrorPanel title="No provider configured" error={{ code: 'no-provider', message: 'Add a provider before starting an analysis.', hint: 'Open Settings → Providers to add one.' }} />
+          <ErrorPanel title={t('newAnalysis.noProvider')} error={NO_PROVIDER} />
         ) : null}
-        {settingsLoad.status === 'error' ? <ErrorPanel title="Settings could not be loaded" error={settingsLoad.error} onRetry={() => void loadSettings()} /> : null}
+        {settingsLoad.status === 'error' ? <ErrorPanel title={t('newAnalysis.settingsFailed')} error={settingsLoad.error} onRetry={() => void loadSettings()} /> : null}
         <div className="grid-2">
           <label className="field">
-            <span>Provider</span>
+            <span>{t('newAnalysis.provider')}</span>
             <select value={providerName} onChange={(e) => { setChosenProvider(e.target.value); setChosenModel(null); }}>
-              {providers.length === 0 ? <option value="">No providers</option> : null}
-              {providers.map((p) => <option key={p.name} value={p.name}>{p.name}{p.simulator ? ' (simulator)' : ''}</option>)}
+              {providers.length === 0 ? <option value="">{t('newAnalysis.noProviders')}</option> : null}
+              {providers.map((p) => <option key={p.name} value={p.name}>{p.name}{p.simulator ? t('newAnalysis.simulatorSuffix') : ''}</option>)}
             </select>
           </label>
           <label className="field">
-            <span>Model</span>
+            <span>{t('newAnalysis.modelField')}</span>
             <input value={model} onChange={(e) => setModel(e.target.value)} />
           </label>
           <label className="field">
-            <span>Budget in USD (optional)</span>
-            <input inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={budgetInvalid} placeholder="No limit" />
-            {budgetInvalid ? <span className="field-error">Enter a positive amount, or leave it empty for no limit.</span> : null}
+            <span>{t('newAnalysis.budget')}</span>
+            <input inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={budgetInvalid} placeholder={t('newAnalysis.noLimit')} />
+            {budgetInvalid ? <span className="field-error">{t('newAnalysis.budgetInvalid')}</span> : null}
           </label>
         </div>
-        {profile?.simulator ? <p className="note"><span className="badge badge-simulator">Simulator</span> Answers will come from the built-in simulator, not a real model.</p> : null}
+        {profile?.simulator ? <p className="note"><span className="badge badge-simulator">{t('status.simulator')}</span> {t('newAnalysis.simulatorNote')}</p> : null}
       </section>
 
       <section className="card" aria-labelledby="estimate-heading">
-        <h2 id="estimate-heading">4. Estimate and start</h2>
+        <h2 id="estimate-heading">{t('newAnalysis.estimate')}</h2>
         {estimateCurrent && estimate ? (
           <dl className="figures" data-testid="estimate">
-            <div><dt>Chunks</dt><dd>{estimate.value.chunks}</dd></div>
-            <div><dt>Tokens</dt><dd>{formatTokens(estimate.value.inputTokens)} in · {formatTokens(estimate.value.outputTokens)} out</dd></div>
-            <div><dt>Cost</dt><dd>{estimate.value.costUsd === null ? 'No price set for this model' : `about ${formatCost(estimate.value.costUsd)}`}</dd></div>
-            <div><dt>Time</dt><dd>{estimate.value.seconds === null ? '—' : `about ${formatDuration(estimate.value.seconds)}`}</dd></div>
+            <div><dt>{t('newAnalysis.chunks')}</dt><dd>{estimate.value.chunks}</dd></div>
+            <div><dt>{t('newAnalysis.tokensLabel')}</dt><dd>{t('newAnalysis.inOut', { input: formatTokens(estimate.value.inputTokens), output: formatTokens(estimate.value.outputTokens) })}</dd></div>
+            <div><dt>{t('newAnalysis.cost')}</dt><dd>{estimate.value.costUsd === null ? t('newAnalysis.noPrice') : t('newAnalysis.about', { value: formatCost(estimate.value.costUsd) })}</dd></div>
+            <div><dt>{t('newAnalysis.time')}</dt><dd>{estimate.value.seconds === null ? '—' : t('newAnalysis.about', { value: formatDuration(estimate.value.seconds) })}</dd></div>
           </dl>
         ) : (
-          <p className="muted">{request ? 'Estimate the cost and time before starting.' : template === 'question' && !task.trim() ? 'Add at least one readable document, a question and a provider.' : 'Add at least one readable document, a task and a provider.'}</p>
+          <p className="muted">{request ? t('newAnalysis.estimateFirst') : template === 'question' && !task.trim() ? t('newAnalysis.needQuestion') : t('newAnalysis.needTask')}</p>
         )}
-        {estimateError ? <ErrorPanel title="No estimate" error={estimateError} /> : null}
-        {startError ? <ErrorPanel title="The analysis did not start" error={startError} /> : null}
+        {estimateError ? <ErrorPanel title={t('newAnalysis.noEstimate')} error={estimateError} /> : null}
+        {startError ? <ErrorPanel title={t('newAnalysis.notStarted')} error={startError} /> : null}
         <div className="actions">
           <button type="button" className="btn" onClick={() => void runEstimate()} disabled={!request || busy !== null}>
-            {busy === 'estimate' ? 'Estimating…' : 'Estimate cost and time'}
+            {busy === 'estimate' ? t('newAnalysis.estimating') : t('newAnalysis.runEstimate')}
           </button>
           <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={!request || !estimateCurrent || busy !== null}>
-            {busy === 'start' ? 'Starting…' : 'Start analysis'}
+            {busy === 'start' ? t('newAnalysis.starting') : t('newAnalysis.start')}
           </button>
         </div>
       </section>

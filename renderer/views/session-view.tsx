@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../../shared/domain.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
+import { reasonText } from '../i18n/reasons.ts';
 import { linkCitations, SafeMarkdown } from '../components/safe-markdown.tsx';
 import { RetryCountdown, SimulatorLabel, StatusBadge } from '../components/status-badge.tsx';
-import { useDetail, useDetailActions, useNavigate } from '../state/hooks.ts';
+import { providerLimitText } from '../../shared/provider-limits.ts';
+import { useDetail, useDetailActions, useNavigate, useProviderLimits } from '../state/hooks.ts';
 import type { SessionTab } from '../state/ui-slice.ts';
 import { BudgetRaise } from './budget-raise.tsx';
 import { ChunkRow } from './chunk-list.tsx';
@@ -21,6 +24,7 @@ function Controls({ session }: { session: Session }) {
   const { controlSession } = useDetailActions();
   const [confirmStop, setConfirmStop] = useState(false);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const run = async (action: 'start' | 'pause' | 'resume' | 'stop') => {
     setBusy(true);
     await controlSession(session.id, action);
@@ -28,14 +32,14 @@ function Controls({ session }: { session: Session }) {
   };
   const resumable = canResume(session);
   return (
-    <div className="actions" aria-label="Session controls" role="group">
-      {canStart(session) ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>Start</button> : null}
-      {canPause(session) ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>Pause</button> : null}
-      {resumable ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>Resume</button> : null}
-      {canStop(session) && session.status !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>Stop</button> : null}
+    <div className="actions" aria-label={t('session.controls')} role="group">
+      {canStart(session) ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('start')}>{t('session.start')}</button> : null}
+      {canPause(session) ? <button type="button" className="btn" disabled={busy} onClick={() => void run('pause')}>{t('session.pause')}</button> : null}
+      {resumable ? <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run('resume')}>{t('session.resume')}</button> : null}
+      {canStop(session) && session.status !== 'created' ? <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={() => setConfirmStop(true)}>{t('session.stop')}</button> : null}
       {confirmStop ? (
-        <ConfirmDialog title="Stop this analysis for good?" confirmLabel="Stop for good" danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
-          <p>It will not be resumed. Everything finished stays checkpointed: you can still fork it from any checkpoint or export it. To continue later instead, use Pause.</p>
+        <ConfirmDialog title={t('session.stopTitle')} confirmLabel={t('session.stopConfirm')} danger onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); void run('stop'); }}>
+          <p>{t('session.stopBody')}</p>
         </ConfirmDialog>
       ) : null}
     </div>
@@ -47,22 +51,24 @@ function StatusPanel({ session: given, simulator }: { session: Session; simulato
   const { controlSession } = useDetailActions();
   // A wait with no retry time is no wait: it reads as paused with its reason.
   const session = normalizeSettledWait(given);
+  const { t } = useTranslation();
+  const reason = session.reason ? reasonText(session.reason, t) : null;
   // The built-in simulator serves one model; a session mid-run reads its model only when it starts.
   const modelChange = !simulator && canEditSettings(session) && (session.status === 'paused' || session.status === 'interrupted') ? <ModelChange key={session.id} session={session} /> : null;
   if (session.status === 'waiting') {
     return (
-      <section className="banner banner-info" role="status" aria-label="Waiting to retry" data-testid="waiting-panel">
-        <p><strong>Waiting to retry</strong> — <RetryCountdown retryAt={session.retryAt} />.{session.reason ? ` ${session.reason.message}` : ''}</p>
-        {session.reason?.hint ? <p className="hint">{session.reason.hint}</p> : null}
+      <section className="banner banner-info" role="status" aria-label={t('session.waitingLabel')} data-testid="waiting-panel">
+        <p><strong>{t('session.waiting')}</strong> — <RetryCountdown retryAt={session.retryAt} />.{reason ? ` ${reason.message}` : ''}</p>
+        {reason?.hint ? <p className="hint">{reason.hint}</p> : null}
       </section>
     );
   }
   if (session.status === 'interrupted') {
     return (
-      <section className="banner banner-warning" role="alert" aria-label="Session interrupted" data-testid="interrupted-panel">
-        <p><strong>This session was interrupted</strong> before it finished. All checkpointed steps are kept; resuming continues from the last one.</p>
+      <section className="banner banner-warning" role="alert" aria-label={t('session.interruptedLabel')} data-testid="interrupted-panel">
+        <p><strong>{t('session.interruptedTitle')}</strong> {t('session.interruptedBody')}</p>
         <div className="actions">
-          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>{t('session.resume')}</button>
           {modelChange}
         </div>
       </section>
@@ -70,33 +76,33 @@ function StatusPanel({ session: given, simulator }: { session: Session; simulato
   }
   if (session.status === 'stopped') {
     return (
-      <section className="banner banner-info" role="status" aria-label="Stopped" data-testid="stopped-panel">
-        <p><strong>Stopped for good.</strong> {session.reason?.message ?? 'Everything completed is kept.'} {session.reason?.hint ?? ''}</p>
+      <section className="banner banner-info" role="status" aria-label={t('session.stoppedLabel')} data-testid="stopped-panel">
+        <p><strong>{t('session.stoppedTitle')}</strong> {reason?.message ?? t('session.stoppedDefault')} {reason?.hint ?? ''}</p>
       </section>
     );
   }
-  if (session.status === 'paused' && session.reason?.code === ROLLED_BACK) {
+  if (session.status === 'paused' && session.reason?.code === ROLLED_BACK && reason) {
     return (
-      <section className="banner banner-info" role="status" aria-label="Rolled back" data-testid="rolled-back-panel">
-        <p><strong>Rolled back.</strong> {session.reason.message}</p>
-        {session.reason.hint ? <p className="hint">{session.reason.hint}</p> : null}
+      <section className="banner banner-info" role="status" aria-label={t('session.rolledBackLabel')} data-testid="rolled-back-panel">
+        <p><strong>{t('session.rolledBackTitle')}</strong> {reason.message}</p>
+        {reason.hint ? <p className="hint">{reason.hint}</p> : null}
         <div className="actions">
-          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>Resume</button>
+          <button type="button" className="btn btn-primary" onClick={() => void controlSession(session.id, 'resume')}>{t('session.resume')}</button>
           {modelChange}
         </div>
       </section>
     );
   }
-  if (session.status === 'paused' && session.reason?.code === PAUSED_ON_REQUEST) {
+  if (session.status === 'paused' && session.reason?.code === PAUSED_ON_REQUEST && reason) {
     return (
-      <section className="banner banner-info" role="status" aria-label="Paused by you" data-testid="paused-panel">
-        <p><strong>Paused by you.</strong> {session.reason.message} Resume when you are ready.</p>
+      <section className="banner banner-info" role="status" aria-label={t('session.pausedByYouLabel')} data-testid="paused-panel">
+        <p><strong>{t('session.pausedByYouTitle')}</strong> {reason.message} {t('session.resumeWhenReady')}</p>
         {modelChange}
       </section>
     );
   }
   if ((session.status === 'paused' || session.status === 'failed') && session.reason) {
-    const title = session.status === 'paused' ? `Paused: ${pauseTitle(session.reason.code)}` : 'The analysis failed';
+    const title = session.status === 'paused' ? t('session.pausedTitle', { why: pauseTitle(session.reason.code) }) : t('session.failedTitle');
     return (
       <ErrorPanel title={title} error={session.reason}>
         {isBudgetPause(session) ? <BudgetRaise key={session.id} session={session} /> : null}
@@ -105,7 +111,7 @@ function StatusPanel({ session: given, simulator }: { session: Session; simulato
     );
   }
   if (session.status === 'paused') {
-    return <section className="banner banner-info" role="status" aria-label="Paused" data-testid="paused-panel"><p>Paused. Resume when you are ready.</p>{modelChange}</section>;
+    return <section className="banner banner-info" role="status" aria-label={t('session.pausedLabel')} data-testid="paused-panel"><p>{t('session.paused')}</p>{modelChange}</section>;
   }
   return null;
 }
@@ -115,6 +121,7 @@ function Overview({ sessionId }: { sessionId: string }) {
   const { retryChunk } = useDetailActions();
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const [highlight, setHighlight] = useState<number | null>(null);
+  const { t } = useTranslation();
 
   const toggle = useCallback((index: number) => {
     setOpen((prev) => {
@@ -140,20 +147,21 @@ function Overview({ sessionId }: { sessionId: string }) {
   return (
     <>
       <StatusPanel session={session} simulator={data.simulator || session.config.provider.simulator} />
-      <section className="card" aria-label="Progress">
+      <section className="card" aria-label={t('session.progress')}>
         <ProgressBar progress={session.progress} usage={session.usage} live={isActive(session)} />
+        {isActive(session) ? <ProviderLimitLine sessionId={session.id} /> : null}
       </section>
       <LiveOutput sessionId={session.id} />
       {report ? (
         <section className="card" aria-labelledby="report-heading" data-testid="report">
-          <h2 id="report-heading">Report</h2>
+          <h2 id="report-heading">{t('session.report')}</h2>
           <SafeMarkdown text={linkCitations(report, citations)} onCitation={jumpToChunk} />
         </section>
       ) : null}
       {chunks.length > 0 ? (
         <section className="card" aria-labelledby="chunks-heading">
-          <h2 id="chunks-heading">Results per chunk</h2>
-          <ul className="chunk-list" aria-label="Chunk results">
+          <h2 id="chunks-heading">{t('session.chunks')}</h2>
+          <ul className="chunk-list" aria-label={t('session.chunkResults')}>
             {chunks.map((c) => <ChunkRow key={c.index} chunk={c} open={open.has(c.index)} highlighted={highlight === c.index} onToggle={toggle} onRetry={retry} />)}
           </ul>
         </section>
@@ -167,26 +175,27 @@ export function SessionView({ sessionId, tab }: { sessionId: string; tab: Sessio
   const { data, load, sessionId: loadedId } = useDetail();
   const { loadDetail } = useDetailActions();
   const navigate = useNavigate();
+  const { t } = useTranslation();
 
   useEffect(() => {
     void loadDetail(sessionId);
   }, [sessionId, loadDetail]);
 
   const session = loadedId === sessionId ? data?.session : undefined;
-  const setTab = (t: SessionTab) => navigate({ view: 'session', sessionId, tab: t });
+  const setTab = (to: SessionTab) => navigate({ view: 'session', sessionId, tab: to });
 
   return (
     <div className="view">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <button type="button" className="btn btn-quiet" onClick={() => navigate({ view: 'sessions' })}>← Sessions</button>
+      <nav aria-label={t('session.breadcrumb')} className="breadcrumb">
+        <button type="button" className="btn btn-quiet" onClick={() => navigate({ view: 'sessions' })}>{t('session.back')}</button>
       </nav>
-      {load.status === 'error' && !session ? <ErrorPanel title="This session could not be opened" error={load.error} onRetry={() => void loadDetail(sessionId)} /> : null}
-      {load.status === 'loading' && !session ? <p className="muted" role="status">Loading session…</p> : null}
+      {load.status === 'error' && !session ? <ErrorPanel title={t('session.couldNotOpen')} error={load.error} onRetry={() => void loadDetail(sessionId)} /> : null}
+      {load.status === 'loading' && !session ? <p className="muted" role="status">{t('session.loading')}</p> : null}
       {session && data ? (
         <>
           <header className="view-header">
             <div>
-              <h1>{session.name || 'Untitled analysis'}</h1>
+              <h1>{session.name || t('sessions.untitled')}</h1>
               <p className="subtitle">
                 <StatusBadge session={session} /> · {session.config.provider.name} / {session.config.provider.model}{' '}
                 {data.simulator || session.config.provider.simulator ? <SimulatorLabel /> : null}
@@ -194,9 +203,9 @@ export function SessionView({ sessionId, tab }: { sessionId: string; tab: Sessio
             </div>
             <Controls session={session} />
           </header>
-          <div className="tabs" role="tablist" aria-label="Session views">
-            <button type="button" role="tab" id="tab-overview" aria-selected={tab === 'overview'} aria-controls="panel-session" onClick={() => setTab('overview')}>Overview</button>
-            <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-session" onClick={() => setTab('timeline')}>Timeline</button>
+          <div className="tabs" role="tablist" aria-label={t('session.views')}>
+            <button type="button" role="tab" id="tab-overview" aria-selected={tab === 'overview'} aria-controls="panel-session" onClick={() => setTab('overview')}>{t('session.overview')}</button>
+            <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-session" onClick={() => setTab('timeline')}>{t('session.timeline')}</button>
           </div>
           <div id="panel-session" className="session-panel" role="tabpanel" aria-labelledby={tab === 'overview' ? 'tab-overview' : 'tab-timeline'}>
             {tab === 'overview' ? <Overview sessionId={sessionId} /> : <TimelineView session={session} />}
@@ -206,4 +215,11 @@ export function SessionView({ sessionId, tab }: { sessionId: string; tab: Sessio
       ) : null}
     </div>
   );
+}
+
+/** "limited by the provider: 60 requests/min", while the run goes at the provider's pace. */
+function ProviderLimitLine({ sessionId }: { sessionId: string }) {
+  const limits = useProviderLimits(sessionId);
+  const text = limits ? providerLimitText(limits) : null;
+  return text ? <p className="muted" data-testid="provider-limits">{text}</p> : null;
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ProviderProfile } from '../../shared/domain.ts';
 import type { ProviderTestResult } from '../../shared/ipc/providers.ts';
 import { useApi } from '../app/context.tsx';
@@ -12,18 +13,19 @@ function KeyEditor({ profile }: { profile: ProviderProfile }) {
   const { setKey, deleteKey } = useSettingsActions();
   // The key is write-only: it is sent once and cleared; nothing reads it back.
   const [draft, setDraft] = useState('');
+  const { t } = useTranslation();
   const stored = keys?.stored.includes(profile.name) ?? false;
-  if (profile.keySource.kind === 'env') return <p className="muted">Key read from the environment variable <code>{profile.keySource.variable}</code>.</p>;
-  if (profile.keySource.kind === 'none') return <p className="muted">No key is sent to this provider.</p>;
+  if (profile.keySource.kind === 'env') return <p className="muted"><Trans i18nKey="providers.envKey" components={{ code: <code>{profile.keySource.variable}</code> }} /></p>;
+  if (profile.keySource.kind === 'none') return <p className="muted">{t('providers.noKeySent')}</p>;
   return (
     <form className="key-editor" onSubmit={(e) => { e.preventDefault(); const k = draft; setDraft(''); if (k.trim()) void setKey(profile.name, k.trim()); }}>
-      <p data-testid="key-status">{stored ? 'A key is stored for this provider.' : 'No key stored yet.'}</p>
+      <p data-testid="key-status">{stored ? t('providers.keyStored') : t('providers.noKeyYet')}</p>
       <label className="field-inline">
-        <span>{stored ? `Replace API key for ${profile.name}` : `API key for ${profile.name}`}</span>
+        <span>{stored ? t('providers.replaceKey', { name: profile.name }) : t('providers.apiKey', { name: profile.name })}</span>
         <input type="password" autoComplete="off" spellCheck={false} value={draft} onChange={(e) => setDraft(e.target.value)} />
       </label>
-      <button type="submit" className="btn btn-small" disabled={!draft.trim()}>Save key</button>
-      {stored ? <button type="button" className="btn btn-small" onClick={() => void deleteKey(profile.name)}>Delete key</button> : null}
+      <button type="submit" className="btn btn-small" disabled={!draft.trim()}>{t('providers.saveKey')}</button>
+      {stored ? <button type="button" className="btn btn-small" onClick={() => void deleteKey(profile.name)}>{t('providers.deleteKey')}</button> : null}
     </form>
   );
 }
@@ -34,6 +36,7 @@ function ProviderCard({ profile, onEdit }: { profile: ProviderProfile; onEdit():
   const [test, setTest] = useState<ProviderTestResult | null>(null);
   const [testing, setTesting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const { t } = useTranslation();
   const runTest = async () => {
     setTesting(true);
     try {
@@ -46,29 +49,29 @@ function ProviderCard({ profile, onEdit }: { profile: ProviderProfile; onEdit():
     }
   };
   return (
-    <li className="card provider" data-testid="provider-card" aria-label={`Provider ${profile.name}`}>
+    <li className="card provider" data-testid="provider-card" aria-label={t('providers.card', { name: profile.name })}>
       <div className="provider-head">
         <div>
-          <h3>{profile.name} {profile.simulator ? <span className="badge badge-simulator">Simulator</span> : null}</h3>
+          <h3>{profile.name} {profile.simulator ? <span className="badge badge-simulator">{t('status.simulator')}</span> : null}</h3>
           <p className="muted mono break">{profile.baseUrl} · {profile.model}</p>
         </div>
         <div className="actions">
-          <button type="button" className="btn btn-small" onClick={() => void runTest()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
-          <button type="button" className="btn btn-small" onClick={onEdit}>Edit</button>
-          <button type="button" className="btn btn-small" onClick={() => setConfirmDelete(true)}>Remove</button>
+          <button type="button" className="btn btn-small" onClick={() => void runTest()} disabled={testing}>{testing ? t('providers.testing') : t('providers.test')}</button>
+          <button type="button" className="btn btn-small" onClick={onEdit}>{t('providers.edit')}</button>
+          <button type="button" className="btn btn-small" onClick={() => setConfirmDelete(true)}>{t('providers.remove')}</button>
         </div>
       </div>
       {test ? (
         <div className={test.ok ? 'test-result test-ok' : 'test-result test-failed'} role={test.ok ? 'status' : 'alert'} data-testid="provider-test-result">
           <p>{test.ok ? '✓ ' : '✗ '}{test.message}</p>
           {test.hint ? <p className="hint">{test.hint}</p> : null}
-          {test.ok && test.models.length > 0 ? <p className="muted">{test.models.length} models available.</p> : null}
+          {test.ok && test.models.length > 0 ? <p className="muted">{t('providers.models', { count: test.models.length })}</p> : null}
         </div>
       ) : null}
       <KeyEditor profile={profile} />
       {confirmDelete ? (
-        <ConfirmDialog title={`Remove provider ${profile.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmDelete(false)} onConfirm={() => { setConfirmDelete(false); void deleteProvider(profile.name); }}>
-          <p>Existing sessions keep their copy of the profile. A stored key for it is not deleted.</p>
+        <ConfirmDialog title={t('providers.removeTitle', { name: profile.name })} confirmLabel={t('providers.remove')} danger onCancel={() => setConfirmDelete(false)} onConfirm={() => { setConfirmDelete(false); void deleteProvider(profile.name); }}>
+          <p>{t('providers.removeBody')}</p>
         </ConfirmDialog>
       ) : null}
     </li>
@@ -79,19 +82,20 @@ export function ProvidersSection() {
   const { providers, keys } = useSettingsState();
   const { saveProvider } = useSettingsActions();
   const [editing, setEditing] = useState<ProviderProfile | 'new' | null>(null);
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="providers-heading" data-testid="settings-providers">
       <div className="section-head">
-        <h2 id="providers-heading">Providers and keys</h2>
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>Add provider</button>
+        <h2 id="providers-heading">{t('providers.heading')}</h2>
+        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>{t('providers.add')}</button>
       </div>
       {keys && !keys.encryptionAvailable ? (
         <div className="banner banner-warning" role="alert" data-testid="keyring-warning">
-          <p><strong>The system keyring is not available</strong> ({keys.backend}). Keys cannot be stored encrypted on this machine; use an environment variable for the key instead.</p>
+          <p><strong>{t('providers.keyringTitle')}</strong> ({keys.backend}). {t('providers.keyringBody')}</p>
         </div>
       ) : null}
       {editing ? <ProviderForm key={editing === 'new' ? 'new' : editing.name} initial={editing === 'new' ? null : editing} onSave={saveProvider} onCancel={() => setEditing(null)} /> : null}
-      {providers.length === 0 ? <p className="muted">No providers yet. Add one to start analysing.</p> : null}
+      {providers.length === 0 ? <p className="muted">{t('providers.none')}</p> : null}
       <ul className="provider-list">
         {providers.map((p) => <ProviderCard key={p.name} profile={p} onEdit={() => setEditing(p)} />)}
       </ul>

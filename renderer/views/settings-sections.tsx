@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import type { PriceEntry, Settings } from '../../shared/settings.ts';
+import { Trans, useTranslation } from 'react-i18next';
+import { LanguageSettingSchema, type PriceEntry, type Settings } from '../../shared/settings.ts';
 import { useApi } from '../app/context.tsx';
 import { useSettingsActions, useSettingsState, useUiActions } from '../state/hooks.ts';
 
@@ -9,6 +10,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export function PricesSection({ settings }: { settings: Settings }) {
   const { saveSettings } = useSettingsActions();
+  const { t } = useTranslation();
   const [rows, setRows] = useState<PriceDraft[]>(() => settings.prices.map((p) => ({ model: p.model, input: String(p.inputPerMTok), output: String(p.outputPerMTok), setAt: p.setAt })));
   const parsed: (PriceEntry | null)[] = rows.map((r) => {
     const i = Number(r.input);
@@ -22,27 +24,27 @@ export function PricesSection({ settings }: { settings: Settings }) {
   const update = (index: number, patch: Partial<PriceDraft>) => setRows((prev) => prev.map((r, i) => (i === index ? { ...r, ...patch } : r)));
   return (
     <section aria-labelledby="prices-heading">
-      <h2 id="prices-heading">Price table</h2>
-      <p className="muted">USD per million tokens. Costs and budgets use these; a model without a price shows no cost estimate.</p>
-      <form onSubmit={(e) => { e.preventDefault(); if (valid) void saveSettings({ prices: parsed as PriceEntry[] }, 'Prices'); }}>
-        <table className="table" aria-label="Prices">
-          <thead><tr><th scope="col">Model</th><th scope="col">Input / MTok</th><th scope="col">Output / MTok</th><th scope="col">Set on</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+      <h2 id="prices-heading">{t('settings.prices.heading')}</h2>
+      <p className="muted">{t('settings.prices.intro')}</p>
+      <form onSubmit={(e) => { e.preventDefault(); if (valid) void saveSettings({ prices: parsed as PriceEntry[] }, t('settings.prices.what')); }}>
+        <table className="table" aria-label={t('settings.prices.table')}>
+          <thead><tr><th scope="col">{t('settings.prices.model')}</th><th scope="col">{t('settings.prices.input')}</th><th scope="col">{t('settings.prices.output')}</th><th scope="col">{t('settings.prices.setOn')}</th><th scope="col"><span className="sr-only">{t('settings.prices.actions')}</span></th></tr></thead>
           <tbody>
             {rows.map((r, i) => (
               <tr key={i}>
-                <td><input aria-label={`Model of price row ${i + 1}`} value={r.model} onChange={(e) => update(i, { model: e.target.value })} /></td>
-                <td><input aria-label={`Input price of ${r.model || `row ${i + 1}`}`} inputMode="decimal" value={r.input} onChange={(e) => update(i, { input: e.target.value })} /></td>
-                <td><input aria-label={`Output price of ${r.model || `row ${i + 1}`}`} inputMode="decimal" value={r.output} onChange={(e) => update(i, { output: e.target.value })} /></td>
+                <td><input aria-label={t('settings.prices.modelOfRow', { n: i + 1 })} value={r.model} onChange={(e) => update(i, { model: e.target.value })} /></td>
+                <td><input aria-label={t('settings.prices.inputOf', { name: r.model || t('settings.prices.rowN', { n: i + 1 }) })} inputMode="decimal" value={r.input} onChange={(e) => update(i, { input: e.target.value })} /></td>
+                <td><input aria-label={t('settings.prices.outputOf', { name: r.model || t('settings.prices.rowN', { n: i + 1 }) })} inputMode="decimal" value={r.output} onChange={(e) => update(i, { output: e.target.value })} /></td>
                 <td>{r.setAt || '—'}</td>
-                <td><button type="button" className="btn btn-small" onClick={() => setRows((prev) => prev.filter((_, j) => j !== i))} aria-label={`Remove price of ${r.model || `row ${i + 1}`}`}>Remove</button></td>
+                <td><button type="button" className="btn btn-small" onClick={() => setRows((prev) => prev.filter((_, j) => j !== i))} aria-label={t('settings.prices.removeOf', { name: r.model || t('settings.prices.rowN', { n: i + 1 }) })}>{t('settings.prices.remove')}</button></td>
               </tr>
             ))}
           </tbody>
         </table>
-        {!valid ? <p className="field-error">Every row needs a model and prices of 0 or more.</p> : null}
+        {!valid ? <p className="field-error">{t('settings.prices.invalid')}</p> : null}
         <div className="actions">
-          <button type="button" className="btn" onClick={() => setRows((prev) => [...prev, { model: '', input: '', output: '', setAt: '' }])}>Add price</button>
-          <button type="submit" className="btn btn-primary" disabled={!valid}>Save prices</button>
+          <button type="button" className="btn" onClick={() => setRows((prev) => [...prev, { model: '', input: '', output: '', setAt: '' }])}>{t('settings.prices.add')}</button>
+          <button type="submit" className="btn btn-primary" disabled={!valid}>{t('settings.prices.save')}</button>
         </div>
       </form>
     </section>
@@ -67,6 +69,7 @@ const intIn = (s: string, min: number, max: number): number | null => {
 
 export function EngineSection({ settings }: { settings: Settings }) {
   const { saveSettings } = useSettingsActions();
+  const { t } = useTranslation();
   const [interval, setInterval_] = useState(String(settings.checkpointIntervalMs));
   const [attempts, setAttempts] = useState(String(settings.retry.maxAttempts));
   const [baseMs, setBaseMs] = useState(String(settings.retry.baseMs));
@@ -82,29 +85,29 @@ export function EngineSection({ settings }: { settings: Settings }) {
       checkpointIntervalMs: values.interval!,
       retry: { maxAttempts: values.attempts!, baseMs: values.baseMs!, capMs: values.capMs!, stallMs: values.stallMs! },
       resumePolicy, autoResume,
-    }, 'Engine settings');
+    }, t('settings.engine.what'));
   };
   const num = (label: string, value: string, set: (v: string) => void, hint: string, ok: boolean) => (
     <NumberField label={label} value={value} onChange={set} hint={hint} ok={ok} />
   );
   return (
     <section aria-labelledby="engine-heading">
-      <h2 id="engine-heading">Checkpoints, retries and resuming</h2>
+      <h2 id="engine-heading">{t('settings.engine.heading')}</h2>
       <form onSubmit={(e) => { e.preventDefault(); save(); }}>
         <div className="grid-2">
-          {num('Checkpoint interval for streamed text (ms)', interval, setInterval_, '20 to 10,000 ms. Shorter loses less on a crash.', values.interval !== null)}
-          {num('Retry attempts per step', attempts, setAttempts, '1 to 100.', values.attempts !== null)}
-          {num('First retry delay (ms)', baseMs, setBaseMs, '10 to 600,000 ms; doubles with jitter.', values.baseMs !== null)}
-          {num('Longest retry delay (ms)', capMs, setCapMs, '100 to 3,600,000 ms.', values.capMs !== null)}
-          {num('Treat a silent stream as stalled after (ms)', stallMs, setStallMs, '1,000 to 3,600,000 ms.', values.stallMs !== null)}
+          {num(t('settings.engine.interval'), interval, setInterval_, t('settings.engine.intervalHint'), values.interval !== null)}
+          {num(t('settings.engine.attempts'), attempts, setAttempts, t('settings.engine.attemptsHint'), values.attempts !== null)}
+          {num(t('settings.engine.baseMs'), baseMs, setBaseMs, t('settings.engine.baseMsHint'), values.baseMs !== null)}
+          {num(t('settings.engine.capMs'), capMs, setCapMs, t('settings.engine.capMsHint'), values.capMs !== null)}
+          {num(t('settings.engine.stallMs'), stallMs, setStallMs, t('settings.engine.stallMsHint'), values.stallMs !== null)}
         </div>
         <fieldset className="radio-group">
-          <legend>When resuming an interrupted step</legend>
-          <label><input type="radio" name="resume-policy" checked={resumePolicy === 'restart'} onChange={() => setResumePolicy('restart')} /> Restart the step (keep the partial text in the timeline)</label>
-          <label><input type="radio" name="resume-policy" checked={resumePolicy === 'continue'} onChange={() => setResumePolicy('continue')} /> Continue from the partial text</label>
+          <legend>{t('settings.engine.resumeLegend')}</legend>
+          <label><input type="radio" name="resume-policy" checked={resumePolicy === 'restart'} onChange={() => setResumePolicy('restart')} /> {t('settings.engine.restart')}</label>
+          <label><input type="radio" name="resume-policy" checked={resumePolicy === 'continue'} onChange={() => setResumePolicy('continue')} /> {t('settings.engine.continue')}</label>
         </fieldset>
-        <label className="check"><input type="checkbox" checked={autoResume} onChange={(e) => setAutoResume(e.target.checked)} /> Resume interrupted sessions automatically when Cairn starts</label>
-        <div className="actions"><button type="submit" className="btn btn-primary" disabled={!valid}>Save engine settings</button></div>
+        <label className="check"><input type="checkbox" checked={autoResume} onChange={(e) => setAutoResume(e.target.checked)} /> {t('settings.engine.autoResume')}</label>
+        <div className="actions"><button type="submit" className="btn btn-primary" disabled={!valid}>{t('settings.engine.save')}</button></div>
       </form>
     </section>
   );
@@ -114,42 +117,50 @@ export function EngineSection({ settings }: { settings: Settings }) {
 function CopyDiagnostics() {
   const api = useApi();
   const { pushToast, reportError } = useUiActions();
+  const { t } = useTranslation();
   const copy = async () => {
     try {
       const { text } = await api.appDiagnostics({});
       await api.appCopyText({ text });
-      pushToast({ kind: 'success', message: 'Diagnostics copied: versions, settings without keys, the last log lines and a store check.' });
+      pushToast({ kind: 'success', message: t('settings.general.diagnosticsCopied') });
     } catch (error) {
-      reportError(error, 'Could not copy the diagnostics');
+      reportError(error, t('settings.general.diagnosticsFailed'));
     }
   };
-  return <div className="actions"><button type="button" className="btn" onClick={() => void copy()}>Copy diagnostics</button></div>;
+  return <div className="actions"><button type="button" className="btn" onClick={() => void copy()}>{t('settings.general.copyDiagnostics')}</button></div>;
 }
 
 export function GeneralSection({ settings }: { settings: Settings }) {
   const { info } = useSettingsState();
   const { saveSettings } = useSettingsActions();
   const [dataDir, setDataDir] = useState(settings.dataDir ?? '');
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="general-heading">
-      <h2 id="general-heading">General</h2>
+      <h2 id="general-heading">{t('settings.general.heading')}</h2>
       <label className="field">
-        <span>Theme</span>
-        <select value={settings.theme} onChange={(e) => void saveSettings({ theme: e.target.value as Settings['theme'] }, 'Theme')}>
-          <option value="system">Follow the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
+        <span>{t('settings.general.language')}</span>
+        <select value={settings.language} onChange={(e) => void saveSettings({ language: LanguageSettingSchema.parse(e.target.value) }, t('settings.general.whatLanguage'))}>
+          {LanguageSettingSchema.options.map((lang) => <option key={lang} value={lang} lang={lang === 'system' ? undefined : lang}>{t(`language.${lang}`)}</option>)}
         </select>
       </label>
-      <form onSubmit={(e) => { e.preventDefault(); void saveSettings({ dataDir: dataDir.trim() || null }, 'Data directory'); }}>
+      <label className="field">
+        <span>{t('settings.general.theme')}</span>
+        <select value={settings.theme} onChange={(e) => void saveSettings({ theme: e.target.value as Settings['theme'] }, t('settings.general.whatTheme'))}>
+          <option value="system">{t('settings.general.themeSystem')}</option>
+          <option value="light">{t('settings.general.themeLight')}</option>
+          <option value="dark">{t('settings.general.themeDark')}</option>
+        </select>
+      </label>
+      <form onSubmit={(e) => { e.preventDefault(); void saveSettings({ dataDir: dataDir.trim() || null }, t('settings.general.whatDataDir')); }}>
         <div className="field">
-          <label htmlFor="data-dir">Data directory (shared with the cairn command)</label>
-          <input id="data-dir" value={dataDir} onChange={(e) => setDataDir(e.target.value)} placeholder={info?.dataDir ?? 'Default location'} aria-describedby="data-dir-hint" />
-          <small id="data-dir-hint" className="muted">Currently in use: <span className="mono break">{info?.dataDir ?? '—'}</span>. Leave empty for the default. Takes effect after a restart.</small>
+          <label htmlFor="data-dir">{t('settings.general.dataDir')}</label>
+          <input id="data-dir" value={dataDir} onChange={(e) => setDataDir(e.target.value)} placeholder={info?.dataDir ?? t('settings.general.defaultLocation')} aria-describedby="data-dir-hint" />
+          <small id="data-dir-hint" className="muted"><Trans i18nKey="settings.general.dataDirHint" components={{ path: <span className="mono break">{info?.dataDir ?? '—'}</span> }} /></small>
         </div>
-        <div className="actions"><button type="submit" className="btn">Save data directory</button></div>
+        <div className="actions"><button type="submit" className="btn">{t('settings.general.saveDataDir')}</button></div>
       </form>
-      {info ? <p className="muted">Cairn {info.version} on {info.platform}</p> : null}
+      {info ? <p className="muted">{t('settings.general.version', { version: info.version, platform: info.platform })}</p> : null}
       <CopyDiagnostics />
     </section>
   );

@@ -2,6 +2,7 @@
 // and a response schema; an event is a payload schema. Main validates requests,
 // the renderer may validate responses; both share the inferred types.
 import { z } from 'zod';
+import { ReasonSchema } from '../domain.ts';
 
 export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly request: Req;
@@ -13,11 +14,7 @@ export function channel<Req extends z.ZodType, Res extends z.ZodType>(request: R
 }
 
 /** Errors cross the boundary as plain values with a reason a person can act on. */
-export const IpcErrorSchema = z.strictObject({
-  code: z.string().max(64),
-  message: z.string().max(4_000),
-  hint: z.string().max(1_000).optional(),
-});
+export const IpcErrorSchema = ReasonSchema;
 export type IpcError = z.infer<typeof IpcErrorSchema>;
 
 /** What every invoke resolves to: never a thrown Error across the bridge. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderLimitsSchema } from '../provider-limits.ts';
 import {
   IdSchema, MAX_NAME, ProgressSchema, ResumePolicySchema, SessionSchema, SessionStatusSchema,
   TaskTemplateSchema, UsageSchema,
@@ -97,6 +98,19 @@ export type SessionUpdate = z.infer<typeof SessionUpdateSchema>;
 
 export const ExportFormatSchema = z.enum(['md', 'json', 'html']);
 
+/** What to do when the file's session is already here: say so (`refuse`), leave it (`skip`), or add a second copy. */
+export const OnDuplicateSchema = z.enum(['refuse', 'skip', 'keep-both']);
+
+/**
+ * The answer to an import. `duplicate`: the session is already here (imported before, or the
+ * one it was exported from) and nothing was imported; ask again with `skip` or `keep-both`.
+ */
+const ImportAnswerSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('imported'), session: SessionSchema }),
+  z.strictObject({ outcome: z.literal('skipped'), session: SessionSchema }),
+  z.strictObject({ outcome: z.literal('duplicate'), existing: z.strictObject({ id: IdSchema, name: z.string().max(MAX_NAME) }) }),
+]);
+
 export const sessionChannels = {
   'sessions:list': channel(
     z.strictObject({
@@ -133,6 +147,10 @@ export const sessionChannels = {
     z.strictObject({ content: z.string().max(20_000_000), savedTo: z.string().max(4_096).nullable() }),
   ),
   'sessions:estimate': channel(NewSessionSchema, EstimateSchema),
+  /** Opens the OS file dialog for a session file (made by Export session); the file chosen becomes readable by `sessions:import`. Null when cancelled. */
+  'sessions:pickImport': channel(Empty, z.strictObject({ path: z.string().max(4_096).nullable() })),
+  /** Adds the session in a file the user chose (verified first); a session already here is answered `duplicate` unless `onDuplicate` says what to do. */
+  'sessions:import': channel(z.strictObject({ path: z.string().min(1).max(4_096), onDuplicate: OnDuplicateSchema.default('refuse') }), ImportAnswerSchema),
   /** Opens the OS file dialog; the files chosen there become readable by the channels below. */
   'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) })),
   /** Preload only (never on window.cairn): the paths of files dropped on the window, from webUtils.getPathForFile. */
@@ -152,6 +170,8 @@ export const sessionEvents = {
   'session:progress': z.strictObject({ sessionId: IdSchema, progress: ProgressSchema, usage: UsageSchema }),
   /** Something the analyst should know that does not stop the run (a passage that failed, a document that changed on disk). */
   'session:warning': z.strictObject({ sessionId: IdSchema, message: z.string().min(1).max(2_000), hint: z.string().max(1_000).optional() }),
+  /** What the provider's limits hold a running session to, each time that changes. */
+  'session:limits': z.strictObject({ sessionId: IdSchema, limits: ProviderLimitsSchema }),
   /** Coalesced stream text: at most one per ~50 ms per stream; `done` marks the flushed end. */
   'stream:text': z.strictObject({
     sessionId: IdSchema,

@@ -16,6 +16,8 @@ export const AppInfoSchema = z.strictObject({
   dataDir: z.string().max(4_096),
   platform: z.string().max(50),
   settingsWarning: z.string().max(4_000).nullable(),
+  /** The OS's preferred languages (Electron's app.getPreferredSystemLanguages()), most preferred first. */
+  systemLanguages: z.array(z.string().max(35)).max(20).optional(),
 });
 
 export const settingsChannels = {

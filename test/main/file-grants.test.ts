@@ -37,6 +37,7 @@ describe('files the renderer may read', () => {
       openExternal: async () => undefined,
       confirm: async () => false,
       pickDocuments: async () => ['/home/ana/contract.md'],
+      pickSessionFile: async () => ['/home/ana/lease.cairn.json'],
       files,
       writeClipboard: () => undefined,
       onSettingsChanged: () => undefined,
@@ -44,6 +45,7 @@ describe('files the renderer may read', () => {
     });
     const viaEngine = (channel: string) => async (request: unknown) => {
       engine.push({ channel, request });
+      if (channel === 'sessions:import') return { outcome: 'duplicate', existing: { id: '01JBQ4Z8Y6W2N3XKPRS7TV5M9A', name: 'Lease' } };
       return channel === 'documents:preview' ? { documents: [] } : channel === 'sessions:estimate' ? { chunks: 1, inputTokens: 1, outputTokens: 1, costUsd: null, seconds: null } : (() => { throw new Error('not in this test'); })();
     };
     const handlers: Partial<Handlers> = {
@@ -51,6 +53,7 @@ describe('files the renderer may read', () => {
       'documents:preview': viaEngine('documents:preview') as never,
       'sessions:create': viaEngine('sessions:create') as never,
       'sessions:estimate': viaEngine('sessions:estimate') as never,
+      'sessions:import': viaEngine('sessions:import') as never,
     };
     Object.assign(handlers, requireChosenFiles(files, handlers as Handlers));
     unregister = registerIpc({ allowedOrigins: [ORIGIN], handlers });
@@ -75,6 +78,15 @@ describe('files the renderer may read', () => {
     expect(await call('sessions:estimate', newSession(['/home/ana/contract.md', '/home/ana/annex.pdf']))).toMatchObject({ ok: true });
     expect(await call('documents:preview', { paths: ['/home/ana/contract.md', '/home/ana/other.md'] })).toMatchObject({ ok: false, error: { code: 'file_not_chosen' } });
     expect(engine.map((e) => e.channel)).toEqual(['documents:preview', 'sessions:estimate']);
+  });
+
+  test('a session file is imported only once the user chose it in Import session…', async () => {
+    const refused = await call('sessions:import', { path: '/home/ana/.config/other.json' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'file_not_chosen', hint: expect.stringContaining('Import session') } });
+    expect(engine).toEqual([]);
+    expect(await call('sessions:pickImport', {})).toEqual({ ok: true, value: { path: '/home/ana/lease.cairn.json' } });
+    expect(await call('sessions:import', { path: '/home/ana/lease.cairn.json', onDuplicate: 'skip' })).toMatchObject({ ok: true, value: { outcome: 'duplicate' } });
+    expect(engine).toEqual([{ channel: 'sessions:import', request: { path: '/home/ana/lease.cairn.json', onDuplicate: 'skip' } }]);
   });
 
   test('the page has no method to declare dropped paths; only the preload turns dropped File objects into them', async () => {

@@ -3,6 +3,7 @@
 // its call; `failNext` makes the next call of a method return an IpcError.
 import type { BackupInfo, ProviderProfile, Session, TimelineRow } from '../../shared/domain.ts';
 import type { CairnBridge, EventName, EventPayload, IpcError, IpcResult } from '../../shared/ipc/index.ts';
+import type { BackupSession } from '../../shared/ipc/backups.ts';
 import type { DocumentPreview, Estimate, SessionDetail } from '../../shared/ipc/sessions.ts';
 import type { ProviderTestResult } from '../../shared/ipc/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
@@ -28,10 +29,17 @@ export class FakeCairn {
   details = new Map<string, SessionDetail>();
   timelines = new Map<string, TimelineRow[]>();
   backups: BackupInfo[] = [];
+  /** What each backup holds, by backup id (backupsSessions). */
+  backupContents = new Map<string, BackupSession[]>();
   settings: Settings = makeSettings();
   storedKeys = new Set<string>();
   encryptionAvailable = true;
   pickPaths: string[] = [];
+  /** The file the next "Import session…" picks (null: the user cancels). */
+  sessionFile: string | null = null;
+  /** What each session file holds; a file imported once is a duplicate the next time. */
+  sessionFiles = new Map<string, Parameters<typeof makeSession>[0]>();
+  private importedFrom = new Map<string, string>();
   previews = new Map<string, DocumentPreview>();
   estimate: Estimate = { chunks: 12, inputTokens: 18_000, outputTokens: 4_000, costUsd: 0.12, seconds: 95 };
   providerTest: ProviderTestResult = { ok: true, models: ['sim-1'], message: 'Connected.' };
@@ -183,6 +191,17 @@ export class FakeCairn {
       }),
       sessionsExport: (q) => r('sessionsExport', q, () => ({ content: this.details.get(q.id)?.report ?? '', savedTo: q.save ? `/home/analyst/report.${q.format}` : null })),
       sessionsEstimate: (q) => r('sessionsEstimate', q, () => this.estimate),
+      sessionsPickImport: (q) => r('sessionsPickImport', q, () => ({ path: this.sessionFile })),
+      sessionsImport: (q) => r('sessionsImport', q, () => {
+        const held = this.sessionFiles.get(q.path);
+        if (!held) throw new FakeRefusal({ code: 'invalid_input', message: `${q.path} is not a Cairn session file (it is not JSON).` });
+        const earlier = this.sessions.get(this.importedFrom.get(q.path) ?? '');
+        if (earlier && (q.onDuplicate ?? 'refuse') === 'refuse') return { outcome: 'duplicate' as const, existing: { id: earlier.id, name: earlier.name } };
+        if (earlier && q.onDuplicate === 'skip') return { outcome: 'skipped' as const, session: earlier };
+        const s = this.addSession({ ...held, name: `${held.name ?? 'Contract review'} (imported)` });
+        if (!earlier) this.importedFrom.set(q.path, s.id);
+        return { outcome: 'imported' as const, session: s };
+      }),
       documentsPick: (q) => r('documentsPick', q, () => ({ paths: this.pickPaths })),
       documentsPreview: (q) => r('documentsPreview', q, () => ({
         documents: q.paths.map((p) => this.previews.get(p) ?? {
@@ -238,7 +257,13 @@ export class FakeCairn {
         if (!b) throw new Error('no backup');
         return b;
       }),
-      backupsRestore: (q) => r('backupsRestore', q, () => ({ safetyBackupId: q.mode === 'replace' ? 'pre-restore.sqlite' : null, restoredSessions: [...this.sessions.keys()].slice(0, 1) })),
+      backupsSessions: (q) => r('backupsSessions', q, () => ({ items: this.backupContents.get(q.id) ?? [] })),
+      backupsRestore: (q) => r('backupsRestore', q, () => {
+        if (q.mode === 'replace') return { safetyBackupId: 'pre-restore.sqlite', restoredSessions: [...this.sessions.keys()] };
+        const held = this.backupContents.get(q.id) ?? [];
+        const restored = held.filter((b) => !q.sessionIds || q.sessionIds.includes(b.id)).map((b) => this.addSession({ name: `${b.name} (restored)`, status: b.status, progress: b.progress }).id);
+        return { safetyBackupId: null, restoredSessions: restored };
+      }),
       backupsPrune: (q) => r('backupsPrune', q, () => ({ removed: [] })),
       settingsGet: (q) => r('settingsGet', q, () => this.settings),
       settingsSet: (q) => r('settingsSet', q, () => {
@@ -272,6 +297,7 @@ export class FakeCairn {
       onSessionChanged: this.subscribe('session:changed'),
       onSessionProgress: this.subscribe('session:progress'),
       onSessionWarning: this.subscribe('session:warning'),
+      onSessionLimits: this.subscribe('session:limits'),
       onStreamText: this.subscribe('stream:text'),
       onEngineRestarted: this.subscribe('engine:restarted'),
       onCheckpointAdded: this.subscribe('checkpoint:added'),

@@ -85,7 +85,7 @@ describe('session states from the real service', () => {
     const s = await analysis(bridge);
     await until(bridge, s.id, (x) => x.status === 'done');
     const backup = await bridge.host.request('backups:create', {});
-    const restored = await bridge.host.request('backups:restore', { id: backup.id, mode: 'new-session', sessionId: s.id });
+    const restored = await bridge.host.request('backups:restore', { id: backup.id, mode: 'new-session', sessionIds: [s.id] });
     renderWithApi(bridge.api(), { view: 'session', sessionId: restored.restoredSessions[0]!, tab: 'overview' });
     await screen.findByTestId('report');
     expect(screen.getByTestId('status-badge').textContent).toContain('Done');

@@ -12,6 +12,7 @@ import { createAppService } from '../../electron/service/app-service.ts';
 import type { AppService } from '../../electron/service/types.ts';
 import { SIMULATOR_MODEL, startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
 import { contractMarkdown } from '../engine/pipeline/helpers.ts';
+import { CheckpointStore } from '../../electron/store/checkpoint-store.ts';
 import { sessionWaiter } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -87,14 +88,95 @@ describe('restore into new sessions keeps the status a session had', () => {
     const draft = await create(false);
     const backup = await service.handle('backups:create', {});
 
-    const restored = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionId: s.id });
+    const restored = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionIds: [s.id] });
     const [copyId] = restored.restoredSessions;
     const copy = await service.handle('sessions:detail', { id: copyId! });
     expect(copy.session).toMatchObject({ status: 'done', reason: null });
     expect(copy.report).toBe(report);
 
-    const draftCopy = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionId: draft.id });
+    const draftCopy = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionIds: [draft.id] });
     expect((await service.handle('sessions:get', { id: draftCopy.restoredSessions[0]! })).status).toBe('created');
+  });
+});
+
+describe('a backup lists its own sessions, and restores the chosen ones', () => {
+  test('a session deleted after the backup is listed from the backup, marked gone, and comes back done with its report', async () => {
+    const { service, until, create } = await setup();
+    const kept = await create();
+    await until((x) => x.status === 'done', kept.id);
+    const lost = await create();
+    await until((x) => x.status === 'done', lost.id);
+    const lostDone = await service.handle('sessions:get', { id: lost.id });
+    const report = (await service.handle('sessions:detail', { id: lost.id })).report;
+    expect(report).toBeTruthy();
+    const draft = await create(false);
+    const backup = await service.handle('backups:create', {});
+
+    // After the backup: one deleted for good (trash, then emptied), one moved to the trash, one made later.
+    await service.handle('sessions:delete', { id: lost.id });
+    await service.handle('sessions:emptyTrash', {});
+    await service.handle('sessions:delete', { id: draft.id });
+    const later = await create(false);
+    await expect(service.handle('sessions:get', { id: lost.id })).rejects.toMatchObject({ code: 'not_found' });
+
+    const { items } = await service.handle('backups:sessions', { id: backup.id });
+    // What the backup holds, not what is here now: the later session is not in it, the deleted one is.
+    expect(items.map((i) => i.id).sort()).toEqual([kept.id, lost.id, draft.id].sort());
+    expect(items.map((i) => i.id)).not.toContain(later.id);
+    const byId = new Map(items.map((i) => [i.id, i]));
+    expect(byId.get(lost.id)).toMatchObject({ name: lostDone.name, status: 'done', now: 'gone', trashed: false, progress: { done: lostDone.progress.total, total: lostDone.progress.total }, updatedAt: lostDone.updatedAt });
+    expect(byId.get(kept.id)).toMatchObject({ status: 'done', now: 'here' });
+    expect(byId.get(draft.id)).toMatchObject({ status: 'created', now: 'trash' });
+
+    const restored = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionIds: [lost.id] });
+    expect(restored.restoredSessions).toHaveLength(1);
+    const back = await service.handle('sessions:detail', { id: restored.restoredSessions[0]! });
+    expect(back.session).toMatchObject({ status: 'done', reason: null, name: `${lostDone.name} (restored)` });
+    expect(back.report).toBe(report);
+    // Only the chosen one came back: the kept session is here once, with its restored copy nowhere.
+    const names = (await service.handle('sessions:list', { limit: 100 })).items.map((s) => s.id);
+    expect(names.sort()).toEqual([kept.id, later.id, back.session.id].sort());
+
+    // Two chosen at once.
+    const two = await service.handle('backups:restore', { id: backup.id, mode: 'new-session', sessionIds: [kept.id, draft.id] });
+    const statuses = await Promise.all(two.restoredSessions.map(async (id) => (await service.handle('sessions:get', { id })).status));
+    expect(statuses.sort()).toEqual(['created', 'done']);
+    await expect(service.handle('backups:sessions', { id: 'no-such-backup' })).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
+
+describe('importing the same session file twice', () => {
+  test('the second import is answered duplicate (nothing imported); skip leaves it, keep-both adds a second copy; a done session arrives done', async () => {
+    const a = await setup();
+    const s = await a.create();
+    await a.until((x) => x.status === 'done', s.id);
+    const report = (await a.service.handle('sessions:detail', { id: s.id })).report;
+    await a.service.shutdown();
+    const file = join(a.dir, 'contract.cairn.json');
+    const exporter = CheckpointStore.open({ dataDir: join(a.dir, 'data') });
+    exporter.exportSession(s.id, file);
+    exporter.close();
+
+    const { service } = await setup();
+    const first = await service.handle('sessions:import', { path: file, onDuplicate: 'refuse' });
+    if (first.outcome !== 'imported') throw new Error(`first import: ${first.outcome}`);
+    expect(first.session).toMatchObject({ status: 'done', reason: null });
+    expect((await service.handle('sessions:detail', { id: first.session.id })).report).toBe(report);
+
+    const again = await service.handle('sessions:import', { path: file, onDuplicate: 'refuse' });
+    expect(again).toEqual({ outcome: 'duplicate', existing: { id: first.session.id, name: first.session.name } });
+    expect((await service.handle('sessions:list', { limit: 10 })).items).toHaveLength(1);
+
+    const skipped = await service.handle('sessions:import', { path: file, onDuplicate: 'skip' });
+    expect(skipped).toMatchObject({ outcome: 'skipped', session: { id: first.session.id } });
+    expect((await service.handle('sessions:list', { limit: 10 })).items).toHaveLength(1);
+
+    const both = await service.handle('sessions:import', { path: file, onDuplicate: 'keep-both' });
+    if (both.outcome !== 'imported') throw new Error(`keep both: ${both.outcome}`);
+    expect(both.session.id).not.toBe(first.session.id);
+    expect(both.session.status).toBe('done');
+    expect((await service.handle('sessions:list', { limit: 10 })).items.map((x) => x.id).sort()).toEqual([first.session.id, both.session.id].sort());
+    await expect(service.handle('sessions:import', { path: join(a.dir, 'contract.md'), onDuplicate: 'refuse' })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { CheckpointKind, Reason, Session, SessionStatus, Usage } from '../../../shared/domain.ts';
+import type { ProviderLimits } from '../../../shared/provider-limits.ts';
 import { isActive, isRunnable, PAUSED_ON_REQUEST } from '../../../shared/session-state.ts';
 import type { StepLabel } from '../../../shared/step-label.ts';
 import type { CheckpointStoreApi, StepRef } from '../../store/types.ts';
@@ -21,6 +22,7 @@ import type { IngestedDocument, SourceSegment } from '../documents/types.ts';
 import { cancelledError, isEngineError } from '../errors.ts';
 import { PriceTable } from '../pricing.ts';
 import { createProviderClient, type ProviderClient } from '../provider/client.ts';
+import { ProviderThrottle } from '../provider-throttle.ts';
 import type { KeyDeps } from '../provider/keys.ts';
 import { affectsEveryStep, RateLimitGate, type RetryPolicyOptions } from '../retry-policy.ts';
 import { StepRunner, type StepSpec } from '../step-runner.ts';
@@ -60,6 +62,8 @@ export type AnalysisEvent =
   | { type: 'saved'; stepKey: string; attempt: number; chars: number }
   | { type: 'attempt'; stepKey: string; label: StepLabel | null; attempt: number; try: number; maxAttempts: number }
   | { type: 'waiting'; stepKey: string; until: string; reason: Reason }
+  /** What the provider's limits allow, as observed (its headers, its 429s): the run goes at that pace. */
+  | ({ type: 'limits' } & ProviderLimits)
   | { type: 'warning'; message: string; hint?: string }
   /** The report's citations checked: each quoted phrase looked for in the chunk its citation resolves to. */
   | ({ type: 'citations' } & CitationSummary);
@@ -244,12 +248,15 @@ export async function createRunner(
   const cfg = session.config;
   const client = await createProviderClient(cfg.provider, { env: deps.env ?? process.env, keyStore: deps.keyStore ?? null });
   const clock = deps.clock ?? realClock;
+  const throttle = new ProviderThrottle(cfg.concurrency, clock);
+  throttle.on('limits', (l) => emit({ type: 'limits', ...l }));
   const runner = new StepRunner({
     store: deps.store,
     client,
     prices: deps.prices ?? new PriceTable(),
     budget: new SessionBudget(cfg.budgetUsd, session.usage.costUsd),
     gate: new RateLimitGate(clock),
+    throttle,
     retry: { maxAttempts: cfg.maxAttempts, ...deps.retry },
     clock,
     flushMs: deps.flushMs ?? 250,

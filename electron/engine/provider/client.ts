@@ -3,6 +3,8 @@
 // checkpointed. Streams ask for usage in the final chunk and fall back to a
 // request without `stream_options` for servers that reject it.
 import OpenAI from 'openai';
+import type { APIPromise } from 'openai/core/api-promise';
+import type { Stream } from 'openai/core/streaming';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ProviderProfile } from '../../../shared/domain.ts';
 import { classifyError, type EngineError, type ErrorContext } from '../errors.ts';
@@ -26,6 +28,8 @@ export interface StreamOptions {
   onBytes?: (bytes: Uint8Array) => void;
   /** Sent to the simulator so its log can tell steps apart; never sent to real providers. */
   requestKey?: string;
+  /** Called with the response's headers when it starts (they carry the provider's rate limits). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export interface ProviderClientOptions extends KeyDeps {
@@ -105,13 +109,18 @@ export class ProviderClient {
       ...(params.maxTokens === undefined ? {} : { max_tokens: params.maxTokens }),
     };
     const reqOpts = { signal: opts.signal, headers };
-    if (!this.supportsStreamUsage) return client.chat.completions.create(body, reqOpts);
+    const opened = async (call: APIPromise<Stream<ChatCompletionChunk>>): Promise<AsyncIterable<ChatCompletionChunk>> => {
+      const { data, response } = await call.withResponse();
+      opts.onHeaders?.(response.headers);
+      return data;
+    };
+    if (!this.supportsStreamUsage) return opened(client.chat.completions.create(body, reqOpts));
     try {
-      return await client.chat.completions.create({ ...body, stream_options: { include_usage: true } }, reqOpts);
+      return await opened(client.chat.completions.create({ ...body, stream_options: { include_usage: true } }, reqOpts));
     } catch (err) {
       if (err instanceof OpenAI.BadRequestError && (err.param === 'stream_options' || /stream_options|include_usage/i.test(err.message))) {
         this.supportsStreamUsage = false;
-        return client.chat.completions.create(body, reqOpts);
+        return opened(client.chat.completions.create(body, reqOpts));
       }
       throw err;
     }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { countChatTokens, countTokens } from '../tokens.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultRuleSpecSchema, type RequestInfo } from './faults.ts';
 import { generateReply, messagesHash, splitIntoTokens } from './generator.ts';
+import { ProviderLimits, type RateLimits } from './rate-limits.ts';
 import { ChatRequestSchema, chunkJson, completionJson, errorBody, messageText, usageChunkJson, type UsageJson } from './protocol.ts';
 import { RequestLog, type RequestLogEntry } from './request-log.ts';
 
@@ -22,6 +23,10 @@ export interface SimulatorOptions {
   words?: number;
   /** Streaming speed in chunks per second; 0 = as fast as possible. Default 0. */
   tokensPerSecond?: number;
+  /** Time to first token: a stream's first content chunk waits this long after the headers. Default 0. */
+  firstTokenMs?: number;
+  /** Per-key limits (by Authorization header): requests/min, tokens/min, open streams; over one → 429. Default none. */
+  rateLimits?: RateLimits;
   models?: string[];
   /** When set, requests must carry `Authorization: Bearer <apiKey>`, else 401. */
   apiKey?: string | null;
@@ -40,8 +45,8 @@ export interface Simulator {
   log: RequestLog;
   faults: FaultQueue;
   setFaults(rules: FaultRule[]): void;
-  /** Change speed or length while running. */
-  configure(patch: Pick<SimulatorOptions, 'tokensPerSecond' | 'words' | 'contextTokens' | 'listModels'>): void;
+  /** Change speed, length or limits while running (new limits start every key afresh). */
+  configure(patch: Pick<SimulatorOptions, 'tokensPerSecond' | 'firstTokenMs' | 'words' | 'contextTokens' | 'listModels' | 'rateLimits'>): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const settings = {
     words: opts.words ?? 120,
     tokensPerSecond: opts.tokensPerSecond ?? 0,
+    firstTokenMs: opts.firstTokenMs ?? 0,
     contextTokens: opts.contextTokens ?? null,
     listModels: opts.listModels ?? true,
   };
@@ -81,6 +87,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new FaultQueue();
   faults.set(opts.faults ?? []);
   const log = new RequestLog();
+  const limits = new ProviderLimits(opts.rateLimits ?? {});
   let seq = 0;
   let closed = false;
   const openResponses = new Set<ServerResponse>();
@@ -97,6 +104,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       requestKey: '',
       messagesHash: '',
       fault: null,
+      limited: null,
+      concurrent: 0,
+      charged: 0,
       status: 0,
       sent: '',
       content: [],
@@ -216,6 +226,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const created = Math.floor(Date.now() / 1000);
     const withUsage = fault?.kind !== 'no_usage';
 
+    // The allowance a request spends is its prompt plus its answer, as providers count it at admission.
+    const cost = limits.limits.tokensPerMinute ? (promptTokens ?? countChatTokens(messages, body.model)) + (maxTokens ?? pieces.length) : 0;
+    const expectedMs = settings.firstTokenMs + (settings.tokensPerSecond > 0 ? (pieces.length * 1000) / settings.tokensPerSecond : 0);
+    const admission = limits.admit(req.headers.authorization ?? '', cost, expectedMs);
+    if (!admission.admitted) {
+      entry.limited = admission.limit;
+      send(res, entry, 429, errorBody(admission.message, admission.limit === 'tokens' ? 'tokens' : 'requests', 'rate_limit_exceeded'), {
+        ...admission.headers, 'retry-after': String(Math.ceil(admission.retryAfterMs / 1000)), 'retry-after-ms': String(admission.retryAfterMs),
+      });
+      return;
+    }
+    entry.concurrent = admission.concurrent;
+    entry.charged = cost;
+    // 'finish' is when the last byte left for the client, which may ask again at once; 'close' covers a drop.
+    res.on('finish', admission.release);
+    res.on('close', admission.release);
+    const limitHeaders = admission.headers;
+
     if (!entry.stream) {
       if (fault?.kind === 'drop' || fault?.kind === 'stall') {
         if (fault.kind === 'drop') res.socket?.destroy();
@@ -225,28 +253,28 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         entry.status = 200;
         const cut = completionJson(id, created, body.model, text, finishReason, null).slice(0, 40);
         entry.sent += cut;
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', ...limitHeaders });
         res.end(cut);
         entry.finished = true;
         return;
       }
       entry.content.push({ at: Date.now(), text });
       entry.terminal = true;
-      send(res, entry, 200, completionJson(id, created, body.model, text, finishReason, withUsage ? usage() : null));
+      send(res, entry, 200, completionJson(id, created, body.model, text, finishReason, withUsage ? usage() : null), limitHeaders);
       return;
     }
 
-    await streamReply(res, entry, { id, created, model: body.model, pieces, finishReason, usage, fault,
+    await streamReply(res, entry, { id, created, model: body.model, pieces, finishReason, usage, fault, headers: limitHeaders,
       includeUsage: withUsage && body.stream_options?.include_usage === true });
   }
 
   async function streamReply(
     res: ServerResponse,
     entry: RequestLogEntry,
-    r: { id: string; created: number; model: string; pieces: string[]; finishReason: string; usage: () => UsageJson; fault: Fault | null; includeUsage: boolean },
+    r: { id: string; created: number; model: string; pieces: string[]; finishReason: string; usage: () => UsageJson; fault: Fault | null; includeUsage: boolean; headers: Record<string, string> },
   ): Promise<void> {
     entry.status = 200;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...r.headers });
     let gone = false;
     res.on('close', () => {
       gone = true;
@@ -260,8 +288,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       lastWrite = new Promise((resolve) => res.write(frame, () => resolve()));
     };
     const cutAt = r.fault && 'afterChunks' in r.fault ? r.fault.afterChunks : Number.POSITIVE_INFINITY;
-    const start = Date.now();
     const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
+    // The headers (and the role chunk) go at once; the first token after the time to first token.
+    const start = Date.now() + settings.firstTokenMs;
 
     write(chunkJson(r.id, r.created, r.model, { role: 'assistant', content: '' }, null, r.includeUsage));
     for (let i = 0; i <= r.pieces.length; i += 1) {
@@ -286,7 +315,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         return;
       }
       if (i === r.pieces.length) break;
-      if (interval > 0) {
+      if (interval > 0 || start > Date.now()) {
         const due = start + (i + 1) * interval;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -386,6 +415,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setFaults: (rules) => faults.set(rules),
     configure(patch) {
       if (patch.tokensPerSecond !== undefined) settings.tokensPerSecond = patch.tokensPerSecond;
+      if (patch.firstTokenMs !== undefined) settings.firstTokenMs = patch.firstTokenMs;
+      if (patch.rateLimits !== undefined) limits.set(patch.rateLimits);
       if (patch.words !== undefined) settings.words = patch.words;
       if (patch.contextTokens !== undefined) settings.contextTokens = patch.contextTokens;
       if (patch.listModels !== undefined) settings.listModels = patch.listModels;

@@ -56,7 +56,7 @@ export class AppHost {
   readonly exportDir: string;
   readonly settings: SettingsStore;
   readonly keys: KeyStore;
-  /** Paths the next "Add documents…" returns, as if the user picked them in the dialog. */
+  /** Paths the next "Add documents…" (or "Import session…") returns, as if the user picked them in the dialog. */
   readonly pickQueue: string[][] = [];
   /** URLs the page asked main to open in the OS browser. */
   readonly openedExternally: string[] = [];
@@ -95,6 +95,7 @@ export class AppHost {
         return true;
       },
       pickDocuments: async () => this.pickQueue.shift() ?? [],
+      pickSessionFile: async () => this.pickQueue.shift() ?? [],
       files: new FileGrants(),
       writeClipboard: () => undefined,
       onSettingsChanged: (next) => {

@@ -33,7 +33,7 @@ export class BackupsPage {
   async restore(row: Locator, mode: 'replace' | 'new-session'): Promise<void> {
     await row.getByRole('button', { name: /^Restore backup of / }).click();
     const dialog = this.page.getByRole('dialog', { name: /^Restore the backup of / });
-    await dialog.getByRole('radio', { name: mode === 'replace' ? /Replace all current data/ : /Into new sessions/ }).check();
+    await dialog.getByRole('radio', { name: mode === 'replace' ? /Replace all current data/ : /as new sessions/ }).check();
     await dialog.getByRole('button', { name: 'Restore' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
   }

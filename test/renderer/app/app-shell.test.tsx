@@ -53,7 +53,7 @@ describe('App shell', () => {
     expect(fake.listenerCount('stream:text')).toBe(1);
     expect(fake.listenerCount('session:changed')).toBe(1);
     unmount();
-    for (const e of ['stream:text', 'session:changed', 'session:progress', 'session:warning', 'engine:restarted', 'checkpoint:added', 'backup:created', 'settings:changed'] as const) {
+    for (const e of ['stream:text', 'session:changed', 'session:progress', 'session:warning', 'session:limits', 'engine:restarted', 'checkpoint:added', 'backup:created', 'settings:changed'] as const) {
       expect(fake.listenerCount(e)).toBe(0);
     }
   });

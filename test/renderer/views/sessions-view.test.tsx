@@ -142,4 +142,45 @@ describe('Sessions view', () => {
     const toast = await screen.findByText('Contract review: contract.pdf changed on disk since it was read.');
     expect(toast.closest('[role="status"], [role="alert"], .toast')?.textContent).toContain('Start a new analysis to read the new version.');
   });
+
+  it('Import session… imports a file once; the second time it asks Skip or Keep both, as the CLI does', async () => {
+    const fake = new FakeCairn();
+    const file = '/home/ana/lease.cairn.json';
+    fake.sessionFiles.set(file, { name: 'Lease', status: 'done', progress: { done: 9, total: 9, failed: 0, etaSeconds: null } });
+    renderApp(fake);
+    await screen.findByText('No analyses yet');
+    // Cancelled in the file dialog: nothing happens.
+    fireEvent.click(screen.getByRole('button', { name: 'Import session…' }));
+    await waitFor(() => expect(fake.callsOf('sessionsPickImport')).toHaveLength(1));
+    expect(fake.callsOf('sessionsImport')).toHaveLength(0);
+
+    fake.sessionFile = file;
+    fireEvent.click(screen.getByRole('button', { name: 'Import session…' }));
+    expect(await screen.findByText('Imported "Lease (imported)".')).toBeTruthy();
+    // Imported done, shown done (not paused).
+    expect(within(rowOf('Lease (imported)')).getByTestId('status-badge').getAttribute('data-status')).toBe('done');
+    expect(fake.callsOf('sessionsImport')).toEqual([{ path: file, onDuplicate: 'refuse' }]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Import session…' }));
+    const ask = await screen.findByRole('dialog', { name: 'This session is already here' });
+    expect(ask.textContent).toContain('“Lease (imported)”');
+    fireEvent.click(within(ask).getByRole('button', { name: 'Skip' }));
+    expect(await screen.findByText('Already here as "Lease (imported)"; nothing was imported.')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getAllByRole('button', { name: /^Open session/ })).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Import session…' }));
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'This session is already here' })).getByRole('button', { name: 'Keep both' }));
+    await waitFor(() => expect(screen.getAllByRole('button', { name: /^Open session/ })).toHaveLength(2));
+    expect(fake.callsOf('sessionsImport').map((c) => (c as { onDuplicate: string }).onDuplicate)).toEqual(['refuse', 'refuse', 'skip', 'refuse', 'keep-both']);
+  });
+
+  it('a file that is not a session file says why', async () => {
+    const fake = new FakeCairn();
+    fake.sessionFile = '/home/ana/notes.txt';
+    renderApp(fake);
+    await screen.findByText('No analyses yet');
+    fireEvent.click(screen.getByRole('button', { name: 'Import session…' }));
+    expect((await screen.findByTestId('toast')).textContent).toContain('Could not import the session: /home/ana/notes.txt is not a Cairn session file');
+  });
 });
