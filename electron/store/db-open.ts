@@ -190,8 +190,13 @@ function applyPragmas(db: Database.Database): void {
 
 function inspect(file: string, latest: number): Inspection {
   if (!existsFile(file)) {
-    // A WAL without its database is not ours to initialise over.
-    if (fileSize(`${file}-wal`) > 0) return { kind: 'damaged', why: 'a write-ahead log exists without its database file' };
+    // A WAL without its database is not ours to initialise over. Looked at in this order (the WAL, then the
+    // database again): another process may have linked a new database in place and written to its WAL since the
+    // first look, and that one is used, not moved aside.
+    if (fileSize(`${file}-wal`) > 0) {
+      if (existsFile(file)) return inspect(file, latest);
+      return { kind: 'damaged', why: 'a write-ahead log exists without its database file' };
+    }
     return { kind: 'absent' };
   }
   const size = fileSize(file);
