@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import type { ProviderLimits } from '../../shared/provider-limits.ts';
 import type { Clock } from './clock.ts';
 import type { LimitState, RateLimitHeaders } from './provider/rate-limit-headers.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 const PROBE_FACTOR = 8;
 
@@ -24,30 +25,10 @@ export interface ThrottleEventMap {
   limits: [ProviderLimits];
 }
 
-class HeaderBucket {
-  #perMinute: number;
-  #capacity: number;
-  #level: number;
-  #at: number;
-
+/** A bucket for one of the provider's per-minute limits, as its headers describe it. */
+class HeaderBucket extends TokenBucket {
   constructor(state: LimitState, now: number) {
-    this.#perMinute = state.perMinute;
-    this.#capacity = Math.max(1, state.remaining + state.resetMs * this.#rate);
-    this.#level = state.remaining;
-    this.#at = now;
-  }
-
-  get perMinute(): number {
-    return this.#perMinute;
-  }
-
-  get #rate(): number {
-    return this.#perMinute / 60_000;
-  }
-
-  #refill(now: number): void {
-    this.#level = Math.min(this.#capacity, this.#level + Math.max(0, now - this.#at) * this.#rate);
-    this.#at = now;
+    super(state.perMinute, Math.max(1, state.remaining + (state.resetMs * state.perMinute) / 60_000), state.remaining, now);
   }
 
   /**
@@ -56,22 +37,10 @@ class HeaderBucket {
    * remaining + reset × rate seen, and what is left is that less the reset's worth.
    */
   observe(state: LimitState, now: number): void {
-    this.#refill(now);
-    this.#perMinute = state.perMinute;
-    this.#capacity = Math.max(this.#capacity, state.remaining + state.resetMs * this.#rate);
-    this.#level = Math.min(this.#level, Math.max(state.remaining, this.#capacity - state.resetMs * this.#rate));
-  }
-
-  /** ms until `cost` is in the bucket (a cost over its capacity waits for a full one). */
-  waitFor(cost: number, now: number): number {
-    this.#refill(now);
-    const need = Math.min(cost, this.#capacity);
-    return this.#level >= need ? 0 : Math.ceil((need - this.#level) / this.#rate);
-  }
-
-  take(cost: number, now: number): void {
-    this.#refill(now);
-    this.#level -= cost;
+    this.refill(now);
+    this.perMinuteRate = state.perMinute;
+    this.capacityValue = Math.max(this.capacityValue, state.remaining + state.resetMs * this.ratePerMs);
+    this.level = Math.min(this.level, Math.max(state.remaining, this.capacityValue - state.resetMs * this.ratePerMs));
   }
 }
 

@@ -216,8 +216,12 @@ export class StepRunner extends EventEmitter<StepEventMap> {
       await this.#passGate(spec, signal);
 
       const sent = prefix ? continuationMessages(messages, prefix) : messages;
-      const estimateUsd = limited ? this.#prices.cost(this.model, countChatTokens(sent, this.model), params.maxTokens ?? spec.expectedOutputTokens ?? 1024).usd : 0;
-      const ticket = await this.#acquire(sent, spec, signal);
+      // Counted once an attempt, and only when the budget or the provider's token limit needs it.
+      let sentTokens: number | null = null;
+      const promptTokens = (): number => (sentTokens ??= countChatTokens(sent, this.model));
+      const expectedOut = params.maxTokens ?? spec.expectedOutputTokens ?? 1024;
+      const estimateUsd = limited ? this.#prices.cost(this.model, promptTokens(), expectedOut).usd : 0;
+      const ticket = await this.#acquire(promptTokens, expectedOut, signal);
       let reservation: ReturnType<SessionBudget['reserve']> | null;
       try {
         reservation = this.#budget?.reserve(estimateUsd) ?? null;
@@ -330,10 +334,10 @@ export class StepRunner extends EventEmitter<StepEventMap> {
   }
 
   /** Waits for the throttle's leave to call; null when the session has no throttle. */
-  async #acquire(sent: readonly ChatMessage[], spec: StepSpec, signal: AbortSignal | undefined): Promise<ThrottleTicket | null> {
+  async #acquire(promptTokens: () => number, expectedOut: number, signal: AbortSignal | undefined): Promise<ThrottleTicket | null> {
     if (!this.#throttle) return null;
     try {
-      return await this.#throttle.acquire(() => countChatTokens(sent, this.model), spec.parameters?.maxTokens ?? spec.expectedOutputTokens ?? 1024, signal);
+      return await this.#throttle.acquire(promptTokens, expectedOut, signal);
     } catch {
       throw cancelledError();
     }

@@ -155,7 +155,7 @@ export function SessionsView() {
   const [showTrash, setShowTrash] = useState(false);
   const { duplicate, importSession, answerImportDuplicate } = useSessionImport();
   const [order, setOrder] = useState<SortOrder>('activity');
-  const { t, i18n: lang } = useTranslation();
+  const { t } = useTranslation();
 
   useEffect(() => {
     void loadSessions();
@@ -163,10 +163,11 @@ export function SessionsView() {
 
   const visible = useMemo(() => {
     const shown = items.filter((s) => !s.trashed && matches(s, query, filter));
-    return order === 'name' ? [...shown].sort((a, b) => compareNames(displayName(a), displayName(b))) : shown;
-    // The language decides the names' order (and the untitled name).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [items, query, filter, order, lang.language]);
+    if (order !== 'name') return shown;
+    // `t` is bound to the interface language, which decides the untitled name and the names' order.
+    const name = (x: Session) => x.name || t('sessions.untitled');
+    return [...shown].sort((a, b) => compareNames(name(a), name(b)));
+  }, [items, query, filter, order, t]);
   const interrupted = useMemo(() => items.filter((s) => isAutoResumable(s) && !s.trashed).length, [items]);
 
   return (

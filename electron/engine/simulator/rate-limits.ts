@@ -6,6 +6,7 @@
 // allowance at once. Every answer carries OpenAI's `x-ratelimit-*` headers;
 // a request over a limit gets 429 with Retry-After.
 import { z } from 'zod';
+import { TokenBucket } from '../token-bucket.ts';
 
 export const RateLimitsSchema = z.strictObject({
   requestsPerMinute: z.number().positive().nullable().optional(),
@@ -28,44 +29,19 @@ export function formatResetDuration(ms: number): string {
   return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
 }
 
-class Bucket {
-  readonly perMinute: number;
-  readonly capacity: number;
-  readonly #ratePerMs: number;
-  #level: number;
-  #at: number;
-
+/** One of a key's per-minute limits: holds one quantum's worth, starts full. */
+class Bucket extends TokenBucket {
   constructor(perMinute: number, now: number) {
-    this.perMinute = perMinute;
-    this.capacity = Math.max(1, (perMinute * QUANTUM_MS) / 60_000);
-    this.#ratePerMs = perMinute / 60_000;
-    this.#level = this.capacity;
-    this.#at = now;
-  }
-
-  #refill(now: number): void {
-    this.#level = Math.min(this.capacity, this.#level + (now - this.#at) * this.#ratePerMs);
-    this.#at = now;
-  }
-
-  /** ms until `cost` can be taken (a cost over the capacity waits for a full bucket); 0 = now. */
-  waitFor(cost: number, now: number): number {
-    this.#refill(now);
-    const need = Math.min(cost, this.capacity);
-    return this.#level >= need ? 0 : Math.ceil((need - this.#level) / this.#ratePerMs);
-  }
-
-  take(cost: number, now: number): void {
-    this.#refill(now);
-    this.#level -= cost;
+    const capacity = Math.max(1, (perMinute * QUANTUM_MS) / 60_000);
+    super(perMinute, capacity, capacity, now);
   }
 
   headers(kind: 'requests' | 'tokens', now: number): Record<string, string> {
-    this.#refill(now);
+    this.refill(now);
     return {
       [`x-ratelimit-limit-${kind}`]: String(Math.round(this.perMinute)),
-      [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, Math.floor(this.#level))),
-      [`x-ratelimit-reset-${kind}`]: formatResetDuration((this.capacity - this.#level) / this.#ratePerMs),
+      [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, Math.floor(this.level))),
+      [`x-ratelimit-reset-${kind}`]: formatResetDuration((this.capacity - this.level) / this.ratePerMs),
     };
   }
 }
