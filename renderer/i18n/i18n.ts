@@ -1,12 +1,12 @@
 // The interface's words: one i18next instance with the English and Vietnamese catalogs
-// (renderer/locales/) and the pseudo-locale made from English. Plurals come from
+// (shared/locales/) and the pseudo-locale made from English. Plurals come from
 // Intl.PluralRules (i18next's `_one`/`_other` keys); numbers and dates go through Intl
 // with intlLocale().
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { UI_LANGUAGES, type LanguageSetting, type UiLanguage } from '../../shared/settings.ts';
-import en from '../locales/en.json';
-import vi from '../locales/vi.json';
+import en from '../../shared/locales/en.json';
+import vi from '../../shared/locales/vi.json';
 import { pseudoCatalog } from './pseudo.ts';
 
 export const i18n = i18next.createInstance();

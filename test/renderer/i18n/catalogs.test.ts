@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { i18n } from '../../../renderer/i18n/i18n.ts';
 import { reasonKeys } from '../../../renderer/i18n/reasons.ts';
-import en from '../../../renderer/locales/en.json';
-import vi from '../../../renderer/locales/vi.json';
+import en from '../../../shared/locales/en.json';
+import vi from '../../../shared/locales/vi.json';
 
 type Catalog = { [key: string]: string | Catalog };
 const CATALOGS: Record<string, Catalog> = { en, vi };
