@@ -8,7 +8,8 @@ import { CheckpointStore } from '../electron/store/checkpoint-store.ts';
 import { createProviderClient } from '../electron/engine/provider/client.ts';
 import { startSimulator } from '../electron/engine/simulator/index.ts';
 import { StepRunner, type StepStore } from '../electron/engine/step-runner.ts';
-import { samplePrompt, sessionConfig, simulatorProfile } from './lib/fixtures.ts';
+import { samplePrompt, sessionConfig } from './lib/fixtures.ts';
+import { simulatorProfileAt } from '../shared/providers.ts';
 import type { BenchContext, BenchResult } from './lib/report.ts';
 import { median, round } from './lib/stats.ts';
 import { withTempDir } from './lib/temp.ts';
@@ -44,7 +45,7 @@ export async function streamOverhead(ctx: BenchContext): Promise<BenchResult> {
       const store = CheckpointStore.open({ dataDir: dir });
       try {
         const session = store.createSession({ name: 'overhead', config: sessionConfig(sim.baseURL) });
-        const client = await createProviderClient(simulatorProfile(sim.baseURL));
+        const client = await createProviderClient(simulatorProfileAt(sim.baseURL));
         const on: number[] = [];
         const off: number[] = [];
         let partsOn = 0;

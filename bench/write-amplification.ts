@@ -16,7 +16,8 @@ import { countChatTokens } from '../electron/engine/tokens.ts';
 import { createProviderClient } from '../electron/engine/provider/client.ts';
 import { startSimulator } from '../electron/engine/simulator/index.ts';
 import { StepRunner, type StepStore } from '../electron/engine/step-runner.ts';
-import { longAnswerPieces, samplePrompt, sessionConfig, simulatorProfile, zeroUsage } from './lib/fixtures.ts';
+import { longAnswerPieces, samplePrompt, sessionConfig, zeroUsage } from './lib/fixtures.ts';
+import { SIMULATOR_MODEL, simulatorProfileAt } from '../shared/providers.ts';
 import { startWriteMeter } from './lib/io-meter.ts';
 import { NaiveFileCheckpointer } from './naive-checkpointer.ts';
 import { type BenchContext, type BenchResult, type BenchRow, fmtBytes, type JsonNumberTree } from './lib/report.ts';
@@ -79,7 +80,7 @@ async function measure(tokens: number, dir: string, rate: number, withNaive: boo
   }
   store.completeStep(session.id, {
     stepKey: 'map:0', attempt: 1, kind: 'map', memoKey: 'bench-write-amplification', output: answer,
-    usage: zeroUsage(countChatTokens(messages, 'cairn-simulator'), pieces.length),
+    usage: zeroUsage(countChatTokens(messages, SIMULATOR_MODEL), pieces.length),
   });
   store.close();
   const cairnBytes = cairnMeter.stop();
@@ -120,7 +121,7 @@ async function measureLive(words: number, dir: string, tokensPerSecond = 0): Pro
   const store = CheckpointStore.open({ dataDir });
   try {
     const session = store.createSession({ name: 'write amplification, live', config: sessionConfig(sim.baseURL) });
-    const client = await createProviderClient(simulatorProfile(sim.baseURL));
+    const client = await createProviderClient(simulatorProfileAt(sim.baseURL));
     let tokens = 0;
     let parts = 0;
     // The real store, with its part appends counted.
@@ -164,7 +165,7 @@ async function measureSteps(words: number, count: number, tokensPerSecond: numbe
   const store = CheckpointStore.open({ dataDir });
   try {
     const session = store.createSession({ name: 'write per step', config: sessionConfig(sim.baseURL) });
-    const client = await createProviderClient(simulatorProfile(sim.baseURL));
+    const client = await createProviderClient(simulatorProfileAt(sim.baseURL));
     const runner = new StepRunner({ store, client, flushMs: FLUSH_MS });
     const meter = startWriteMeter(() => storeFiles(dataDir, session.id));
     const results = await Promise.all(Array.from({ length: count }, (_, i) => runner.run({

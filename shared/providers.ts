@@ -4,17 +4,15 @@
 import type { ProviderProfile } from './domain.ts';
 
 export const SIMULATOR_PROVIDER_NAME = 'Simulator';
-export const SIMULATOR_MODEL_NAME = 'cairn-simulator';
+/** The model id the simulator answers to (and lists at /models); priced at 0. */
+export const SIMULATOR_MODEL = 'cairn-simulator';
 
-const simulatorProfile: ProviderProfile = {
-  name: SIMULATOR_PROVIDER_NAME,
-  baseUrl: 'http://127.0.0.1/v1',
-  model: SIMULATOR_MODEL_NAME,
-  headers: {},
-  keySource: { kind: 'none' },
-  simulator: true,
-};
-export const BUILT_IN_SIMULATOR: Readonly<ProviderProfile> = Object.freeze(simulatorProfile);
+/** The simulator's profile, at the address of a running simulator. */
+export function simulatorProfileAt(baseUrl: string): ProviderProfile {
+  return { name: SIMULATOR_PROVIDER_NAME, baseUrl, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
+}
+
+export const BUILT_IN_SIMULATOR: Readonly<ProviderProfile> = Object.freeze(simulatorProfileAt('http://127.0.0.1/v1'));
 
 /** The profiles to offer: the built-in simulator first, then the user's own. */
 export function withBuiltInSimulator(profiles: readonly ProviderProfile[]): ProviderProfile[] {

@@ -3,22 +3,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SessionConfigSchema, type ProviderProfile, type SessionConfig, type Usage } from '../../shared/domain.ts';
-import { generateAnalysis, SIMULATOR_MODEL, splitIntoTokens } from '../../electron/engine/simulator/index.ts';
+import { SessionConfigSchema, type SessionConfig, type Usage } from '../../shared/domain.ts';
+import { generateAnalysis, splitIntoTokens } from '../../electron/engine/simulator/index.ts';
+import { simulatorProfileAt } from '../../shared/providers.ts';
 import type { ChatMessage } from '../../electron/engine/provider/client.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SAMPLE = path.join(ROOT, 'samples', 'master-services-agreement.md');
 
-export function simulatorProfile(baseURL: string): ProviderProfile {
-  return { name: 'Simulator', baseUrl: baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true };
-}
-
 export function sessionConfig(baseURL: string, patch: Partial<SessionConfig> = {}): SessionConfig {
   return SessionConfigSchema.parse({
     task: 'List every obligation with its deadline and the party that owes it',
     template: 'obligations',
-    provider: simulatorProfile(baseURL),
+    provider: simulatorProfileAt(baseURL),
     documents: [],
     ...patch,
   });

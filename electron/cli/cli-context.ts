@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ProviderProfile, Session } from '../../shared/domain.ts';
-import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
+import { SIMULATOR_PROVIDER_NAME, simulatorProfileAt } from '../../shared/providers.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { defaultDataDir, resolveDataDir } from '../store/data-dir.ts';
 import type { PriceTable } from '../engine/pricing.ts';
@@ -125,7 +125,7 @@ export class CliContext {
   }
 
   simulatorProfile(sim: Simulator): ProviderProfile {
-    return { name: BUILT_IN_SIMULATOR_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL_ID, headers: {}, keySource: { kind: 'none' }, simulator: true };
+    return simulatorProfileAt(sim.baseURL);
   }
 
   /**
@@ -135,7 +135,7 @@ export class CliContext {
    */
   async refreshBuiltInSimulator(session: Session): Promise<Session> {
     const p = session.config.provider;
-    if (!p.simulator || p.name !== BUILT_IN_SIMULATOR_NAME) return session;
+    if (!p.simulator || p.name !== SIMULATOR_PROVIDER_NAME) return session;
     const sim = await this.simulator();
     return this.store().updateSession(session.id, { config: { ...session.config, provider: this.simulatorProfile(sim) } });
   }
@@ -162,6 +162,3 @@ export class CliContext {
 }
 
 export const APP_VERSION = '0.1.0';
-export const BUILT_IN_SIMULATOR_NAME = SIMULATOR_PROVIDER_NAME;
-/** The simulator's model id (SIMULATOR_MODEL), without loading the simulator. */
-export const SIMULATOR_MODEL_ID = 'cairn-simulator';

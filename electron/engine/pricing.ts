@@ -4,11 +4,12 @@
 import type { PriceEntry } from '../../shared/settings.ts';
 import type { Usage } from '../../shared/domain.ts';
 import { countChatTokens } from './tokens.ts';
+import { SIMULATOR_MODEL } from '../../shared/providers.ts';
 
 export type { PriceEntry };
 
 export const DEFAULT_PRICES: readonly PriceEntry[] = [
-  { model: 'cairn-simulator', inputPerMTok: 0, outputPerMTok: 0, setAt: '2026-01-01' },
+  { model: SIMULATOR_MODEL, inputPerMTok: 0, outputPerMTok: 0, setAt: '2026-01-01' },
   { model: 'gpt-4o', inputPerMTok: 2.5, outputPerMTok: 10, setAt: '2025-06-01' },
   { model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6, setAt: '2025-06-01' },
   { model: 'gpt-4.1', inputPerMTok: 2, outputPerMTok: 8, setAt: '2025-06-01' },

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { SessionConfigSchema, type ProviderProfile, type Session, type SessionConfig } from '../../shared/domain.ts';
 import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
-import { SIMULATOR_PROVIDER_NAME } from '../../shared/providers.ts';
+import { SIMULATOR_MODEL, SIMULATOR_PROVIDER_NAME, simulatorProfileAt } from '../../shared/providers.ts';
 import { canEditSettings, isActive, isAutoResumable } from '../../shared/session-state.ts';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import { resolveDataDir } from '../store/data-dir.ts';
@@ -26,7 +26,7 @@ import { PriceTable } from '../engine/pricing.ts';
 import { EngineError } from '../engine/errors.ts';
 import { testConnection } from '../engine/provider/connection-test.ts';
 import type { KeyStore } from '../engine/provider/keys.ts';
-import { startSimulator, SIMULATOR_MODEL, type Simulator } from '../engine/simulator/index.ts';
+import { startSimulator, type Simulator } from '../engine/simulator/index.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { StoreError } from '../store/errors.ts';
 import { IpcFailure } from './ipc-errors.ts';
@@ -136,7 +136,7 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   const coalescer = new StreamCoalescer((piece) => emit('stream:text', piece), STREAM_EVENT_MS);
 
   const getSimulator = () => (simulator ??= startSimulator({ words: 90, tokensPerSecond: 60, ...opts.simulator }));
-  const simulatorProfile = (sim: Simulator): ProviderProfile => ({ name: SIMULATOR_PROVIDER_NAME, baseUrl: sim.baseURL, model: SIMULATOR_MODEL, headers: {}, keySource: { kind: 'none' }, simulator: true });
+  const simulatorProfile = (sim: Simulator): ProviderProfile => simulatorProfileAt(sim.baseURL);
 
   const findProvider = async (name: string, model?: string): Promise<ProviderProfile> => {
     if (name === SIMULATOR_PROVIDER_NAME) return simulatorProfile(await getSimulator());

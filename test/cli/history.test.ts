@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATOR_MODEL_ID } from '../../electron/cli/cli-context.ts';
-import { SIMULATOR_MODEL, startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
+import { startSimulator, type Simulator } from '../../electron/engine/simulator/index.ts';
+import { SIMULATOR_MODEL } from '../../shared/providers.ts';
 import { contractMarkdown } from '../engine/pipeline/helpers.ts';
 import { jsonOf, lastEvent, runCli, sessionIdOf, simArgs, tempDir, type CliResult } from './helpers.ts';
 
@@ -76,7 +76,6 @@ describe('cairn fork', () => {
     expect(first.report).toBe(report);
     // A simulator given by URL is labelled as one (and keeps that URL: the forks' requests reached it).
     expect(first.provider).toEqual({ name: `127.0.0.1:${sim.port}`, model: SIMULATOR_MODEL, simulator: true });
-    expect(SIMULATOR_MODEL_ID).toBe(SIMULATOR_MODEL);
   });
 });
 

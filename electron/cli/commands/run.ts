@@ -6,7 +6,8 @@ import { runSession } from '../../engine/pipeline/analysis.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
 import { readResults } from '../../engine/pipeline/read-model.ts';
 import { defaultSessionName, taskFor } from '../../engine/pipeline/prompts.ts';
-import { SIMULATOR_MODEL_ID, type CliContext } from '../cli-context.ts';
+import type { CliContext } from '../cli-context.ts';
+import { SIMULATOR_MODEL } from '../../../shared/providers.ts';
 import { CliError, type ExitCode } from '../cli-error.ts';
 import { RunReporter } from '../run-reporter.ts';
 
@@ -90,7 +91,7 @@ async function resolveProvider(ctx: CliContext, opts: RunOptions): Promise<Provi
     }
     // A Cairn simulator the user started (`cairn simulator`) is labelled as one, and its log can then tell steps apart.
     return {
-      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: opts.model === SIMULATOR_MODEL_ID,
+      name: host, baseUrl: opts.baseUrl, model: opts.model, headers: {}, simulator: opts.model === SIMULATOR_MODEL,
       keySource: opts.apiKeyEnv ? { kind: 'env', variable: opts.apiKeyEnv } : { kind: 'none' },
     };
   }

@@ -1,7 +1,9 @@
 // How many tokens a model can read, for reduce grouping and follow-up context.
 // Editable in Settings; these defaults are conservative published figures.
+import { SIMULATOR_MODEL } from '../../../shared/providers.ts';
+
 export const DEFAULT_CONTEXT_WINDOWS: ReadonlyArray<{ model: string; tokens: number }> = [
-  { model: 'cairn-simulator', tokens: 16_384 },
+  { model: SIMULATOR_MODEL, tokens: 16_384 },
   { model: 'gpt-4o', tokens: 128_000 },
   { model: 'gpt-4o-mini', tokens: 128_000 },
   { model: 'gpt-4.1', tokens: 1_000_000 },

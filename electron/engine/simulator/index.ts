@@ -1,4 +1,4 @@
-export { startSimulator, SIMULATOR_MODEL, REQUEST_KEY_HEADER, type Simulator, type SimulatorOptions } from './server.ts';
+export { startSimulator, REQUEST_KEY_HEADER, type Simulator, type SimulatorOptions } from './server.ts';
 export { FaultQueue, FaultSchema, FaultRuleSpecSchema, type Fault, type FaultKind, type FaultRule, type FaultRuleSpec, type RequestInfo } from './faults.ts';
 export { RequestLog, type RequestLogEntry, type SentPiece } from './request-log.ts';
 export {

@@ -11,8 +11,8 @@ import { generateReply, messagesHash, splitIntoTokens } from './generator.ts';
 import { ProviderLimits, type RateLimits } from './rate-limits.ts';
 import { ChatRequestSchema, chunkJson, completionJson, errorBody, messageText, usageChunkJson, type UsageJson } from './protocol.ts';
 import { RequestLog, type RequestLogEntry } from './request-log.ts';
+import { SIMULATOR_MODEL } from '../../../shared/providers.ts';
 
-export const SIMULATOR_MODEL = 'cairn-simulator';
 export const REQUEST_KEY_HEADER = 'x-cairn-request-key';
 
 export interface SimulatorOptions {
@@ -386,7 +386,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
       if (path === '/v1/models' && req.method === 'GET' && settings.listModels) {
         const created = Math.floor(Date.now() / 1000);
-        send(res, entry, 200, JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'cairn-simulator' })) }));
+        send(res, entry, 200, JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: SIMULATOR_MODEL })) }));
       } else if (path === '/v1/chat/completions' && req.method === 'POST') {
         await handleCompletion(req, res, entry);
       } else {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionConfigSchema, type SessionConfig } from '../../../shared/domain.ts';
-import { startSimulator, SIMULATOR_MODEL, type Simulator, type SimulatorOptions } from '../../../electron/engine/simulator/index.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../electron/engine/simulator/index.ts';
+import { SIMULATOR_MODEL } from '../../../shared/providers.ts';
 import { CheckpointStore } from '../../../electron/store/checkpoint-store.ts';
 
 export function contractMarkdown(sections = 12): string {
