@@ -2,7 +2,8 @@
 // the AppService, answers ToEngine requests with FromEngine responses, and
 // forwards the service's events. Engine work (PDF parsing, hashing, fsync
 // storms, model streams) runs here, so main's thread never waits on it.
-import type { AppService, FromEngine, ServiceChannel, ToEngine } from '../service/types.ts';
+import type { AppService, FromEngine, ToEngine } from '../service/types.ts';
+import type { EngineChannelName } from '../../shared/ipc/index.ts';
 import { toIpcError } from '../service/ipc-errors.ts';
 
 /** The two ends of a message channel to main: Electron's parentPort in the app, process.send in tests. */
@@ -40,7 +41,7 @@ export function serveEngine(port: EnginePort, service: AppService, exit: (code: 
           return;
         }
         // The router already validated the payload against the contract.
-        service.handle(channel as ServiceChannel, request as never).then(
+        service.handle(channel as EngineChannelName, request as never).then(
           (value) => port.postMessage({ type: 'response', id, ok: true, value }),
           (err: unknown) => port.postMessage({ type: 'response', id, ok: false, error: toIpcError(err) }),
         );

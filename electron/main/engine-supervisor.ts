@@ -7,7 +7,8 @@
 // store's recoverInterrupted) and resumed when the autoResume setting is on.
 import { z } from 'zod';
 import { IpcFailure } from '../service/ipc-errors.ts';
-import type { ServiceChannel, ServiceConfig, ToEngine } from '../service/types.ts';
+import type { ServiceConfig, ToEngine } from '../service/types.ts';
+import { engineTimeoutMs, type EngineChannelName } from '../../shared/ipc/index.ts';
 import { SessionStatusSchema } from '../../shared/domain.ts';
 import { EVENT_NAMES, type EventName } from '../../shared/ipc/index.ts';
 import { isActive } from '../../shared/session-state.ts';
@@ -32,15 +33,6 @@ const FromEngineSchema = z.discriminatedUnion('type', [
 ]);
 const SessionLike = z.object({ id: z.string(), status: SessionStatusSchema, retryAt: z.string().nullable().optional() });
 
-/** Channels that may legitimately take minutes (model calls, big files, whole-database work). */
-const LONG_CHANNELS = new Set<string>([
-  'sessions:ask', 'sessions:export', 'sessions:estimate', 'documents:preview', 'providers:test',
-  'backups:create', 'backups:verify', 'backups:sessions', 'backups:restore', 'backups:prune', 'checkpoints:verify', 'checkpoints:rollback',
-]);
-export function defaultTimeoutFor(channel: string): number {
-  return LONG_CHANNELS.has(channel) ? 15 * 60_000 : 60_000;
-}
-
 export type SupervisorState = 'idle' | 'starting' | 'ready' | 'restarting' | 'stopping' | 'stopped' | 'failed';
 
 export interface SupervisorOptions {
@@ -52,7 +44,7 @@ export interface SupervisorOptions {
   onKeysNeeded?: () => void;
   autoResume: () => boolean;
   log?: (line: string) => void;
-  timeoutFor?: (channel: ServiceChannel) => number;
+  timeoutFor?: (channel: EngineChannelName) => number;
   readyTimeoutMs?: number;
   backoff?: { baseMs: number; capMs: number };
   /** Crashes within `crashWindowMs` after which the supervisor stops retrying. */
@@ -68,7 +60,7 @@ interface Pending {
 }
 
 export class EngineSupervisor {
-  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor' | 'onKeysNeeded'>> & Pick<SupervisorOptions, 'onKeysNeeded'> & { log: (line: string) => void; timeoutFor: (channel: ServiceChannel) => number };
+  readonly #opts: Required<Omit<SupervisorOptions, 'log' | 'timeoutFor' | 'onKeysNeeded'>> & Pick<SupervisorOptions, 'onKeysNeeded'> & { log: (line: string) => void; timeoutFor: (channel: EngineChannelName) => number };
   #proc: EngineProcess | null = null;
   #generation = 0;
   #state: SupervisorState = 'idle';
@@ -92,7 +84,7 @@ export class EngineSupervisor {
       crashWindowMs: 60_000,
       ...opts,
       log: opts.log ?? (() => undefined),
-      timeoutFor: opts.timeoutFor ?? defaultTimeoutFor,
+      timeoutFor: opts.timeoutFor ?? engineTimeoutMs,
     };
   }
 
@@ -121,7 +113,7 @@ export class EngineSupervisor {
     return new Promise((resolve, reject) => this.#waitingForReady.push({ resolve, reject }));
   }
 
-  async request(channel: ServiceChannel, request: unknown): Promise<unknown> {
+  async request(channel: EngineChannelName, request: unknown): Promise<unknown> {
     const timeoutMs = this.#opts.timeoutFor(channel);
     const deadline = Date.now() + timeoutMs;
     await withTimeout(this.whenReady(), timeoutMs, () => this.#timeout(channel, timeoutMs));

@@ -8,7 +8,7 @@ import type { KeyStore } from './key-store.ts';
 import { isSafeExternalUrl } from './security.ts';
 import type { SettingsStore } from './settings-store.ts';
 import { looksLikeSecretHeader, originOf, SIMULATOR_PROVIDER_NAME, withBuiltInSimulator } from '../../shared/providers.ts';
-import type { MainOnlyChannel } from '../service/types.ts';
+import type { MainChannelName } from '../../shared/ipc/index.ts';
 import type { ProviderProfile } from '../../shared/domain.ts';
 import type { Settings } from '../../shared/settings.ts';
 
@@ -39,7 +39,7 @@ export interface MainHandlerDeps {
   log?: (line: string) => void;
 }
 
-export type MainHandlers = { [C in MainOnlyChannel]: Handler<C> };
+export type MainHandlers = { [C in MainChannelName]: Handler<C> };
 
 /** Splits a profile's headers into plain ones and credentials, which belong in the key store. */
 function splitHeaders(profile: ProviderProfile): { plain: Record<string, string>; secret: Record<string, string> } {

@@ -25,10 +25,10 @@ import {
 import { SettingsStore } from './settings-store.ts';
 import { collectDiagnostics } from '../service/diagnostics.ts';
 import { logFileIn, RotatingLog } from '../service/log-file.ts';
-import { MAIN_ONLY_CHANNELS, type ServiceChannel, type ServiceConfig } from '../service/types.ts';
+import type { ServiceConfig } from '../service/types.ts';
 import { createMainWindow } from './window.ts';
 import { SessionSchema } from '../../shared/domain.ts';
-import { CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, type ResponseOf } from '../../shared/ipc/index.ts';
+import { ENGINE_CHANNEL_NAMES, type ChannelName, type EventName, type EventPayload, type ResponseOf } from '../../shared/ipc/index.ts';
 import type { Settings } from '../../shared/settings.ts';
 
 // Log lines never carry keys or document text: only names, codes and counts.
@@ -198,11 +198,9 @@ function startApp(): void {
       onKeysChanged: () => secrets.keysChanged(),
     });
 
-    const mainOnly = new Set<string>(MAIN_ONLY_CHANNELS);
     const handlers: Partial<Handlers> = { ...mainHandlers };
-    for (const name of CHANNEL_NAMES) {
-      if (mainOnly.has(name)) continue;
-      const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name as ServiceChannel, request)) as ResponseOf<ChannelName>;
+    for (const name of ENGINE_CHANNEL_NAMES) {
+      const viaEngine: Handler<ChannelName> = async (request) => (await supervisor.request(name, request)) as ResponseOf<ChannelName>;
       (handlers as Record<string, Handler<ChannelName>>)[name] = viaEngine;
     }
     // The page reads only files the user chose.

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { SessionConfigSchema, type ProviderProfile, type Session, type SessionConfig } from '../../shared/domain.ts';
-import type { EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
+import type { EngineChannelName, EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { DocumentPreview, NewSession } from '../../shared/ipc/sessions.ts';
 import { SIMULATOR_MODEL, SIMULATOR_PROVIDER_NAME, simulatorProfileAt } from '../../shared/providers.ts';
 import { canEditSettings, isActive, isAutoResumable } from '../../shared/session-state.ts';
@@ -32,7 +32,7 @@ import { StoreError } from '../store/errors.ts';
 import { IpcFailure } from './ipc-errors.ts';
 import { lineDiff } from './line-diff.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
-import type { AppService, ServiceChannel, ServiceConfig, ServiceEventListener } from './types.ts';
+import type { AppService, ServiceConfig, ServiceEventListener } from './types.ts';
 
 const STREAM_EVENT_MS = 50;
 
@@ -68,7 +68,7 @@ interface Running {
   live: Map<string, 'running'>;
 }
 
-type Handlers = { [C in ServiceChannel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+type Handlers = { [C in EngineChannelName]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
 export async function createAppService(opts: AppServiceOptions = {}): Promise<AppService> {
   const listeners = new Set<ServiceEventListener>();
@@ -471,7 +471,9 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
   };
 
   return {
+    channels: Object.keys(handlers) as EngineChannelName[],
     async handle(channel, request) {
+      if (!Object.hasOwn(handlers, channel)) throw new IpcFailure('not_served', `The engine does not serve "${String(channel)}".`, 'This is a bug in Cairn: main sent a channel that main itself answers.');
       await ready;
       const h = handlers[channel] as (req: typeof request) => Promise<ResponseOf<typeof channel>> | ResponseOf<typeof channel>;
       return h(request);

@@ -3,18 +3,10 @@
 // engine process (Electron utilityProcess); tests and the Chromium e2e bridge
 // run it in-process. Settings and keys stay in main; main hands the service
 // what it needs through `configure`.
-import type { ChannelName, EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
+import type { EngineChannelName, EventName, EventPayload, ParsedRequestOf, ResponseOf } from '../../shared/ipc/index.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { BoundSecret } from '../engine/provider/keys.ts';
 
-/** Channels main answers itself (settings, keys, dialogs, shell). Everything else goes to the service. */
-export const MAIN_ONLY_CHANNELS = [
-  'settings:get', 'settings:set', 'keys:status', 'keys:set', 'keys:delete', 'app:info', 'app:openExternal', 'app:copyText', 'app:diagnostics',
-  'documents:pick', 'documents:dropped', 'sessions:pickImport', 'providers:list', 'providers:save', 'providers:delete',
-] as const satisfies readonly ChannelName[];
-
-export type MainOnlyChannel = (typeof MAIN_ONLY_CHANNELS)[number];
-export type ServiceChannel = Exclude<ChannelName, MainOnlyChannel>;
 
 /**
  * Whether main has the decrypted keys. 'locked': nothing asked the OS keychain
@@ -36,7 +28,9 @@ export interface ServiceConfig {
 export type ServiceEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export interface AppService {
-  handle<C extends ServiceChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>>;
+  /** The channels it serves: exactly the contract's engine channels (shared/ipc, `owner: 'engine'`). */
+  readonly channels: readonly EngineChannelName[];
+  handle<C extends EngineChannelName>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>>;
   onEvent(listener: ServiceEventListener): () => void;
   configure(config: ServiceConfig): void;
   /** Sessions this process is running now. */
@@ -48,7 +42,7 @@ export interface AppService {
 /** Messages between main and the engine process (structured-clone safe). */
 export type ToEngine =
   | { type: 'configure'; config: ServiceConfig }
-  | { type: 'request'; id: number; channel: ServiceChannel; request: unknown }
+  | { type: 'request'; id: number; channel: EngineChannelName; request: unknown }
   | { type: 'shutdown' };
 
 export type FromEngine =

@@ -23,17 +23,18 @@ export const BackupSessionSchema = z.strictObject({
 export type BackupSession = z.infer<typeof BackupSessionSchema>;
 
 export const backupChannels = {
-  'backups:list': channel(Empty, z.strictObject({ items: z.array(BackupInfoSchema) })),
-  'backups:create': channel(Empty, BackupInfoSchema),
-  'backups:verify': channel(z.strictObject({ id: BackupId }), BackupInfoSchema),
+  'backups:list': channel(Empty, z.strictObject({ items: z.array(BackupInfoSchema) }), { owner: 'engine' }),
+  'backups:create': channel(Empty, BackupInfoSchema, { owner: 'engine', long: true }),
+  'backups:verify': channel(z.strictObject({ id: BackupId }), BackupInfoSchema, { owner: 'engine', long: true }),
   /** What is in a backup, read from the backup file itself (opened read-only), newest activity first. */
-  'backups:sessions': channel(z.strictObject({ id: BackupId }), z.strictObject({ items: z.array(BackupSessionSchema).max(10_000) })),
+  'backups:sessions': channel(z.strictObject({ id: BackupId }), z.strictObject({ items: z.array(BackupSessionSchema).max(10_000) }), { owner: 'engine', long: true }),
   /** `new-session` with `sessionIds` restores those sessions of the backup as new ones; without, every session in it. */
   'backups:restore': channel(
     z.strictObject({ id: BackupId, mode: z.enum(['replace', 'new-session']), sessionIds: z.array(IdSchema).min(1).max(10_000).optional() }),
     z.strictObject({ safetyBackupId: z.string().max(200).nullable(), restoredSessions: z.array(IdSchema) }),
+    { owner: 'engine', long: true },
   ),
-  'backups:prune': channel(Empty, z.strictObject({ removed: z.array(BackupId) })),
+  'backups:prune': channel(Empty, z.strictObject({ removed: z.array(BackupId) }), { owner: 'engine', long: true }),
 } as const;
 
 export const backupEvents = {

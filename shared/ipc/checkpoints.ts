@@ -15,6 +15,7 @@ export const checkpointChannels = {
   'checkpoints:timeline': channel(
     z.strictObject({ sessionId: IdSchema, limit: z.number().int().min(1).max(5_000).default(500), cursor: z.string().max(200).optional() }),
     z.strictObject({ items: z.array(TimelineRowSchema), nextCursor: z.string().nullable(), total: z.number().int().nonnegative() }),
+    { owner: 'engine' },
   ),
   'checkpoints:inspect': channel(
     z.strictObject({ checkpointId: IdSchema }),
@@ -25,17 +26,20 @@ export const checkpointChannels = {
       hiddenByRollback: z.number().int().nonnegative(),
       diffAgainstHead: z.array(z.strictObject({ op: z.enum(['same', 'add', 'remove']), text: z.string().max(200_000) })).max(10_000),
     }),
+    { owner: 'engine' },
   ),
   'checkpoints:rollback': channel(
     z.strictObject({ sessionId: IdSchema, checkpointId: IdSchema }),
     z.strictObject({ session: SessionSchema, hidden: z.number().int().nonnegative(), backupId: z.string().max(200).nullable() }),
+    { owner: 'engine', long: true },
   ),
-  'checkpoints:undoRollback': channel(z.strictObject({ sessionId: IdSchema }), SessionSchema),
+  'checkpoints:undoRollback': channel(z.strictObject({ sessionId: IdSchema }), SessionSchema, { owner: 'engine' }),
   'checkpoints:fork': channel(
     z.strictObject({ sessionId: IdSchema, checkpointId: IdSchema, task: z.string().min(1).max(20_000).optional(), name: z.string().max(MAX_NAME).optional() }),
     SessionSchema,
+    { owner: 'engine' },
   ),
-  'checkpoints:verify': channel(z.strictObject({ sessionId: IdSchema.optional() }), VerifyReportSchema),
+  'checkpoints:verify': channel(z.strictObject({ sessionId: IdSchema.optional() }), VerifyReportSchema, { owner: 'engine', long: true }),
 } as const;
 
 export const checkpointEvents = {

@@ -1,7 +1,7 @@
 // The one IPC contract. Adding a channel here is the only way to add one:
 // the router, the preload and renderer/api.ts are all derived from these maps.
 import type { z } from 'zod';
-import type { IpcResult } from './define.ts';
+import { ENGINE_TIMEOUT_MS, type ChannelOwner, type IpcResult } from './define.ts';
 import { backupChannels, backupEvents } from './backups.ts';
 import { checkpointChannels, checkpointEvents } from './checkpoints.ts';
 import { providerChannels } from './providers.ts';
@@ -37,15 +37,26 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
 
+type OwnedBy<O extends ChannelOwner> = { [C in ChannelName]: Channels[C]['owner'] extends O ? C : never }[ChannelName];
+/** Channels main answers itself (settings, keys, dialogs, shell). */
+export type MainChannelName = OwnedBy<'main'>;
+/** Channels the engine process answers (everything that needs the store or the engine). */
+export type EngineChannelName = OwnedBy<'engine'>;
+export const MAIN_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is MainChannelName => channels[c].owner === 'main');
+export const ENGINE_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is EngineChannelName => channels[c].owner === 'engine');
+
+/** How long main waits for the engine's answer on this channel. */
+export function engineTimeoutMs(name: EngineChannelName): number {
+  return channels[name].timeoutMs ?? ENGINE_TIMEOUT_MS;
+}
+
+type PreloadOnly = { [C in ChannelName]: Channels[C]['preloadOnly'] extends true ? C : never }[ChannelName];
 /**
- * Channels the preload calls itself and never exposes to the page: a page
- * could name any path, while the preload only sends paths of File objects the
- * user dropped.
+ * The channels the page's bridge (window.cairn) offers: all but those the preload calls itself
+ * (a page could name any path, while the preload only sends paths of File objects the user dropped).
  */
-const PRELOAD_ONLY_CHANNELS = ['documents:dropped'] as const satisfies readonly ChannelName[];
-export type PageChannelName = Exclude<ChannelName, (typeof PRELOAD_ONLY_CHANNELS)[number]>;
-/** The channels the page's bridge (window.cairn) offers. */
-export const PAGE_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is PageChannelName => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(c));
+export type PageChannelName = Exclude<ChannelName, PreloadOnly>;
+export const PAGE_CHANNEL_NAMES = CHANNEL_NAMES.filter((c): c is PageChannelName => !channels[c].preloadOnly);
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 /** Channel name -> preload method name: 'sessions:list' -> 'sessionsList'. */

@@ -11,8 +11,8 @@ export const ProviderTestResultSchema = z.strictObject({
 export type ProviderTestResult = z.infer<typeof ProviderTestResultSchema>;
 
 export const providerChannels = {
-  'providers:list': channel(Empty, z.strictObject({ items: z.array(ProviderProfileSchema) })),
-  'providers:save': channel(z.strictObject({ profile: ProviderProfileSchema }), z.strictObject({ items: z.array(ProviderProfileSchema) })),
-  'providers:delete': channel(z.strictObject({ name: z.string().min(1).max(MAX_NAME) }), z.strictObject({ items: z.array(ProviderProfileSchema) })),
-  'providers:test': channel(z.strictObject({ name: z.string().min(1).max(MAX_NAME) }), ProviderTestResultSchema),
+  'providers:list': channel(Empty, z.strictObject({ items: z.array(ProviderProfileSchema) }), { owner: 'main' }),
+  'providers:save': channel(z.strictObject({ profile: ProviderProfileSchema }), z.strictObject({ items: z.array(ProviderProfileSchema) }), { owner: 'main' }),
+  'providers:delete': channel(z.strictObject({ name: z.string().min(1).max(MAX_NAME) }), z.strictObject({ items: z.array(ProviderProfileSchema) }), { owner: 'main' }),
+  'providers:test': channel(z.strictObject({ name: z.string().min(1).max(MAX_NAME) }), ProviderTestResultSchema, { owner: 'engine', long: true }),
 } as const;

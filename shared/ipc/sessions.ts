@@ -121,47 +121,51 @@ export const sessionChannels = {
       cursor: z.string().max(200).optional(),
     }),
     z.strictObject({ items: z.array(SessionSchema), nextCursor: z.string().nullable() }),
+    { owner: 'engine' },
   ),
-  'sessions:get': channel(ById, SessionSchema),
-  'sessions:detail': channel(ById, SessionDetailSchema),
-  'sessions:create': channel(NewSessionSchema, SessionSchema),
-  'sessions:start': channel(ById, SessionSchema),
-  'sessions:pause': channel(ById, SessionSchema),
-  'sessions:resume': channel(ById, SessionSchema),
-  'sessions:resumeAll': channel(Empty, z.strictObject({ resumed: z.array(IdSchema) })),
-  'sessions:stop': channel(ById, SessionSchema),
-  'sessions:rename': channel(z.strictObject({ id: IdSchema, name: z.string().min(1).max(MAX_NAME) }), SessionSchema),
-  'sessions:update': channel(SessionUpdateSchema, SessionSchema),
+  'sessions:get': channel(ById, SessionSchema, { owner: 'engine' }),
+  'sessions:detail': channel(ById, SessionDetailSchema, { owner: 'engine' }),
+  'sessions:create': channel(NewSessionSchema, SessionSchema, { owner: 'engine' }),
+  'sessions:start': channel(ById, SessionSchema, { owner: 'engine' }),
+  'sessions:pause': channel(ById, SessionSchema, { owner: 'engine' }),
+  'sessions:resume': channel(ById, SessionSchema, { owner: 'engine' }),
+  'sessions:resumeAll': channel(Empty, z.strictObject({ resumed: z.array(IdSchema) }), { owner: 'engine' }),
+  'sessions:stop': channel(ById, SessionSchema, { owner: 'engine' }),
+  'sessions:rename': channel(z.strictObject({ id: IdSchema, name: z.string().min(1).max(MAX_NAME) }), SessionSchema, { owner: 'engine' }),
+  'sessions:update': channel(SessionUpdateSchema, SessionSchema, { owner: 'engine' }),
   /** `archived: false` brings an archived session back into the list. */
-  'sessions:archive': channel(z.strictObject({ id: IdSchema, archived: z.boolean().default(true) }), SessionSchema),
+  'sessions:archive': channel(z.strictObject({ id: IdSchema, archived: z.boolean().default(true) }), SessionSchema, { owner: 'engine' }),
   /** To the trash: nothing is deleted until `sessions:emptyTrash`. */
-  'sessions:delete': channel(ById, Ok),
-  'sessions:trash': channel(Empty, z.strictObject({ items: z.array(SessionSchema).max(500) })),
-  'sessions:restore': channel(ById, SessionSchema),
+  'sessions:delete': channel(ById, Ok, { owner: 'engine' }),
+  'sessions:trash': channel(Empty, z.strictObject({ items: z.array(SessionSchema).max(500) }), { owner: 'engine' }),
+  'sessions:restore': channel(ById, SessionSchema, { owner: 'engine' }),
   /** Deletes what is in the trash for good; `kept` stay because a fork still descends from them. */
-  'sessions:emptyTrash': channel(Empty, z.strictObject({ purged: z.number().int().nonnegative(), kept: z.number().int().nonnegative() })),
-  'sessions:retryChunk': channel(z.strictObject({ id: IdSchema, index: z.number().int().nonnegative() }), SessionSchema),
-  'sessions:ask': channel(z.strictObject({ id: IdSchema, question: z.string().min(1).max(20_000) }), z.strictObject({ answer: z.string().max(200_000), checkpointId: IdSchema })),
+  'sessions:emptyTrash': channel(Empty, z.strictObject({ purged: z.number().int().nonnegative(), kept: z.number().int().nonnegative() }), { owner: 'engine' }),
+  'sessions:retryChunk': channel(z.strictObject({ id: IdSchema, index: z.number().int().nonnegative() }), SessionSchema, { owner: 'engine' }),
+  'sessions:ask': channel(z.strictObject({ id: IdSchema, question: z.string().min(1).max(20_000) }), z.strictObject({ answer: z.string().max(200_000), checkpointId: IdSchema }), { owner: 'engine', long: true }),
   'sessions:export': channel(
     z.strictObject({ id: IdSchema, format: ExportFormatSchema, save: z.boolean().default(false) }),
     z.strictObject({ content: z.string().max(20_000_000), savedTo: z.string().max(4_096).nullable() }),
+    { owner: 'engine', long: true },
   ),
-  'sessions:estimate': channel(NewSessionSchema, EstimateSchema),
+  'sessions:estimate': channel(NewSessionSchema, EstimateSchema, { owner: 'engine', long: true }),
   /** Opens the OS file dialog for a session file (made by Export session); the file chosen becomes readable by `sessions:import`. Null when cancelled. */
-  'sessions:pickImport': channel(Empty, z.strictObject({ path: z.string().max(4_096).nullable() })),
+  'sessions:pickImport': channel(Empty, z.strictObject({ path: z.string().max(4_096).nullable() }), { owner: 'main' }),
   /** Adds the session in a file the user chose (verified first); a session already here is answered `duplicate` unless `onDuplicate` says what to do. */
-  'sessions:import': channel(z.strictObject({ path: z.string().min(1).max(4_096), onDuplicate: OnDuplicateSchema.default('refuse') }), ImportAnswerSchema),
+  'sessions:import': channel(z.strictObject({ path: z.string().min(1).max(4_096), onDuplicate: OnDuplicateSchema.default('refuse') }), ImportAnswerSchema, { owner: 'engine' }),
   /** Opens the OS file dialog; the files chosen there become readable by the channels below. */
-  'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) })),
+  'documents:pick': channel(Empty, z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) }), { owner: 'main' }),
   /** Preload only (never on window.cairn): the paths of files dropped on the window, from webUtils.getPathForFile. */
   'documents:dropped': channel(
     z.strictObject({ paths: z.array(z.string().min(1).max(4_096)).min(1).max(500) }),
     z.strictObject({ paths: z.array(z.string().max(4_096)).max(500) }),
+    { owner: 'main', preloadOnly: true },
   ),
   /** Only files the user chose (picked or dropped) are read; any other path is refused by main. */
   'documents:preview': channel(
     z.strictObject({ paths: z.array(z.string().min(1).max(4_096)).min(1).max(500), chunkTokens: z.number().int().min(64).max(200_000).optional() }),
     z.strictObject({ documents: z.array(DocumentPreviewSchema) }),
+    { owner: 'engine', long: true },
   ),
 } as const;
 

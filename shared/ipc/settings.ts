@@ -21,18 +21,18 @@ export const AppInfoSchema = z.strictObject({
 });
 
 export const settingsChannels = {
-  'settings:get': channel(Empty, SettingsSchema),
-  'settings:set': channel(SettingsPatchSchema, SettingsSchema),
-  'keys:status': channel(Empty, KeyStatusSchema),
-  'keys:set': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME), key: z.string().min(1).max(4_096) }), KeyStatusSchema),
-  'keys:delete': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME) }), KeyStatusSchema),
-  'app:info': channel(Empty, AppInfoSchema),
+  'settings:get': channel(Empty, SettingsSchema, { owner: 'main' }),
+  'settings:set': channel(SettingsPatchSchema, SettingsSchema, { owner: 'main' }),
+  'keys:status': channel(Empty, KeyStatusSchema, { owner: 'main' }),
+  'keys:set': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME), key: z.string().min(1).max(4_096) }), KeyStatusSchema, { owner: 'main' }),
+  'keys:delete': channel(z.strictObject({ profile: z.string().min(1).max(MAX_NAME) }), KeyStatusSchema, { owner: 'main' }),
+  'app:info': channel(Empty, AppInfoSchema, { owner: 'main' }),
   /** Opens an http(s) link in the OS browser after main has asked the user in a native dialog showing the whole URL. */
-  'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() })),
+  'app:openExternal': channel(z.strictObject({ url: z.url().max(4_096) }), z.strictObject({ opened: z.boolean() }), { owner: 'main' }),
   /** Versions, settings without secrets, the last log lines and verify's answer, for a bug report; redacted in main. */
-  'app:diagnostics': channel(Empty, z.strictObject({ text: z.string().max(2_000_000) })),
+  'app:diagnostics': channel(Empty, z.strictObject({ text: z.string().max(2_000_000) }), { owner: 'main' }),
   /** Writes text to the OS clipboard through main (the page is denied clipboard permissions). */
-  'app:copyText': channel(z.strictObject({ text: z.string().max(20_000_000) }), z.strictObject({ copied: z.literal(true) })),
+  'app:copyText': channel(z.strictObject({ text: z.string().max(20_000_000) }), z.strictObject({ copied: z.literal(true) }), { owner: 'main' }),
 } as const;
 
 export const settingsEvents = {

@@ -14,9 +14,9 @@ import { FileGrants } from '../../../electron/main/file-grants.ts';
 import { EngineSupervisor, type EngineProcess } from '../../../electron/main/engine-supervisor.ts';
 import { KeyStore, type SafeStorageLike } from '../../../electron/main/key-store.ts';
 import { createMainHandlers, type MainHandlers } from '../../../electron/main/main-handlers.ts';
-import { MAIN_ONLY_CHANNELS, type MainOnlyChannel, type ServiceChannel, type ServiceConfig } from '../../../electron/service/types.ts';
+import type { ServiceConfig } from '../../../electron/service/types.ts';
 import { SettingsStore, type SettingsBackendFactory } from '../../../electron/main/settings-store.ts';
-import { CHANNEL_NAMES, events, type EventName, type EventPayload, type ParsedRequestOf, type ResponseOf } from '../../../shared/ipc/index.ts';
+import { CHANNEL_NAMES, channels, events, type EngineChannelName, type EventName, type EventPayload, type MainChannelName, type ParsedRequestOf, type ResponseOf } from '../../../shared/ipc/index.ts';
 import type { SettingsPatch } from '../../../shared/settings.ts';
 import type { BridgeHandlers } from './bridge.ts';
 import { ENGINE_OPTIONS_ENV, type EngineChildOptions } from './engine-child.ts';
@@ -156,17 +156,16 @@ export class AppHost {
   /** Handlers for the page bridge: every channel of the contract. */
   handlers(): BridgeHandlers {
     const out: Record<string, (req: unknown) => Promise<unknown>> = {};
-    const mainOnly = new Set<string>(MAIN_ONLY_CHANNELS);
     for (const name of CHANNEL_NAMES) {
-      if (mainOnly.has(name)) out[name] = (req) => this.#callMain(name as MainOnlyChannel, req);
+      if (channels[name].owner === 'main') out[name] = (req) => this.#callMain(name as MainChannelName, req);
       else if (name === 'sessions:export') out[name] = (req) => this.#export(req as ParsedRequestOf<'sessions:export'>);
-      else out[name] = (req) => this.request(name as ServiceChannel, req as ParsedRequestOf<ServiceChannel>);
+      else out[name] = (req) => this.request(name as EngineChannelName, req as ParsedRequestOf<EngineChannelName>);
     }
     return out as BridgeHandlers;
   }
 
   /** A request to the engine, through the supervisor, as main forwards one. */
-  async request<C extends ServiceChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
+  async request<C extends EngineChannelName>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
     return (await this.#supervisor.request(channel, request)) as ResponseOf<C>;
   }
 
@@ -175,7 +174,7 @@ export class AppHost {
     this.#listeners.clear();
   }
 
-  #callMain(name: MainOnlyChannel, request: unknown): Promise<unknown> {
+  #callMain(name: MainChannelName, request: unknown): Promise<unknown> {
     // Main's handlers take the sender's WebContents, which they do not use; there is none here.
     const handler = this.#main[name] as (req: unknown, sender: never) => unknown;
     return Promise.resolve(handler(request, undefined as never));
