@@ -90,7 +90,7 @@ export class CliContext {
     // --data-dir works like CAIRN_DATA_DIR: settings and sessions both live there.
     this.settingsDir = opts.dataDir ? resolve(opts.dataDir) : defaultDataDir();
     this.loaded = loadSettings(this.settingsDir);
-    if (this.loaded.problem) this.warn(`${this.loaded.problem}. Using default settings for this run; the file is left as it is.`);
+    if (this.loaded.warning) this.warn(this.loaded.warning);
     this.dataDir = opts.dataDir ? resolve(opts.dataDir) : resolveDataDir(this.loaded.settings.dataDir);
   }
 

@@ -1,19 +1,22 @@
 // The settings file the desktop app keeps (config.json in the data directory),
 // read and written by the CLI so both see the same providers, prices and
-// policies. A file that cannot be read is never overwritten: the CLI says so
-// and works from defaults for this run only.
+// policies. It is loaded the app's way (store/settings-file.ts): migrated
+// forward, and moved aside and reported when it cannot be used. A file written
+// by a newer Cairn is never overwritten: the CLI works from defaults for this run.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings.ts';
 import { SETTINGS_FILE_NAME } from '../store/data-dir.ts';
 import { writeFileAtomic } from '../store/fs-safe.ts';
+import { keepPreMigrationCopy, loadSettingsFile, warningFor, type LoadOutcome } from '../store/settings-file.ts';
 import { CliError } from './cli-error.ts';
 
 export interface LoadedSettings {
   settings: Settings;
   file: string;
-  /** Why the file could not be used, when it could not. */
-  problem: string | null;
+  outcome: LoadOutcome;
+  /** What the user should know about the file (moved aside, or not writable), when anything. */
+  warning: string | null;
 }
 
 export function settingsFile(dir: string): string {
@@ -22,30 +25,16 @@ export function settingsFile(dir: string): string {
 
 export function loadSettings(dir: string): LoadedSettings {
   const file = settingsFile(dir);
-  const defaults = SettingsSchema.parse({});
-  if (!existsSync(file)) return { settings: defaults, file, problem: null };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    return { settings: defaults, file, problem: `${file} is not valid JSON (${err instanceof Error ? err.message : String(err)})` };
-  }
-  // electron-store keeps other keys (window bounds) beside ours; only ours are checked.
-  const obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const known = Object.fromEntries(Object.entries(obj).filter(([k]) => k in SettingsSchema.shape));
-  const parsed = SettingsSchema.safeParse(known);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { settings: defaults, file, problem: `${file} does not match Cairn's settings (${issue?.path.join('.') || 'root'}: ${issue?.message})` };
-  }
-  return { settings: parsed.data, file, problem: null };
+  const outcome = loadSettingsFile(file);
+  return { settings: outcome.settings, file, outcome, warning: warningFor(outcome, file) };
 }
 
-/** Writes the settings atomically, keeping keys other programs stored beside ours. */
+/** Writes the settings atomically, keeping electron-store's own bookkeeping beside ours. */
 export function saveSettings(loaded: LoadedSettings, next: Settings): void {
-  if (loaded.problem) {
-    throw new CliError(3, 'settings_damaged', `Not saving: ${loaded.problem}.`, 'Fix the file or move it aside; Cairn never overwrites settings it cannot read.');
+  if (loaded.outcome.kind === 'read-only') {
+    throw new CliError(3, 'settings_damaged', `Not saving: ${loaded.outcome.problem}.`, 'Fix the file or move it aside; Cairn never overwrites settings it cannot read.');
   }
+  if (loaded.outcome.kind === 'ok' && loaded.outcome.migratedFrom !== null) keepPreMigrationCopy(loaded.file, loaded.outcome.migratedFrom);
   const checked = SettingsSchema.parse(next);
   let others: Record<string, unknown> = {};
   if (existsSync(loaded.file)) {

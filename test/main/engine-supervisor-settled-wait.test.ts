@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { EngineSupervisor, type EngineProcess } from '../../electron/main/engine-supervisor.ts';
 import type { ToEngine } from '../../electron/service/types.ts';
-import { defaultSettings } from '../../electron/main/settings-store.ts';
+import { defaultSettings } from '../../electron/store/settings-file.ts';
 
 /** An engine in this process: the test says what it reports and when it dies. */
 function memoryEngine() {

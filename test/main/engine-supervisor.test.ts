@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { EngineSupervisor, quitGracefully, type EngineProcess } from '../../electron/main/engine-supervisor.ts';
 import type { EventName } from '../../shared/ipc/index.ts';
-import { defaultSettings } from '../../electron/main/settings-store.ts';
+import { defaultSettings } from '../../electron/store/settings-file.ts';
 
 const HOST = path.join(import.meta.dirname, 'fixtures', 'test-engine-host.ts');
 

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { defaultSettings, SettingsStore, type SettingsBackendFactory } from '../../electron/main/settings-store.ts';
+import { SettingsStore, type SettingsBackendFactory } from '../../electron/main/settings-store.ts';
+import { defaultSettings } from '../../electron/store/settings-file.ts';
 import type { Settings } from '../../shared/settings.ts';
 
 // electron-store is `conf` plus Electron's default folder; conf itself runs under plain Node.
