@@ -15,6 +15,7 @@ import { isDocumentError } from '../engine/documents/document-error.ts';
 import { ingestInWorker } from '../engine/documents/ingest-in-worker.ts';
 import { preflightDocuments } from '../engine/documents/preflight.ts';
 import { refuseUnlessRunnable, runSession, type AnalysisDeps, type AnalysisEvent } from '../engine/pipeline/analysis.ts';
+import { depsFromSettings } from '../engine/pipeline/settings-deps.ts';
 import { rollbackSession, undoRollbackSession } from '../engine/pipeline/head-status.ts';
 import { stopForGood } from '../engine/pipeline/stop.ts';
 import { askQuestion } from '../engine/pipeline/ask.ts';
@@ -174,18 +175,19 @@ export async function createAppService(opts: AppServiceOptions = {}): Promise<Ap
     }
   };
 
-  const deps = (): AnalysisDeps => ({
-    store: db(),
-    owner,
-    prices: new PriceTable(config.settings.prices),
-    retry: { baseMs: config.settings.retry.baseMs, capMs: config.settings.retry.capMs, ...opts.runDeps?.retry },
-    flushMs: config.settings.checkpointIntervalMs,
-    stallMs: opts.runDeps?.stallMs ?? config.settings.retry.stallMs,
-    ...(opts.runDeps?.heartbeatMs ? { heartbeatMs: opts.runDeps.heartbeatMs } : {}),
-    contextWindows: config.settings.contextWindows,
-    keyStore,
-    env: process.env,
-  });
+  const deps = (): AnalysisDeps => {
+    const fromSettings = depsFromSettings(config.settings);
+    return {
+      ...fromSettings,
+      store: db(),
+      owner,
+      retry: { ...fromSettings.retry, ...opts.runDeps?.retry },
+      stallMs: opts.runDeps?.stallMs ?? fromSettings.stallMs,
+      ...(opts.runDeps?.heartbeatMs ? { heartbeatMs: opts.runDeps.heartbeatMs } : {}),
+      keyStore,
+      env: process.env,
+    };
+  };
 
   const onAnalysisEvent = (sessionId: string, live: Map<string, 'running'>) => (e: AnalysisEvent) => {
     switch (e.type) {

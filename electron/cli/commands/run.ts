@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { SessionConfigSchema, TaskTemplateSchema, type ProviderProfile, type Session } from '../../../shared/domain.ts';
 import { z } from 'zod';
 import { runSession } from '../../engine/pipeline/analysis.ts';
+import { depsFromSettings } from '../../engine/pipeline/settings-deps.ts';
 import { estimateAnalysis } from '../../engine/pipeline/estimate.ts';
 import { readResults } from '../../engine/pipeline/read-model.ts';
 import { defaultSessionName, taskFor } from '../../engine/pipeline/prompts.ts';
@@ -178,12 +179,7 @@ export async function execute(ctx: CliContext, session: Session, resumed: boolea
   process.on('SIGHUP', onSignal);
   try {
     reporter.start(session, resumed);
-    const outcome = await runSession(session.id, {
-      store: ctx.store(), owner: ctx.owner, prices: await ctx.prices(),
-      retry: { baseMs: ctx.settings.retry.baseMs, capMs: ctx.settings.retry.capMs },
-      flushMs: ctx.settings.checkpointIntervalMs, stallMs: ctx.settings.retry.stallMs,
-      contextWindows: ctx.settings.contextWindows,
-    }, { signal: controller.signal, onEvent: (e) => reporter.event(e) });
+    const outcome = await runSession(session.id, { ...depsFromSettings(ctx.settings), store: ctx.store(), owner: ctx.owner }, { signal: controller.signal, onEvent: (e) => reporter.event(e) });
     const citations = outcome.status === 'done' && !ctx.json ? readResults(ctx.store(), session.id).report?.citations ?? [] : [];
     reporter.finish(outcome, ctx.store().getSession(session.id), citations);
     return outcome.exitCode;

@@ -134,9 +134,8 @@ export async function askCommand(ctx: CliContext, id: string, question: string):
   process.once('SIGINT', onSignal);
   try {
     const { askQuestion } = await import('../../engine/pipeline/ask.ts');
-    const r = await askQuestion(id, question, {
-      store, owner: ctx.owner, prices: await ctx.prices(), flushMs: ctx.settings.checkpointIntervalMs, contextWindows: ctx.settings.contextWindows,
-    }, {
+    const { depsFromSettings } = await import('../../engine/pipeline/settings-deps.ts');
+    const r = await askQuestion(id, question, { ...depsFromSettings(ctx.settings), store, owner: ctx.owner }, {
       signal: controller.signal,
       onEvent: (e) => {
         if (ctx.json) ctx.emitJson(e);
