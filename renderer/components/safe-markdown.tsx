@@ -3,6 +3,7 @@
 // never fetched, and links open in the OS browser only after the user confirms
 // in main's native dialog (which shows the whole URL: the page cannot be trusted to ask).
 import { memo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
@@ -76,6 +77,7 @@ interface Props {
 
 function SafeMarkdownImpl({ text, onCitation, className }: Props) {
   const api = useApi();
+  const { t } = useTranslation();
 
   const components: Components = {
     a: ({ href, children }: { href?: string | undefined; children?: ReactNode }) => {
@@ -89,14 +91,14 @@ function SafeMarkdownImpl({ text, onCitation, className }: Props) {
             type="button"
             className={unverified ? 'citation citation-unverified' : 'citation'}
             onClick={() => onCitation?.(index)}
-            title={unverified ? `The quoted text was not found in this passage (chunk ${index + 1}): check the quote against it` : `Show the source (chunk ${index + 1})`}
+            title={unverified ? t('markdown.citationUnverified', { n: index + 1 }) : t('markdown.citationShow', { n: index + 1 })}
           >
             {children}
           </button>
         );
       }
       if (url === MISSING_CITATION) {
-        return <span className="citation citation-missing" title="This citation does not match any source chunk">{children}</span>;
+        return <span className="citation citation-missing" title={t('markdown.citationMissing')}>{children}</span>;
       }
       if (isExternal(url)) {
         return (
@@ -108,7 +110,7 @@ function SafeMarkdownImpl({ text, onCitation, className }: Props) {
       // Relative or unknown links lead nowhere inside the app: show their text only.
       return <span className="link-inert">{children}</span>;
     },
-    img: ({ alt }: { alt?: string | undefined }) => <span className="image-placeholder">[image{alt ? `: ${alt}` : ''}]</span>,
+    img: ({ alt }: { alt?: string | undefined }) => <span className="image-placeholder">{alt ? t('markdown.imageAlt', { alt }) : t('markdown.image')}</span>,
   };
 
   return (

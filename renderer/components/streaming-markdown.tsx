@@ -6,6 +6,7 @@
 // growing block is parsed again. Per paint the work is bounded, whatever the
 // length. The final answer, once done, is rendered whole by SafeMarkdown.
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SafeMarkdown } from './safe-markdown.tsx';
 
 /** A block of the text and where it starts in it (its stable identity while the stream grows). */
@@ -63,11 +64,12 @@ const Block = memo(function Block({ text }: { text: string }) {
 });
 
 export function StreamingMarkdown({ text }: { text: string }) {
+  const { t } = useTranslation();
   const window = liveWindow(text);
   const blocks = blocksOf(window.text, window.start);
   return (
     <div className="streaming-markdown">
-      {window.start > 0 ? <p className="muted">… earlier output is saved; the whole answer shows here when this step completes.</p> : null}
+      {window.start > 0 ? <p className="muted">{t('markdown.earlierSaved')}</p> : null}
       {blocks.map((b) => <Block key={b.start} text={b.text} />)}
     </div>
   );

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { BackupInfo } from '../../shared/domain.ts';
 import type { BackupSession } from '../../shared/ipc/backups.ts';
 import type { Api } from '../api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AppState, LoadState } from './app-store.ts';
 import { asReason } from './ui-slice.ts';
 
@@ -60,30 +61,30 @@ export const createBackupsSlice = (api: Api): StateCreator<AppState, [], [], Bac
       busy('create', async () => {
         const b = await api.backupsCreate({});
         get().upsertBackup(b);
-        get().pushToast({ kind: b.verified === 'failed' ? 'error' : 'success', message: b.verified === 'failed' ? 'The backup was written but failed verification.' : 'Backup created and verified.' });
-      }, 'Backup failed'),
+        get().pushToast({ kind: b.verified === 'failed' ? 'error' : 'success', message: i18n.t(b.verified === 'failed' ? 'backups.createdDamaged' : 'backups.createdOk') });
+      }, i18n.t('backups.createFailed')),
     verifyBackup: (id) =>
       busy(id, async () => {
         const b = await api.backupsVerify({ id });
         get().upsertBackup(b);
-        get().pushToast(b.verified === 'ok' ? { kind: 'success', message: 'The backup is intact.' } : { kind: 'error', message: 'The backup is damaged and cannot be restored.', hint: 'Create a new backup now.' });
-      }, 'Verification failed'),
+        get().pushToast(b.verified === 'ok' ? { kind: 'success', message: i18n.t('backups.intact') } : { kind: 'error', message: i18n.t('backups.damaged'), hint: i18n.t('backups.damagedHint') });
+      }, i18n.t('backups.verifyFailed')),
     restoreBackup: async (id, mode, sessionIds) => {
       let ok = false;
       await busy(id, async () => {
         const res = await api.backupsRestore({ id, mode, ...(sessionIds?.length ? { sessionIds } : {}) });
-        const safety = res.safetyBackupId ? ' The data before the restore was backed up first.' : '';
-        get().pushToast({ kind: 'success', message: `Restored ${res.restoredSessions.length} ${res.restoredSessions.length === 1 ? 'session' : 'sessions'}.${safety}` });
+        const safety = res.safetyBackupId ? i18n.t('backups.safetyTaken') : '';
+        get().pushToast({ kind: 'success', message: `${i18n.t('backups.restored', { count: res.restoredSessions.length })}${safety}` });
         ok = true;
         await Promise.all([get().loadSessions(), get().loadBackups()]);
-      }, 'Restore failed');
+      }, i18n.t('backups.restoreFailed'));
       return ok;
     },
     pruneBackups: () =>
       busy('prune', async () => {
         const { removed } = await api.backupsPrune({});
-        get().pushToast({ kind: 'info', message: `Removed ${removed.length} old ${removed.length === 1 ? 'backup' : 'backups'}.` });
+        get().pushToast({ kind: 'info', message: i18n.t('backups.pruned', { count: removed.length }) });
         await get().loadBackups();
-      }, 'Could not remove old backups'),
+      }, i18n.t('backups.pruneFailed')),
   };
 };

@@ -55,11 +55,11 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       return;
     }
     if (answer.outcome === 'skipped') {
-      get().pushToast({ kind: 'info', message: `Already here as "${answer.session.name}"; nothing was imported.` });
+      get().pushToast({ kind: 'info', message: i18n.t('sessions.importSkipped', { name: answer.session.name }) });
       return;
     }
     get().upsertSession(answer.session);
-    get().pushToast({ kind: 'success', message: `Imported "${answer.session.name}".` });
+    get().pushToast({ kind: 'success', message: i18n.t('sessions.imported', { name: answer.session.name }) });
   };
   return {
   sessions: { items: [], load: { status: 'idle' }, query: '', filter: 'all', bannerDismissed: false, trash: null, showArchived: false, importDuplicate: null, limits: {} },
@@ -128,14 +128,14 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       // The list shows archived sessions only when asked to.
       if (archived && !get().sessions.showArchived) set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
       else get().upsertSession(s);
-      get().pushToast({ kind: 'success', message: archived ? `Archived "${s.name}".` : `"${s.name}" is back in the list.` });
+      get().pushToast({ kind: 'success', message: i18n.t(archived ? 'sessions.archivedToast' : 'sessions.unarchivedToast', { name: s.name }) });
     } catch (error) {
       get().reportError(error, i18n.t('toast.archiveFailed'));
     }
   },
   trashSession: async (id) => {
     try {
-      const name = get().sessions.items.find((x) => x.id === id)?.name ?? 'The session';
+      const name = get().sessions.items.find((x) => x.id === id)?.name ?? i18n.t('sessions.theSession');
       await api.sessionsDelete({ id });
       set((st) => ({ sessions: { ...st.sessions, items: st.sessions.items.filter((x) => x.id !== id) } }));
       get().pushToast({ kind: 'success', message: i18n.t('toast.trashed', { name }) });
@@ -168,7 +168,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
       if (path === null) return;
       await runImport(path, 'refuse');
     } catch (error) {
-      get().reportError(error, 'Could not import the session');
+      get().reportError(error, i18n.t('sessions.importFailed'));
     }
   },
   answerImportDuplicate: async (choice) => {
@@ -178,7 +178,7 @@ export const createSessionsSlice = (api: Api): StateCreator<AppState, [], [], Se
     try {
       await runImport(pending.path, choice);
     } catch (error) {
-      get().reportError(error, 'Could not import the session');
+      get().reportError(error, i18n.t('sessions.importFailed'));
     }
   },
   emptyTrash: async () => {

@@ -2,6 +2,7 @@
 // the session has spent so far, and never less than twice the old limit, so one
 // raise usually finishes the analysis instead of pausing again a step later.
 import type { Session } from '../../shared/domain.ts';
+import { i18n } from '../i18n/i18n.ts';
 
 /** Reduce steps read every finding: the passages' rate underestimates the whole run. */
 const REDUCE_MARGIN = 1.25;
@@ -37,7 +38,7 @@ export function formatSpent(usd: number): string {
 export function parseBudget(text: string, spentUsd: number): { ok: true; usd: number } | { ok: false; message: string } {
   const t = text.trim().replace(/^\$/, '');
   const usd = t === '' ? Number.NaN : Number(t);
-  if (!Number.isFinite(usd) || usd <= 0) return { ok: false, message: 'Enter an amount in US dollars, for example 5 or 2.50.' };
-  if (usd <= spentUsd) return { ok: false, message: `Enter more than the ${formatSpent(spentUsd)} already spent, or the session pauses again at once.` };
+  if (!Number.isFinite(usd) || usd <= 0) return { ok: false, message: i18n.t('budget.enterAmount') };
+  if (usd <= spentUsd) return { ok: false, message: i18n.t('budget.moreThanSpent', { spent: formatSpent(spentUsd) }) };
   return { ok: true, usd };
 }

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ProviderProfileSchema, type ProviderProfile } from '../../shared/domain.ts';
+import { i18n } from '../i18n/i18n.ts';
 
 type KeyKind = ProviderProfile['keySource']['kind'];
 
@@ -12,7 +14,7 @@ function textToHeaders(text: string): Record<string, string> | string {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const i = line.indexOf(':');
-    if (i <= 0) return `Header line “${line.trim()}” needs the form Name: value.`;
+    if (i <= 0) return i18n.t('providerForm.badHeader', { line: line.trim() });
     out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
   }
   return out;
@@ -29,6 +31,7 @@ export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderP
   const [contextTokens, setContextTokens] = useState(initial?.contextTokens ? String(initial.contextTokens) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const { t } = useTranslation();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -45,7 +48,7 @@ export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderP
     const parsed = ProviderProfileSchema.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return setProblem(issue ? `${issue.path.join('.') || 'Profile'}: ${issue.message}` : 'The profile is not valid.');
+      return setProblem(issue ? t('providerForm.issue', { field: issue.path.join('.') || t('providerForm.profile'), message: issue.message }) : t('providerForm.invalid'));
     }
     setProblem(null);
     setSaving(true);
@@ -55,32 +58,32 @@ export function ProviderForm({ initial, onSave, onCancel }: { initial: ProviderP
   };
 
   return (
-    <form className="card provider-form" onSubmit={(e) => void submit(e)} aria-label={initial ? `Edit provider ${initial.name}` : 'Add provider'}>
-      <h3>{initial ? `Edit ${initial.name}` : 'Add a provider'}</h3>
+    <form className="card provider-form" onSubmit={(e) => void submit(e)} aria-label={initial ? t('providerForm.editLabel', { name: initial.name }) : t('providerForm.addLabel')}>
+      <h3>{initial ? t('providerForm.editTitle', { name: initial.name }) : t('providerForm.addTitle')}</h3>
       <div className="grid-2">
-        <label className="field"><span>Profile name</span><input value={name} onChange={(e) => setName(e.target.value)} disabled={initial !== null} required /></label>
-        <label className="field"><span>Base URL</span><input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required /></label>
-        <label className="field"><span>Default model</span><input value={model} onChange={(e) => setModel(e.target.value)} required /></label>
-        <label className="field"><span>Context window (tokens, optional)</span><input type="number" min={1} value={contextTokens} onChange={(e) => setContextTokens(e.target.value)} /></label>
+        <label className="field"><span>{t('providerForm.name')}</span><input value={name} onChange={(e) => setName(e.target.value)} disabled={initial !== null} required /></label>
+        <label className="field"><span>{t('providerForm.baseUrl')}</span><input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required /></label>
+        <label className="field"><span>{t('providerForm.model')}</span><input value={model} onChange={(e) => setModel(e.target.value)} required /></label>
+        <label className="field"><span>{t('providerForm.contextTokens')}</span><input type="number" min={1} value={contextTokens} onChange={(e) => setContextTokens(e.target.value)} /></label>
         <label className="field">
-          <span>API key from</span>
+          <span>{t('providerForm.keyFrom')}</span>
           <select value={keyKind} onChange={(e) => setKeyKind(e.target.value as KeyKind)}>
-            <option value="keystore">Stored key (set below after saving)</option>
-            <option value="env">Environment variable</option>
-            <option value="none">No key (local servers)</option>
+            <option value="keystore">{t('providerForm.keyStored')}</option>
+            <option value="env">{t('providerForm.keyEnv')}</option>
+            <option value="none">{t('providerForm.keyNone')}</option>
           </select>
         </label>
-        {keyKind === 'env' ? <label className="field"><span>Variable name</span><input value={envVar} onChange={(e) => setEnvVar(e.target.value)} placeholder="OPENAI_API_KEY" /></label> : null}
+        {keyKind === 'env' ? <label className="field"><span>{t('providerForm.variable')}</span><input value={envVar} onChange={(e) => setEnvVar(e.target.value)} placeholder="OPENAI_API_KEY" /></label> : null}
       </div>
-      <label className="field"><span>Extra headers (one “Name: value” per line)</span><textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} /></label>
+      <label className="field"><span>{t('providerForm.headers')}</span><textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} /></label>
       <p className="muted" data-testid="secret-headers">
-        Headers that carry credentials (names with key, token, secret, auth or cookie) are kept in the system keychain and sent only to this provider’s address.
-        {initial?.secretHeaders?.length ? ` Stored: ${initial.secretHeaders.join(', ')} (type “Name: value” again to replace one).` : ''}
+        {t('providerForm.secretHeaders')}
+        {initial?.secretHeaders?.length ? t('providerForm.secretStored', { names: initial.secretHeaders.join(', ') }) : ''}
       </p>
       {problem ? <p className="field-error" role="alert">{problem}</p> : null}
       <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>Cancel</button>
-        <button type="submit" className="btn btn-primary" disabled={saving}>Save provider</button>
+        <button type="button" className="btn" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="submit" className="btn btn-primary" disabled={saving}>{t('providerForm.save')}</button>
       </div>
     </form>
   );
