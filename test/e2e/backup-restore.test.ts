@@ -31,7 +31,7 @@ test('create a backup, delete a session, restore the backup from the Backups vie
   await backups.createNow();
   const row = backups.rows.first();
   expect(await row.textContent()).toContain('Verified');
-  expect(await row.textContent()).toContain('manual');
+  expect(await row.textContent()).toContain('Made by hand');
   const backupId = (await row.getAttribute('data-backup-id'))!;
   const listed = (await host.request('backups:list', {})).items.find((b) => b.id === backupId);
   expect(listed).toMatchObject({ verified: 'ok', reason: 'manual' });
