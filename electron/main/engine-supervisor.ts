@@ -8,9 +8,8 @@
 import { z } from 'zod';
 import { IpcFailure } from '../service/ipc-errors.ts';
 import type { ServiceConfig, ToEngine } from '../service/types.ts';
-import { engineTimeoutMs, type EngineChannelName } from '../../shared/ipc/index.ts';
 import { SessionStatusSchema } from '../../shared/domain.ts';
-import { EVENT_NAMES, type EventName } from '../../shared/ipc/index.ts';
+import { engineTimeoutMs, EVENT_NAMES, type EngineChannelName, type EventName } from '../../shared/ipc/index.ts';
 import { isActive } from '../../shared/session-state.ts';
 
 /** One engine process, whatever runs it. */

@@ -12,7 +12,7 @@ import { fileStamp } from './paths.ts';
 
 export const SETTINGS_VERSION = 1;
 /** electron-store's (conf's) bookkeeping key; not ours to validate. */
-export const CONF_INTERNAL_KEY = '__internal__';
+const CONF_INTERNAL_KEY = '__internal__';
 
 type RawSettings = Record<string, unknown>;
 /** `MIGRATIONS[n]` turns a version-n object into version n+1. */
