@@ -26,6 +26,7 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 /** What a reason's message is about, as data, so the renderer can say it in the user's language. */
 export const ReasonParamsSchema = z.record(z.string().max(64), z.union([z.string().max(1_000), z.number()]));
+export type ReasonParams = z.infer<typeof ReasonParamsSchema>;
 
 /** An error or pause reason a person can act on. Crosses IPC as plain data. */
 export const ReasonSchema = z.strictObject({
